@@ -1,0 +1,5 @@
+"""Allow ``python -m cherrysync``."""
+
+from cherrysync.cli import main
+
+raise SystemExit(main())

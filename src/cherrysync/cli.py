@@ -1,0 +1,81 @@
+"""Command-line entry point: a thin dispatcher over one module per command.
+
+Command modules are imported to build the parser, so they must keep heavy imports (httpx, sqlite
+helpers) inside ``run``; ``validate`` stays free of the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from cherrysync import __version__
+from cherrysync.commands import CommandError
+
+#: name -> module implementing ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
+COMMANDS: dict[str, str] = {
+    "validate": "cherrysync.commands.validate",
+    "schema": "cherrysync.commands.schema",
+}
+
+
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(COMMANDS[name])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cherrysync",
+        description="Cherry Studio AI providers as code.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Example:\n  cherrysync validate providers.yaml",
+    )
+    parser.add_argument("--version", action="version", version=f"cherrysync {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = _load(name)
+        command = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=getattr(module, "DESCRIPTION", module.HELP),
+            epilog=getattr(module, "EPILOG", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
+        return int(exc.code or 0)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args._run(args))
+    except CommandError as exc:
+        if exc.message:
+            print(f"cherrysync: error: {exc.message}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("cherrysync: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # a last guard: a short message, never a traceback with secrets
+        if os.environ.get("CHERRYSYNC_DEBUG"):
+            raise
+        print(
+            f"cherrysync: internal error: {type(exc).__name__} "
+            "(set CHERRYSYNC_DEBUG=1 for details and report it)",
+            file=sys.stderr,
+        )
+        return 2

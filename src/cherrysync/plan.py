@@ -1,0 +1,224 @@
+"""Target-independent plans: diff two provider states, render a Terraform-style plan.
+
+Every app target (v2 database, v1 backup) describes the app's current providers and the desired
+ones as :class:`ProviderState` values in the same vocabulary; :func:`diff_states` turns them into
+:class:`Change` rows that all renderers, ``--detailed-exitcode`` and ``apply`` share.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TextIO
+
+from cherrysync.secrets import Secret
+
+Action = Literal["add", "change", "remove"]
+Kind = Literal["provider", "model"]
+
+
+@dataclass(frozen=True)
+class ProviderState:
+    """One provider as comparable fields plus its models (model id -> fields).
+
+    Field values are JSON-like; secrets are :class:`Secret` so they compare by value but render
+    masked. ``builtin`` rows (the app's presets / system providers) are never removed.
+    """
+
+    id: str
+    fields: Mapping[str, Any]
+    models: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    builtin: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    action: Action
+    kind: Kind
+    provider: str
+    model: str | None
+    fields: tuple[str, ...]
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+
+
+@dataclass
+class Plan:
+    """The changes for one target, plus notes (warnings) and blockers (errors that stop apply)."""
+
+    target: str
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def count(self, action: Action) -> int:
+        return sum(c.action == action for c in self.changes)
+
+
+def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(k for k in after if before.get(k) != after[k]) + tuple(
+        k for k in before if k not in after and before[k] is not None
+    )
+
+
+def diff_states(
+    current: Mapping[str, ProviderState],
+    desired: Sequence[ProviderState],
+    *,
+    prune: bool,
+) -> list[Change]:
+    """Changes that turn ``current`` into ``desired``.
+
+    Providers not in ``desired`` are left alone unless ``prune``, and built-in ones always.
+    Models of a managed provider that the file no longer lists are removed only with ``prune``.
+    """
+    changes: list[Change] = []
+    for want in desired:
+        have = current.get(want.id)
+        if have is None:
+            changes.append(
+                Change("add", "provider", want.id, None, tuple(want.fields), None, want.fields)
+            )
+            for model_id, fields in want.models.items():
+                changes.append(
+                    Change("add", "model", want.id, model_id, tuple(fields), None, fields)
+                )
+            continue
+        changed = _changed(have.fields, want.fields)
+        if changed:
+            changes.append(
+                Change("change", "provider", want.id, None, changed, have.fields, want.fields)
+            )
+        for model_id, fields in want.models.items():
+            old = have.models.get(model_id)
+            if old is None:
+                changes.append(
+                    Change("add", "model", want.id, model_id, tuple(fields), None, fields)
+                )
+            else:
+                delta = _changed(old, fields)
+                if delta:
+                    changes.append(Change("change", "model", want.id, model_id, delta, old, fields))
+        if prune:
+            for model_id, fields in have.models.items():
+                if model_id not in want.models:
+                    changes.append(Change("remove", "model", want.id, model_id, (), fields, None))
+    if prune:
+        wanted = {p.id for p in desired}
+        for provider_id, have in current.items():
+            if provider_id not in wanted and not have.builtin:
+                changes.append(
+                    Change("remove", "provider", provider_id, None, (), have.fields, None)
+                )
+                for model_id, fields in have.models.items():
+                    changes.append(
+                        Change("remove", "model", provider_id, model_id, (), fields, None)
+                    )
+    return changes
+
+
+# ------------------------------------------------------------------------------------ rendering
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe value with every secret masked."""
+    if isinstance(value, Secret):
+        return value.masked
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _show(value: Any) -> str:
+    return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
+
+
+def use_colour(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+_SIGN = {"add": "+", "change": "~", "remove": "-"}
+_COLOUR = {"add": "\033[32m", "change": "\033[33m", "remove": "\033[31m"}
+
+
+def render_plan_text(plan: Plan, colour: bool = False) -> str:
+    def paint(action: Action, text: str) -> str:
+        return f"{_COLOUR[action]}{text}\033[0m" if colour else text
+
+    lines: list[str] = []
+    if plan.empty:
+        lines.append(f"No changes. {plan.target} already matches the providers file.")
+    else:
+        lines.append(f"cherrysync will perform these actions on {plan.target}:")
+        lines.append("")
+        for change in plan.changes:
+            sign = _SIGN[change.action]
+            name = change.provider if change.model is None else f"{change.provider}::{change.model}"
+            lines.append(paint(change.action, f'  {sign} {change.kind} "{name}"'))
+            width = max((len(f) for f in change.fields), default=0)
+            for fname in change.fields:
+                if change.action == "add" and change.after is not None:
+                    lines.append(
+                        paint(
+                            change.action,
+                            f"      + {fname:<{width}} = {_show(change.after.get(fname))}",
+                        )
+                    )
+                elif change.action == "change" and change.before is not None and change.after:
+                    lines.append(
+                        paint(
+                            change.action,
+                            f"      ~ {fname:<{width}} = "
+                            f"{_show(change.before.get(fname))} -> "
+                            f"{_show(change.after.get(fname))}",
+                        )
+                    )
+        lines.append("")
+        lines.append(
+            f"Plan: {plan.count('add')} to add, {plan.count('change')} to change, "
+            f"{plan.count('remove')} to remove."
+        )
+    for note in plan.notes:
+        lines.append(f"warning: {note}")
+    for blocker in plan.blockers:
+        lines.append(f"error: {blocker}")
+    return "\n".join(lines) + "\n"
+
+
+def plan_as_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        "target": plan.target,
+        "summary": {a: plan.count(a) for a in ("add", "change", "remove")},
+        "changes": [
+            {
+                "action": c.action,
+                "kind": c.kind,
+                "provider": c.provider,
+                "model": c.model,
+                "fields": list(c.fields),
+                "before": _plain(c.before),
+                "after": _plain(c.after),
+            }
+            for c in plan.changes
+        ],
+        "notes": list(plan.notes),
+        "blockers": list(plan.blockers),
+    }
+
+
+def render_plan_json(plan: Plan) -> str:
+    return json.dumps(plan_as_dict(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def print_plan(plan: Plan, fmt: str = "text", stream: TextIO | None = None) -> None:
+    out = stream or sys.stdout
+    out.write(render_plan_json(plan) if fmt == "json" else render_plan_text(plan, use_colour(out)))

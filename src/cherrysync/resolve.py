@@ -1,0 +1,95 @@
+"""Turn a validated providers file into concrete values for commands that use them.
+
+Check, plan, apply and export need real keys and URLs; validate never does. An unset variable
+without a default is an error naming the variable and its position; the literal ``${...}`` text is
+never passed on as a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cherrysync.diagnostics import Diagnostic
+from cherrysync.model import ModelSpec, Provider, ProvidersFile
+from cherrysync.secrets import EnvSyntaxError, Secret, UnsetVariableError, interpolate
+from cherrysync.yamlload import Path, YamlDocument
+
+
+@dataclass(frozen=True)
+class ResolvedProvider:
+    """A provider with its references substituted. Keys and header values stay secret."""
+
+    spec: Provider
+    index: int
+    id: str
+    base_url: str | None
+    api_keys: tuple[Secret, ...]
+    headers: dict[str, Secret] = field(default_factory=dict)
+
+    @property
+    def models(self) -> list[ModelSpec]:
+        return self.spec.model_specs
+
+    def secrets(self) -> list[Secret]:
+        """Every secret this provider carries, for redaction of anything printed."""
+        return [*self.api_keys, *self.headers.values()]
+
+
+class _Resolver:
+    def __init__(self, filename: str, document: YamlDocument | None, env: Mapping[str, str]):
+        self.filename = filename
+        self.document = document
+        self.env = env
+        self.diagnostics: list[Diagnostic] = []
+
+    def value(self, text: str, path: Path) -> str | None:
+        try:
+            return interpolate(text, self.env)
+        except (UnsetVariableError, EnvSyntaxError) as exc:
+            pos = self.document.position(path) if self.document else None
+            rule = "env-unset" if isinstance(exc, UnsetVariableError) else "env-syntax"
+            self.diagnostics.append(
+                Diagnostic(
+                    self.filename,
+                    pos.line if pos else 1,
+                    pos.column if pos else 1,
+                    "error",
+                    rule,
+                    str(exc),
+                )
+            )
+            return None
+
+    def provider(self, index: int, spec: Provider) -> ResolvedProvider:
+        base = ("providers", index)
+        base_url = spec.effective_base_url
+        if spec.base_url is not None:
+            base_url = self.value(spec.base_url, (*base, "base_url"))
+        keys: list[Secret] = []
+        for k, raw in enumerate(spec.api_keys):
+            path: Path = (
+                (*base, "api_key", k) if isinstance(spec.api_key, list) else (*base, "api_key")
+            )
+            resolved = self.value(raw, path)
+            if resolved:
+                keys.append(Secret(resolved))
+        headers: dict[str, Secret] = {}
+        for name, raw in (spec.headers or {}).items():
+            resolved = self.value(raw, (*base, "headers", name))
+            if resolved is not None:
+                headers[name] = Secret(resolved)
+        return ResolvedProvider(spec, index, spec.provider_id, base_url, tuple(keys), headers)
+
+
+def resolve_providers(
+    providers_file: ProvidersFile,
+    env: Mapping[str, str],
+    *,
+    filename: str = "providers.yaml",
+    document: YamlDocument | None = None,
+) -> tuple[list[ResolvedProvider], list[Diagnostic]]:
+    """Resolve every provider; diagnostics list each unset variable at its position."""
+    resolver = _Resolver(filename, document, env)
+    resolved = [resolver.provider(i, p) for i, p in enumerate(providers_file.providers)]
+    return resolved, resolver.diagnostics

@@ -1,0 +1,74 @@
+"""The small interface every app target implements (v2 database, v1 backup zip).
+
+``plan`` compares the file with the app's current state through :mod:`cherrysync.plan`;
+``apply`` writes after a backup, atomically; ``read_custom_providers`` feeds ``import``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from cherrysync.model import ModelSpec, ProviderType
+from cherrysync.plan import Plan
+from cherrysync.resolve import ResolvedProvider
+from cherrysync.secrets import Secret
+
+
+class TargetError(Exception):
+    """A clear, secret-free message about the target (not a database, app running, ...).
+
+    The CLI prints it and exits 1 (2 for usage problems such as a missing file); the target is
+    unchanged whenever this is raised.
+    """
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class AppProvider:
+    """A custom provider as read from the app, in providers-file terms (for ``import``)."""
+
+    id: str
+    name: str
+    type: ProviderType
+    base_url: str | None
+    api_keys: list[Secret] = field(default_factory=list)
+    api_version: str | None = None
+    enabled: bool = True
+    headers: dict[str, str] = field(default_factory=dict)
+    notes: str | None = None
+    models: list[ModelSpec] = field(default_factory=list)
+
+
+@dataclass
+class ApplyResult:
+    """What ``apply`` did: where the backup and the written file are, how it committed."""
+
+    plan: Plan
+    backup_path: Path | None = None
+    output_path: Path | None = None
+    transactions: int = 0
+
+
+class Target(Protocol):
+    """One way into the app."""
+
+    #: e.g. "Cherry Studio 2.x database /home/u/.config/CherryStudio/Data/cherrystudio.sqlite"
+    description: str
+
+    def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
+        """Compare the file's providers with the app's current state; never writes."""
+        ...
+
+    def apply(self, providers: list[ResolvedProvider], *, prune: bool) -> ApplyResult:
+        """Re-plan under a write lock, back up, then write atomically; no-op for an empty plan."""
+        ...
+
+    def read_custom_providers(self) -> list[AppProvider]:
+        """The app's custom (non built-in) providers, for ``cherrysync import``."""
+        ...
