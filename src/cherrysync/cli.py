@@ -20,6 +20,8 @@ from cherrysync.commands import CommandError
 COMMANDS: dict[str, str] = {
     "validate": "cherrysync.commands.validate",
     "schema": "cherrysync.commands.schema",
+    "plan": "cherrysync.commands.plan",
+    "apply": "cherrysync.commands.apply",
 }
 
 

@@ -1,0 +1,68 @@
+"""``cherrysync plan``: show what ``apply`` would change, write nothing."""
+
+from __future__ import annotations
+
+import argparse
+
+from cherrysync.commands import CommandError
+from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_providers
+from cherrysync.plan import print_plan
+
+HELP = "show the changes apply would make to the app (writes nothing)"
+EPILOG = """examples:
+  cherrysync plan providers.yaml --target auto
+  cherrysync plan providers.yaml --target ~/.config/CherryStudio --format json
+  cherrysync plan providers.yaml --target backup.zip --detailed-exitcode
+
+exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
+(with --detailed-exitcode) changes present"""
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default=DEFAULT_FILE,
+        metavar="FILE",
+        help=f"providers file (default: {DEFAULT_FILE})",
+    )
+    parser.add_argument(
+        "--target",
+        required=True,
+        metavar="T",
+        help="'auto', the app's data folder, its cherrystudio.sqlite, or a 1.x backup .zip",
+    )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="also remove custom providers and models the file no longer lists",
+    )
+    add_env_file_option(parser)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_target_arguments(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 for no changes, 2 for changes, 1 for errors",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from cherrysync.targets.base import TargetError
+    from cherrysync.targets.open import open_target
+
+    loaded = load_providers(args.file, args)
+    try:
+        target = open_target(args.target)
+        plan = target.plan(loaded.providers, prune=args.prune)
+    except TargetError as exc:
+        raise CommandError(exc.message, exc.code) from exc
+    print_plan(plan, args.format)
+    if plan.blockers:
+        return 1
+    if args.detailed_exitcode and not plan.empty:
+        return 2
+    return 0
