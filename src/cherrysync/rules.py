@@ -31,6 +31,8 @@ class Finding:
     rule: str
     message: str
     at_key: bool = False
+    #: characters into the scalar's text, for problems inside a value (e.g. a bad ``${``)
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
             try:
                 refs = references(raw)
             except EnvSyntaxError as exc:
-                yield Finding(path, "error", "env-syntax", str(exc))
+                yield Finding(path, "error", "env-syntax", str(exc), offset=exc.offset)
                 continue
             if options.require_env:
                 for ref in refs:
@@ -321,12 +323,13 @@ def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
         for name, value in fields:
             bad = sorted({c for c in (value or "") if c in DEEPLINK_UNSAFE})
             if bad:
-                shown = "a secret" if name == "api_key" else f"'{value}'"
+                shown = "(a secret)" if name == "api_key" else f"'{value}'"
+                listed = ", ".join(repr(c) for c in bad)
                 yield Finding(
                     _p(i, name),
                     "warning",
                     "deeplink-chars",
-                    f"{name} {shown} contains {' '.join(bad)}, which Cherry Studio 1.x "
+                    f"{name} {shown} contains {listed}, which Cherry Studio 1.x "
                     "deep links corrupt (parentheses dropped, quotes rewritten)",
                 )
 

@@ -124,9 +124,12 @@ def validate_text(
         if path[:1] == ("providers",) and len(path) > 1 and isinstance(path[1], int):
             path = ("providers", index_map[path[1]], *path[2:])
         pos = document.key_position(path) if finding.at_key else document.position(path)
+        column = pos.column
+        if finding.offset and pos.line == document.position(path).line:
+            column = pos.content_column + finding.offset
         severity: Severity = "error" if finding.severity == "error" else "warning"
         diagnostics.append(
-            Diagnostic(filename, pos.line, pos.column, severity, finding.rule, finding.message)
+            Diagnostic(filename, pos.line, column, severity, finding.rule, finding.message)
         )
     return _finish(result, options)
 

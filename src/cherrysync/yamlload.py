@@ -175,7 +175,10 @@ def parse_yaml(text: str, filename: str) -> tuple[YamlDocument | None, list[Diag
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        message = str(exc.problem or exc.context or "invalid YAML")
+        if exc.context and exc.problem and exc.context_mark:
+            start = exc.context_mark
+            message += f" ({exc.context} started at {start.line + 1}:{start.column + 1})"
         return None, [Diagnostic(filename, line, column, "error", "yaml-syntax", message)]
     except RecursionError:
         return None, [Diagnostic(filename, 1, 1, "error", "yaml-depth", "nesting too deep")]

@@ -1,0 +1,105 @@
+"""References, masking, dotenv files and resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cherrysync.envfile import EnvFileError, parse_env_text
+from cherrysync.resolve import resolve_providers
+from cherrysync.secrets import (
+    EnvSyntaxError,
+    Secret,
+    UnsetVariableError,
+    interpolate,
+    mask,
+    redact,
+)
+from cherrysync.validate import validate_text
+
+
+def test_mask() -> None:
+    assert mask("sk-abcdefghijklmnopwxyz") == "sk-a…wxyz"
+    assert mask("short-key1") == "sh…y1"
+    assert mask("tiny") == "…"
+
+
+def test_secret_never_shows_its_value() -> None:
+    secret = Secret("sk-abcdefghijklmnopwxyz")
+    for text in (str(secret), repr(secret), f"{secret}", f"{[secret]}", str({"k": secret})):
+        assert "abcdefghijklmnop" not in text
+    assert secret.reveal() == "sk-abcdefghijklmnopwxyz"
+    with pytest.raises(TypeError):
+        import pickle
+
+        pickle.dumps(secret)
+
+
+def test_redact() -> None:
+    text = "failed with sk-abcdefghijklmnopwxyz at host"
+    assert redact(text, [Secret("sk-abcdefghijklmnopwxyz")]) == "failed with sk-a…wxyz at host"
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("${A}", "alpha"),
+        ("x-${A}-y", "x-alpha-y"),
+        ("${UNSET:-fallback}", "fallback"),
+        ("${EMPTY:-fallback}", "fallback"),
+        ("${EMPTY}", ""),
+        ("$$A and $${A}", "$A and ${A}"),
+        ("cost $5", "cost $5"),
+    ],
+)
+def test_interpolate(template: str, expected: str) -> None:
+    assert interpolate(template, {"A": "alpha", "EMPTY": ""}) == expected
+
+
+def test_interpolate_errors() -> None:
+    with pytest.raises(UnsetVariableError, match="UNSET is not set: ask ops"):
+        interpolate("${UNSET:?ask ops}", {})
+    with pytest.raises(UnsetVariableError, match="UNSET is not set"):
+        interpolate("${UNSET}", {})
+    with pytest.raises(EnvSyntaxError) as info:
+        interpolate("abc${bad name}", {})
+    assert info.value.offset == 3
+
+
+def test_env_file_parsing() -> None:
+    text = 'A=1\nexport B="two # not a comment"\nC=\'x y\'  # note\n# c\n\nD=plain # c\nE="a\\nb"\n'
+    assert parse_env_text(text, ".env") == {
+        "A": "1",
+        "B": "two # not a comment",
+        "C": "x y",
+        "D": "plain",
+        "E": "a\nb",
+    }
+    with pytest.raises(EnvFileError, match=r"\.env:1: expected KEY=value"):
+        parse_env_text("sk-secret-line-without-equals\n", ".env")
+    with pytest.raises(EnvFileError, match="unterminated"):
+        parse_env_text('A="open\n', ".env")
+
+
+def test_resolve_reports_unset_variable_with_its_line(tmp_path: Path) -> None:
+    text = (
+        "version: 1\nproviders:\n  - name: A\n    type: openai\n    api_key:\n"
+        "      - ${KEY_ONE}\n      - ${KEY_TWO}\n    headers: {X-Org: '${ORG:-acme}'}\n"
+    )
+    validated = validate_text(text, "p.yaml")
+    assert validated.model is not None
+    resolved, problems = resolve_providers(
+        validated.model,
+        {"KEY_ONE": "sk-one-0123456789abcdef"},
+        filename="p.yaml",
+        document=validated.document,
+    )
+    assert [p.as_text() for p in problems] == [
+        "p.yaml:7:9: error: environment variable KEY_TWO is not set [env-unset]"
+    ]
+    provider = resolved[0]
+    assert provider.api_keys == (Secret("sk-one-0123456789abcdef"),)
+    assert provider.headers["X-Org"].reveal() == "acme"
+    assert provider.base_url == "https://api.openai.com"
+    assert "0123456789abcdef" not in repr(provider)
