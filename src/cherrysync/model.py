@@ -240,6 +240,13 @@ class ProvidersFile(_Strict):
         default_factory=list, description="The providers cherrysync manages."
     )
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # True == 1 in Python, but not in JSON Schema
+            raise ValueError("version must be the integer 1")
+        return value
+
     def provider(self, key: str) -> Provider | None:
         """Find a provider by id or name."""
         for provider in self.providers:

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from cherrysync.diagnostics import Diagnostic, Severity, has_errors
 from cherrysync.model import ProvidersFile
 from cherrysync.rules import RuleOptions, check_semantics
-from cherrysync.structure import StructureChecker
 from cherrysync.yamlload import YamlDocument, decode, parse_yaml
 
 
@@ -108,12 +107,20 @@ def validate_text(
             )
         )
         return _finish(result, options)
-    checker = StructureChecker(filename, document)
-    structural = checker.check()
-    diagnostics.extend(structural)
-    model, index_map = _build_model(
-        document, structural, checker.broken_providers, filename, diagnostics
-    )
+    try:  # the fast path: pydantic-core accepts exactly what the schema accepts
+        model: ProvidersFile | None = ProvidersFile.model_validate(document.data)
+        structural: list[Diagnostic] = []
+        index_map = list(range(len(model.providers))) if model else []
+    except ValidationError:
+        # Only a malformed file pays for JSON Schema, which explains each error at its node.
+        from cherrysync.structure import StructureChecker
+
+        checker = StructureChecker(filename, document)
+        structural = checker.check()
+        diagnostics.extend(structural)
+        model, index_map = _build_model(
+            document, structural, checker.broken_providers, filename, diagnostics
+        )
     if model is None:
         return _finish(result, options)
     if not structural:
