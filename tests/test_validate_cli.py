@@ -142,3 +142,21 @@ def test_no_traceback_on_unreadable_directory(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_readme_field_reference_is_generated(root: Path) -> None:
+    from cherrysync.schema import render_markdown
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- schema-reference:start -->\n") + len(
+        "<!-- schema-reference:start -->\n"
+    )
+    end = readme.index("<!-- schema-reference:end -->")
+    assert readme[start:end] == render_markdown(), "run: cherrysync schema --format markdown"
+
+
+def test_readme_starts_with_two_commands(root: Path) -> None:
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```")
+    assert blocks[1].strip() == "sh\npip install . && cherrysync validate providers.example.yaml"
+    assert blocks[3].strip() == "sh\npip install -e '.[test]' && python -m pytest"

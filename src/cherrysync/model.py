@@ -151,7 +151,7 @@ class Provider(_Strict):
         default=None,
         pattern=ID_PATTERN,
         description=(
-            "Stable provider id; the app references models as <id>::<model>. "
+            "Stable provider id; the app references models as `<id>::<model>`. "
             "Defaults to a slug of the name."
         ),
     )

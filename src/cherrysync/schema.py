@@ -40,3 +40,47 @@ def generate_schema() -> dict[str, Any]:
 def render_schema() -> str:
     """The schema file's exact text (stable key order, trailing newline)."""
     return json.dumps(generate_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _kind(spec: dict[str, Any]) -> str:
+    if "anyOf" in spec:
+        return " or ".join(k for k in (_kind(b) for b in spec["anyOf"]) if k != "null")
+    if "$ref" in spec:
+        return "mapping"
+    if "const" in spec:
+        return f"`{spec['const']}`"
+    if "enum" in spec:
+        return "one of " + ", ".join(f"`{v}`" for v in spec["enum"])
+    kind = spec.get("type", "any")
+    if kind == "array":
+        return f"list of {_kind(spec.get('items', {}))}"
+    if kind == "object":
+        return "mapping"
+    return str(kind)
+
+
+def render_markdown() -> str:
+    """The field reference for the README, from the same descriptions editors show."""
+    schema = generate_schema()
+    sections = [("Top level", schema)] + [
+        (f"`{name}`", schema["$defs"][name]) for name in ("Provider", "ModelSpec", "CheckOptions")
+    ]
+    lines: list[str] = []
+    for title, node in sections:
+        required = set(node.get("required", []))
+        lines += [
+            f"**{title}**",
+            "",
+            "| key | type | required | description |",
+            "|---|---|---|---|",
+        ]
+        for key, spec in node["properties"].items():
+            description = spec.get("description", "").replace("|", "\\|")
+            default = spec.get("default")
+            if default not in (None, [], {}) and "default" not in description.lower():
+                description += f" Default: `{json.dumps(default)}`."
+            need = "yes" if key in required else ""
+            lines.append(f"| `{key}` | {_kind(spec)} | {need} | {description} |")
+        lines.append("")
+    lines.append("Keys starting with `x-` are allowed anywhere and ignored (anchors, notes).")
+    return "\n".join(lines) + "\n"

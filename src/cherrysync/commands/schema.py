@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cherrysync.commands import CommandError
-from cherrysync.schema import render_schema
+from cherrysync.schema import render_markdown, render_schema
 
 HELP = "print the JSON Schema of providers files, or check the committed copy"
 EPILOG = """examples:
@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", metavar="PATH", help="write the schema to PATH")
     parser.add_argument(
+        "--format",
+        choices=("json", "markdown"),
+        default="json",
+        help="json: the JSON Schema; markdown: the field reference table for the README",
+    )
+    parser.add_argument(
         "--path",
         default=DEFAULT_PATH,
         help=f"committed schema for --check (default: {DEFAULT_PATH})",
@@ -31,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format == "markdown":
+        sys.stdout.write(render_markdown())
+        return 0
     text = render_schema()
     if args.check:
         try:
