@@ -15,6 +15,7 @@ from types import ModuleType
 
 from cherrysync import __version__
 from cherrysync.commands import CommandError
+from cherrysync.console import NORMAL, QUIET, VERBOSE
 
 #: name -> module implementing ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
@@ -22,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "schema": "cherrysync.commands.schema",
     "plan": "cherrysync.commands.plan",
     "apply": "cherrysync.commands.apply",
+    "completion": "cherrysync.commands.completion",
 }
 
 
@@ -34,14 +36,35 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cherrysync",
         description="Cherry Studio AI providers as code.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Example:\n  cherrysync validate providers.yaml",
+        epilog="examples:\n  cherrysync validate providers.yaml\n"
+        "  cherrysync COMMAND --help    # options and an example for each command",
     )
     parser.add_argument("--version", action="version", version=f"cherrysync {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=QUIET,
+        default=NORMAL,
+        help="print only errors and results",
+    )
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=VERBOSE,
+        help="print more detail",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = _load(name)
         command = sub.add_parser(
             name,
+            parents=[common],
             help=module.HELP,
             description=getattr(module, "DESCRIPTION", module.HELP),
             epilog=getattr(module, "EPILOG", None),

@@ -7,7 +7,7 @@ as written; :mod:`cherrysync.resolve` turns them into real values when a command
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -166,7 +166,7 @@ class Provider(_Strict):
             "openai-response, anthropic, gemini and ollama; required for azure-openai and new-api."
         ),
     )
-    api_key: str | list[str] | None = Field(
+    api_key: str | Annotated[list[str], Field(min_length=1)] | None = Field(
         default=None,
         description=(
             "One key or a list of keys the app rotates; use ${VAR} references rather than "
@@ -189,13 +189,6 @@ class Provider(_Strict):
         ),
     )
     check: CheckOptions | None = Field(default=None, description="Options for the live check.")
-
-    @field_validator("api_key")
-    @classmethod
-    def _keys_not_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
-        if isinstance(value, list) and not value:
-            raise ValueError("api_key list must not be empty")
-        return value
 
     @property
     def provider_id(self) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from cherrysync.diagnostics import Diagnostic
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
@@ -17,8 +17,15 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def render_text(diagnostics: Sequence[Diagnostic]) -> str:
-    return "".join(d.as_text() + "\n" for d in diagnostics)
+def render_text(diagnostics: Sequence[Diagnostic], colour: bool = False) -> str:
+    if not colour:
+        return "".join(d.as_text() + "\n" for d in diagnostics)
+    paint = {"error": "\033[31merror\033[0m", "warning": "\033[33mwarning\033[0m"}
+    return "".join(
+        f"\033[1m{d.file}:{d.line}:{d.column}:\033[0m {paint[d.severity]}: {d.message} "
+        f"\033[2m[{d.rule}]\033[0m\n"
+        for d in diagnostics
+    )
 
 
 def render_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
@@ -46,9 +53,45 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     return "".join(lines)
 
 
-def render(fmt: str, diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+def render_sarif_log(diagnostics: Sequence[Diagnostic]) -> str:
+    from cherrysync.rulebook import VALIDATE_RULES
+    from cherrysync.sarif import SarifResult, render_sarif
+
+    results = [
+        SarifResult(d.rule, d.severity, d.message, d.file, d.line, d.column) for d in diagnostics
+    ]
+    return render_sarif(results, VALIDATE_RULES)
+
+
+def render_summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+    """A Markdown summary (for ``$GITHUB_STEP_SUMMARY``)."""
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    icon = "❌" if errors else "✅"
+    lines = [
+        f"### {icon} cherrysync validate",
+        "",
+        f"{len(files)} file(s), {errors} error(s), {warnings} warning(s).",
+        "",
+    ]
+    if diagnostics:
+        lines += ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]
+        for d in diagnostics:
+            message = d.message.replace("|", "\\|")
+            lines.append(
+                f"| {d.file} | {d.line}:{d.column} | {d.severity} | `{d.rule}` | {message} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def render(
+    fmt: str, diagnostics: Sequence[Diagnostic], files: Sequence[str], colour: bool = False
+) -> str:
+    if fmt == "sarif":
+        return render_sarif_log(diagnostics)
     if fmt == "json":
         return render_json(diagnostics, files)
     if fmt == "github":
         return render_github(diagnostics)
-    return render_text(diagnostics)
+    return render_text(diagnostics, colour)

@@ -6,14 +6,16 @@ import argparse
 import sys
 
 from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_env
+from cherrysync.console import QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
-from cherrysync.reporters import FORMATS, render
+from cherrysync.reporters import FORMATS, render, render_summary
 from cherrysync.validate import ValidationOptions, validate_path
 
 HELP = "check providers files offline (schema and semantic rules)"
 EPILOG = """examples:
   cherrysync validate providers.yaml
   cherrysync validate --format github --strict configs/*.yaml
+  cherrysync validate --format sarif providers.yaml > cherrysync.sarif
 
 exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O error"""
 
@@ -31,6 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report referenced environment variables that are unset",
     )
+    parser.add_argument(
+        "--summary",
+        metavar="PATH",
+        help="also append a Markdown summary to PATH (e.g. $GITHUB_STEP_SUMMARY)",
+    )
     add_env_file_option(parser)
 
 
@@ -46,7 +53,27 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             io_failed = True
             print(f"cherrysync: error: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
-    sys.stdout.write(render(args.format, diagnostics, files))
+    shown = diagnostics
+    if args.verbosity == QUIET and args.format == "text":
+        shown = [d for d in diagnostics if d.severity == "error"]
+    sys.stdout.write(render(args.format, shown, files, colour=use_colour(sys.stdout)))
+    if args.summary:
+        try:
+            with open(args.summary, "a", encoding="utf-8") as handle:
+                handle.write(render_summary(diagnostics, files))
+        except OSError as exc:
+            print(
+                f"cherrysync: error: cannot write {args.summary}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return 2
+    errors = sum(d.severity == "error" for d in diagnostics)
+    if args.verbosity == VERBOSE:
+        print(
+            f"{len(files)} file(s) checked: {errors} error(s), "
+            f"{len(diagnostics) - errors} warning(s)",
+            file=sys.stderr,
+        )
     if io_failed:
         return 2
     return 1 if has_errors(diagnostics) else 0

