@@ -236,6 +236,11 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _str(value: Any) -> str | None:
+    """Free text, where an empty string is a value of its own."""
+    return value if isinstance(value, str) else None
+
+
 def _model_spec(m: Mapping[str, Any]) -> ModelSpec:
     caps = m.get("capabilities")
     capabilities = None
@@ -260,7 +265,7 @@ def _model_spec(m: Mapping[str, Any]) -> ModelSpec:
             "group": _text(m.get("group")),
             "capabilities": capabilities,
             "endpoint_type": endpoint if endpoint in ENDPOINT_TYPES else None,
-            "description": _text(m.get("description")),
+            "description": _str(m.get("description")),
         }
     )
 
@@ -289,7 +294,7 @@ def app_provider(obj: Mapping[str, Any]) -> tuple[AppProvider | None, list[str]]
         api_version=_text(obj.get("apiVersion")),
         enabled=obj.get("enabled", True) is not False,
         headers={str(k): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {},
-        notes=_text(obj.get("notes")),
+        notes=_str(obj.get("notes")),
         models=models,
     )
     return provider, notes
