@@ -104,6 +104,8 @@ def provider_entry(
 ) -> dict[str, Any]:
     """One provider as plain YAML data; keys (and secret-looking headers) become references."""
     entry: dict[str, Any] = {"name": provider.name[:MAX_NAME_LENGTH], "id": pid}
+    if len(provider.name) > MAX_NAME_LENGTH:
+        warnings.append(f"provider '{pid}': name shortened to {MAX_NAME_LENGTH} characters")
     entry["type"] = provider.type
     if provider.base_url and provider.base_url != DEFAULT_BASE_URLS.get(provider.type):
         entry["base_url"] = escape(provider.base_url)

@@ -11,6 +11,7 @@ import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,8 @@ class BackupTarget:
         states = [provider_state(obj) for obj in desired]
         plan.changes = diff_states(current, states, prune=prune)
         self._check_references(plan, data)
+        if plan.changes:
+            plan.notes.append(_restore_note(data.time_ms))
         return plan
 
     def _check_references(self, plan: Plan, data: BackupData) -> None:
@@ -205,6 +208,19 @@ class BackupTarget:
             if provider is not None:
                 result.append(provider)
         return result
+
+
+def _restore_note(time_ms: int | None) -> str:
+    """Restoring replaces the whole app state: say how old the backup is."""
+    made = ""
+    if time_ms is not None:
+        when = datetime.fromtimestamp(time_ms / 1000, tz=UTC)
+        hours = (datetime.now(tz=UTC) - when).total_seconds() / 3600
+        made = f" (made {when:%Y-%m-%d %H:%M} UTC, {hours:.0f} h ago)"
+    return (
+        "restoring the written zip replaces everything changed in the app since this backup"
+        f"{made}; restore it right away, or make a fresh backup and plan again"
+    )
 
 
 def _removes_model(change: Change) -> bool:

@@ -87,6 +87,7 @@ class BackupData:
     llm: dict[str, Any]
     slices: dict[str, Any]
     persist_version: int
+    time_ms: int | None = None
 
     def slice(self, name: str) -> dict[str, Any] | None:
         """A decoded slice (``assistants``, ...), or None when absent or unreadable."""
@@ -165,7 +166,12 @@ def parse_backup(text: str) -> BackupData:
         llm=llm,
         slices={k: m.value for k, m in slices.items()},
         persist_version=persist_version,
+        time_ms=_int(top["time"].value) if "time" in top else None,
     )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _persist_version(slices: dict[str, _Member]) -> int:
