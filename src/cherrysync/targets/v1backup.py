@@ -216,7 +216,8 @@ def _restore_note(time_ms: int | None) -> str:
     if time_ms is not None:
         when = datetime.fromtimestamp(time_ms / 1000, tz=UTC)
         hours = (datetime.now(tz=UTC) - when).total_seconds() / 3600
-        made = f" (made {when:%Y-%m-%d %H:%M} UTC, {hours:.0f} h ago)"
+        age = f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
+        made = f" (made {when:%Y-%m-%d %H:%M} UTC, {age} ago)"
     return (
         "restoring the written zip replaces everything changed in the app since this backup"
         f"{made}; restore it right away, or make a fresh backup and plan again"
