@@ -201,3 +201,15 @@ def test_open_needs_deeplinks(providers_file: Path, capsys: pytest.CaptureFixtur
     assert main(["export", str(providers_file), "--to", "providers-json", "--open"]) == 2
     assert main(["export", str(providers_file), "--to", "deeplinks", "--provider", "nope"]) == 2
     assert "no provider with id nope" in capsys.readouterr().err
+
+
+def test_keys_with_separators_are_refused(
+    providers_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AZ_KEY", "one two")
+    assert main(["export", str(providers_file), "--to", "providers-json"]) == 1
+    assert "key 1 contains a comma or whitespace" in capsys.readouterr().err
+    assert main(["export", str(providers_file), "--to", "deeplinks"]) == 1
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 2 and "azure-eu: the key contains a comma" in err
+    assert "one two" not in out + err

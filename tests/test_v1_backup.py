@@ -316,3 +316,14 @@ def test_cli_apply_writes_out_and_refuses_input(
     printed = capsys.readouterr().out
     assert f"Wrote {out}" in printed and "sk-relay-1" not in printed
     assert main(["plan", str(yaml_file), "--target", str(out), "--detailed-exitcode"]) == 0
+
+
+def test_keys_from_the_environment_that_the_app_would_split(backup: Path) -> None:
+    env = dict(ENV, RELAY_KEY_2="sk-a,sk-b")
+    plan = BackupTarget(backup).plan(resolved(env=env), prune=False)
+    assert plan.blockers == [
+        "provider 'relay': key 2 contains a comma or whitespace, which the app treats as a key "
+        "separator; list several keys as separate entries"
+    ]
+    with pytest.raises(TargetError, match="key 2"):
+        BackupTarget(backup).apply(resolved(env=env), prune=False)

@@ -113,6 +113,19 @@ def v1_provider(provider: ResolvedProvider) -> JsonObject:
     return obj
 
 
+def key_problems(provider: ResolvedProvider) -> list[str]:
+    """Keys the app would split apart: it joins keys with ``,`` and splits on ``,``/whitespace.
+
+    ``validate`` checks literal keys; this catches values that arrive through ``${VAR}``.
+    """
+    return [
+        f"provider '{provider.id}': key {n} contains a comma or whitespace, which the app "
+        "treats as a key separator; list several keys as separate entries"
+        for n, key in enumerate(provider.api_keys, start=1)
+        if any(c in key.reveal() for c in ",，") or any(c.isspace() for c in key.reveal())
+    ]
+
+
 def _carry(existing: Mapping[str, Any], fresh: JsonObject, managed: frozenset[str]) -> JsonObject:
     """``fresh`` plus the keys of ``existing`` that cherrysync does not manage."""
     merged = dict(fresh)

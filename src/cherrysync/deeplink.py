@@ -83,6 +83,8 @@ def build(provider: ResolvedProvider) -> DeepLink:
             link.problems.append(
                 f"{shown} contains {' '.join(bad)}, which the 1.x handler corrupts{hint}"
             )
+    if any(c in key for c in ",，") or any(c.isspace() for c in key):
+        link.problems.append("the key contains a comma or whitespace; 1.x would split it")
     if not link.problems:
         link.url = encode(payload)
     return link

@@ -96,7 +96,7 @@ def _write(text: str, output: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cherrysync.appmodel_v1 import v1_provider
+    from cherrysync.appmodel_v1 import key_problems, v1_provider
     from cherrysync.deeplink import build
 
     if args.open and args.to != "deeplinks":
@@ -111,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
         providers = [p for p in providers if p.id in args.provider]
     print(SECRET_WARNING, file=sys.stderr)
     if args.to == "providers-json":
+        problems = [p for provider in providers for p in key_problems(provider)]
+        if problems:
+            raise CommandError("; ".join(problems), 1)
         objects = [v1_provider(p) for p in providers]
         _write(json.dumps(objects, ensure_ascii=False, indent=2) + "\n", args.output)
         return 0

@@ -19,6 +19,7 @@ from cherrysync.appmodel_v1 import (
     ModelRef,
     app_provider,
     is_builtin,
+    key_problems,
     merge_providers,
     model_refs,
     provider_state,
@@ -139,7 +140,9 @@ class BackupTarget:
         return [v1_provider(p) for p in providers]
 
     def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
-        return self._plan(_read(self.path), self._desired(providers), prune=prune)
+        plan = self._plan(_read(self.path), self._desired(providers), prune=prune)
+        plan.blockers.extend(p for provider in providers for p in key_problems(provider))
+        return plan
 
     # ------------------------------------------------------------------------- apply
 
@@ -156,6 +159,7 @@ class BackupTarget:
         loaded = _read(self.path)
         desired = self._desired(providers)
         plan = self._plan(loaded, desired, prune=prune)
+        plan.blockers.extend(p for provider in providers for p in key_problems(provider))
         if plan.blockers:
             raise TargetError("; ".join(plan.blockers))
         if plan.empty:
