@@ -36,7 +36,7 @@ def test_import_from_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     env_file = tmp_path / ".env"
     assert env_file.stat().st_mode & 0o777 == 0o600
     env = read_env_file(env_file)
-    prefix = "PROVIDER_6F1C2B8E_0D3A_4B7E_9F21_5A8D3C2E1B00"
+    prefix = "HOME_VLLM_GPU"
     assert env == {f"{prefix}_API_KEY": "sk-home-1", f"{prefix}_API_KEY_2": "sk-home-2"}
     validated = validate_path(out, ValidationOptions(require_env=True, env=env))
     assert validated.ok, validated.diagnostics

@@ -17,6 +17,7 @@ from cherrysync.model import DEFAULT_BASE_URLS, ID_PATTERN, MAX_NAME_LENGTH, Mod
 from cherrysync.targets.base import AppProvider
 from cherrysync.validate import ValidatedFile, validate_text
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SECRET_HEADER = re.compile(r"(auth|key|token|secret|cookie)", re.IGNORECASE)
 HEADER = (
     "# yaml-language-server: $schema=https://cherrysync.dev/schema/providers.schema.json\n"
@@ -49,8 +50,12 @@ class _EnvNames:
     def __init__(self) -> None:
         self.prefixes: set[str] = set()
 
-    def prefix(self, provider_id: str) -> str:
-        base = re.sub(r"[^A-Za-z0-9]+", "_", provider_id).strip("_").upper() or "PROVIDER"
+    def prefix(self, provider_id: str, name: str) -> str:
+        """From the id; from the name when the id is one of the app's random UUIDs."""
+        readable = _UUID.match(provider_id) and re.search(r"[A-Za-z0-9]", name)
+        source = name if readable else provider_id
+        base = re.sub(r"[^A-Za-z0-9]+", "_", source).strip("_").upper()
+        base = base or re.sub(r"[^A-Za-z0-9]+", "_", provider_id).strip("_").upper() or "PROVIDER"
         if base[0].isdigit():
             base = "PROVIDER_" + base
         candidate, n = base, 2
@@ -111,7 +116,7 @@ def provider_entry(
         entry["base_url"] = escape(provider.base_url)
     elif not provider.base_url and provider.type in DEFAULT_BASE_URLS:
         warnings.append(f"provider '{pid}' has no base URL; the file uses the official host")
-    prefix = names.prefix(pid)
+    prefix = names.prefix(pid, provider.name)
     if provider.api_keys and secrets:
         refs = []
         for n, key in enumerate(provider.api_keys, start=1):
