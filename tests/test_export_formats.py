@@ -37,7 +37,7 @@ providers:
     api_key: ${CAFE_KEY}
 """
 ENV = {
-    "ACME_KEY": "sk-test-123+/=?&",
+    "ACME_KEY": "sk->>>???~~~+/=&",  # its base64 holds both '+' and '/
     "ACME_KEY_2": "sk-second",
     "AZ_KEY": "az-key-0001",
     "CAFE_KEY": "sk-ant-ü",
@@ -78,13 +78,15 @@ def test_deeplinks_decode_as_the_app_does(
     assert decoded[0] == {
         "id": "acme-relay",
         "baseUrl": "https://relay.example.com/v1/",
-        "apiKey": "sk-test-123+/=?&",
+        "apiKey": "sk->>>???~~~+/=&",
         "name": "ACME Relay",
         "type": "openai",
     }
     assert decoded[1]["type"] == "azure-openai" and decoded[1]["apiKey"] == "az-key-0001"
     assert decoded[2]["name"] == "Café ünïcode"
     assert decoded[2]["baseUrl"] == "https://api.anthropic.com"
+    first = links[0].split("data=", 1)[1]
+    assert "-" in first and "_" in first  # both swapped characters are exercised
     for link in links:
         data = link.split("data=", 1)[1]
         assert set(data) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=")
@@ -180,7 +182,7 @@ def test_providers_json(
     data = json.loads(out_file.read_text(encoding="utf-8"))
     assert [p["id"] for p in data] == ["acme-relay", "azure-eu", "cafe"]
     acme = data[0]
-    assert acme["apiKey"] == "sk-test-123+/=?&,sk-second"
+    assert acme["apiKey"] == "sk->>>???~~~+/=&,sk-second"
     assert acme["isSystem"] is False and acme["enabled"] is True
     assert acme["extra_headers"] == {"X-Team": "platform"}
     assert acme["models"] == [

@@ -30,9 +30,15 @@ class DeepLink:
 
 
 def encode(payload: dict[str, str]) -> str:
-    """URL-safe base64 **with** padding of compact UTF-8 JSON (reference §5.2)."""
+    """Compact UTF-8 JSON in the app's URL-safe base64, with padding.
+
+    The handler turns ``+``/``/`` in the query into ``_``/``-`` and, after reading ``data``,
+    ``_`` back into ``+`` and ``-`` into ``/``. So ``_`` must stand for ``+`` and ``-`` for ``/``:
+    the reverse of RFC 4648's URL-safe alphabet, which this handler would corrupt.
+    """
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return PREFIX + base64.urlsafe_b64encode(raw).decode("ascii")
+    text = base64.b64encode(raw).decode("ascii")
+    return PREFIX + text.replace("+", "_").replace("/", "-")
 
 
 def _caveats(provider: ResolvedProvider) -> list[str]:
