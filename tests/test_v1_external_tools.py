@@ -39,9 +39,11 @@ const llm = newState.llm;
 if (JSON.stringify(JSON.parse(llm)) !== llm) problems.push('llm is not JSON.stringify output');
 const oldLlm = JSON.parse(oldState.llm), newLlm = JSON.parse(llm);
 for (const k of Object.keys(oldLlm)) {
-  if (k !== 'providers' && JSON.stringify(oldLlm[k]) !== JSON.stringify(newLlm[k])) problems.push('llm.' + k);
+  const same = JSON.stringify(oldLlm[k]) === JSON.stringify(newLlm[k]);
+  if (k !== 'providers' && !same) problems.push('llm.' + k);
 }
-if (JSON.stringify(oldDoc.indexedDB) !== JSON.stringify(newDoc.indexedDB)) problems.push('indexedDB');
+const sameDb = JSON.stringify(oldDoc.indexedDB) === JSON.stringify(newDoc.indexedDB);
+if (!sameDb) problems.push('indexedDB');
 console.log(JSON.stringify({problems, ids: newLlm.providers.map(p => p.id)}));
 """
 
