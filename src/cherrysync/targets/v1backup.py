@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from cherrysync.appmodel_v1 import (
-    ModelRef,
     app_provider,
     is_builtin,
     key_problems,
@@ -94,13 +93,18 @@ class BackupTarget:
 
     # ------------------------------------------------------------------------- plan
 
-    def _plan(self, loaded: _Loaded, desired: list[dict[str, Any]], *, prune: bool) -> Plan:
+    def _plan(
+        self, loaded: _Loaded, providers: list[ResolvedProvider], *, prune: bool
+    ) -> tuple[Plan, list[dict[str, Any]]]:
+        """The plan and the v1 objects it would write."""
         data = loaded.data
+        desired = [v1_provider(p) for p in providers]
         current: dict[str, ProviderState] = {}
         for obj in data.providers:
             if isinstance(obj, dict) and isinstance(obj.get("id"), str):
                 current[obj["id"]] = provider_state(obj)
         plan = Plan(self.description)
+        plan.blockers.extend(p for provider in providers for p in key_problems(provider))
         for obj in desired:
             have = current.get(obj["id"])
             if have is not None and have.builtin:
@@ -118,14 +122,13 @@ class BackupTarget:
         self._check_references(plan, data)
         if plan.changes:
             plan.notes.append(_restore_note(data.time_ms))
-        return plan
+        return plan, desired
 
     def _check_references(self, plan: Plan, data: BackupData) -> None:
         removed = {(c.provider, c.model) for c in plan.changes if _removes_model(c)}
         if not removed:
             return
         users: dict[tuple[str, str], list[str]] = {}
-        ref: ModelRef
         for ref in model_refs(data.llm, data.slice("assistants")):
             if (ref.provider, ref.model) in removed:
                 users.setdefault((ref.provider, ref.model), []).append(ref.where)
@@ -136,13 +139,8 @@ class BackupTarget:
                 "fresh backup, or keep the model in the file"
             )
 
-    def _desired(self, providers: list[ResolvedProvider]) -> list[dict[str, Any]]:
-        return [v1_provider(p) for p in providers]
-
     def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
-        plan = self._plan(_read(self.path), self._desired(providers), prune=prune)
-        plan.blockers.extend(p for provider in providers for p in key_problems(provider))
-        return plan
+        return self._plan(_read(self.path), providers, prune=prune)[0]
 
     # ------------------------------------------------------------------------- apply
 
@@ -157,9 +155,7 @@ class BackupTarget:
     def apply(self, providers: list[ResolvedProvider], *, prune: bool) -> ApplyResult:
         self._check_output()
         loaded = _read(self.path)
-        desired = self._desired(providers)
-        plan = self._plan(loaded, desired, prune=prune)
-        plan.blockers.extend(p for provider in providers for p in key_problems(provider))
+        plan, desired = self._plan(loaded, providers, prune=prune)
         if plan.blockers:
             raise TargetError("; ".join(plan.blockers))
         if plan.empty:
