@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "schema": "cherrysync.commands.schema",
     "plan": "cherrysync.commands.plan",
     "apply": "cherrysync.commands.apply",
+    "export": "cherrysync.commands.export",
+    "import": "cherrysync.commands.import_providers",
     "completion": "cherrysync.commands.completion",
 }
 

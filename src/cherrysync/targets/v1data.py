@@ -1,0 +1,190 @@
+"""A 1.x backup's ``data.json``: check it is one, read ``llm``, splice a new ``llm`` in (pure).
+
+Patching splices text instead of re-serialising the document: every byte outside the
+``persist:cherry-studio`` string stays as the app wrote it (IndexedDB tables, other
+``localStorage`` keys), and inside it every slice string other than ``llm`` keeps its exact text,
+``_persist`` included (reference §3.1, §3.5).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cherrysync.targets.base import TargetError
+
+PERSIST_KEY = "persist:cherry-studio"
+#: Backup formats cherrysync patches: current 1.x writers produce 5 (reference §3.4).
+KNOWN_BACKUP_VERSIONS = frozenset({5})
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def js_json(value: Any) -> str:
+    """``JSON.stringify`` text: compact, non-ASCII kept, lone surrogates escaped as JS does."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+@dataclass(frozen=True)
+class _Member:
+    key: str
+    value: Any
+    start: int
+    end: int
+
+
+def _members(text: str, pos: int) -> Iterator[_Member]:
+    """Top-level members of the JSON object starting at ``pos``, with each value's span."""
+    pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+    if text[pos : pos + 1] != "{":
+        raise ValueError("expected an object")
+    pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[pos : pos + 1] == "}":
+        return
+    while True:
+        if text[pos : pos + 1] != '"':
+            raise ValueError("expected a key")
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] != ":":
+            raise ValueError("expected ':'")
+        start = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        value, end = _DECODER.raw_decode(text, start)
+        yield _Member(key, value, start, end)
+        pos = _WS.match(text, end).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] == ",":
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            continue
+        if text[pos : pos + 1] == "}":
+            return
+        raise ValueError("expected ',' or '}'")
+
+
+def _index(text: str, pos: int = 0) -> dict[str, _Member]:
+    """Members by key; the last duplicate wins, as in ``JSON.parse``."""
+    return {m.key: m for m in _members(text, pos)}
+
+
+def _not_backup(detail: str) -> TargetError:
+    return TargetError(f"not a Cherry Studio 1.x backup: {detail}")
+
+
+@dataclass
+class BackupData:
+    """The parts of ``data.json`` cherrysync reads, and where the ``llm`` slice sits."""
+
+    text: str
+    version: int
+    persist_span: tuple[int, int]
+    persist_text: str
+    llm_span: tuple[int, int]
+    llm: dict[str, Any]
+    slices: dict[str, Any]
+    persist_version: int
+    time_ms: int | None = None
+
+    def slice(self, name: str) -> dict[str, Any] | None:
+        """A decoded slice (``assistants``, ...), or None when absent or unreadable."""
+        raw = self.slices.get(name)
+        try:
+            value = json.loads(raw) if isinstance(raw, str) else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    @property
+    def providers(self) -> list[Any]:
+        providers = self.llm.get("providers")
+        return providers if isinstance(providers, list) else []
+
+    def patched(self, providers: list[Any]) -> str:
+        """``data.json`` with only ``llm.providers`` replaced."""
+        llm = dict(self.llm)
+        llm["providers"] = providers
+        a, b = self.llm_span
+        persist = self.persist_text[:a] + js_json(js_json(llm)) + self.persist_text[b:]
+        start, end = self.persist_span
+        return self.text[:start] + js_json(persist) + self.text[end:]
+
+
+def _version_hint(top: dict[str, _Member]) -> str:
+    if "redux" in top:
+        return "this is a Cherry Studio mobile export, which the desktop app cannot restore"
+    return "data.json has no 'localStorage' object"
+
+
+def parse_backup(text: str) -> BackupData:
+    """Check that ``text`` is a restorable 1.x ``data.json`` and locate the ``llm`` slice."""
+    try:
+        top = _index(text)
+    except ValueError as exc:
+        raise _not_backup(f"data.json is not a JSON object ({exc})") from None
+    version = top["version"].value if "version" in top else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _not_backup("data.json has no numeric 'version'")
+    if version not in KNOWN_BACKUP_VERSIONS:
+        known = ", ".join(map(str, sorted(KNOWN_BACKUP_VERSIONS)))
+        raise TargetError(
+            f"backup format version {version} is not supported (known: {known}); make a fresh "
+            "backup in Cherry Studio 1.x (Settings → Data → Backup) and use that"
+        )
+    storage = top.get("localStorage")
+    if storage is None or not isinstance(storage.value, dict):
+        raise _not_backup(_version_hint(top))
+    if "indexedDB" in top and not isinstance(top["indexedDB"].value, dict):
+        raise _not_backup("'indexedDB' is not an object")
+    persist = _index(text, storage.start).get(PERSIST_KEY)
+    if persist is None or not isinstance(persist.value, str):
+        raise _not_backup(f"localStorage has no '{PERSIST_KEY}' string")
+    persist_text = persist.value
+    try:
+        slices = _index(persist_text)
+    except ValueError as exc:
+        raise _not_backup(f"'{PERSIST_KEY}' is not a JSON object ({exc})") from None
+    llm_member = slices.get("llm")
+    if llm_member is None or not isinstance(llm_member.value, str):
+        raise _not_backup("the Redux state has no 'llm' slice")
+    try:
+        llm = json.loads(llm_member.value)
+    except ValueError:
+        raise _not_backup("the 'llm' slice is not JSON") from None
+    if not isinstance(llm, dict) or not isinstance(llm.get("providers"), list):
+        raise _not_backup("the 'llm' slice has no 'providers' list")
+    persist_version = _persist_version(slices)
+    return BackupData(
+        text=text,
+        version=version,
+        persist_span=(persist.start, persist.end),
+        persist_text=persist_text,
+        llm_span=(llm_member.start, llm_member.end),
+        llm=llm,
+        slices={k: m.value for k, m in slices.items()},
+        persist_version=persist_version,
+        time_ms=_int(top["time"].value) if "time" in top else None,
+    )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _persist_version(slices: dict[str, _Member]) -> int:
+    """``_persist.version``: without it the app would replay every migration, so refuse."""
+    member = slices.get("_persist")
+    try:
+        meta = json.loads(member.value) if member and isinstance(member.value, str) else None
+    except ValueError:
+        meta = None
+    version = meta.get("version") if isinstance(meta, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise TargetError(
+            "the backup's Redux state has no '_persist.version'; restoring it would re-run "
+            "every app migration, so cherrysync refuses to patch it"
+        )
+    return version
