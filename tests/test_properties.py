@@ -16,7 +16,11 @@ from cherrysync.model import CAPABILITIES, ENDPOINT_TYPES, PROVIDER_TYPES, Provi
 from cherrysync.schema import generate_schema
 from cherrysync.validate import validate_bytes, validate_text
 
-SETTINGS = settings(max_examples=int(os.environ.get("CS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 VALIDATOR = Draft202012Validator(generate_schema())
 
 # YAML folds control characters and line separators, so generated text leaves them out.
