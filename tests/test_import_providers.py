@@ -10,11 +10,7 @@ import pytest
 from cherrysync.cli import main
 from cherrysync.envfile import read_env_file
 from cherrysync.importer import build_import
-from cherrysync.secrets import Secret
-from cherrysync.targets.base import AppProvider
-from cherrysync.targets.v1backup import BackupTarget
-from cherrysync.validate import ValidationOptions, validate_path
-from v1backup_factory import (
+from cherrysync.samples.v1backup import (
     SYSTEM_PROVIDERS,
     USER_PROVIDER,
     data_json,
@@ -22,6 +18,10 @@ from v1backup_factory import (
     persist_state,
     write_backup,
 )
+from cherrysync.secrets import Secret
+from cherrysync.targets.base import AppProvider
+from cherrysync.targets.v1backup import BackupTarget
+from cherrysync.validate import ValidationOptions, validate_path
 
 
 def run_import(tmp_path: Path, backup: Path, *extra: str) -> tuple[int, Path]:

@@ -21,10 +21,10 @@ from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
 from cherrysync.importer import build_import, render_yaml
 from cherrysync.model import CAPABILITIES, ENDPOINT_TYPES, PROVIDER_TYPES
 from cherrysync.resolve import ResolvedProvider, resolve_providers
+from cherrysync.samples.v1backup import SYSTEM_PROVIDERS, data_json, persist_state, write_backup
 from cherrysync.targets.base import AppProvider
 from cherrysync.targets.v1backup import BackupTarget
 from cherrysync.validate import validate_text
-from v1backup_factory import SYSTEM_PROVIDERS, data_json, persist_state, write_backup
 
 SAFE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 NAME_CHARS = SAFE + " .-_ü🍒'()&"

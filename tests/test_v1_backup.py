@@ -13,10 +13,7 @@ import pytest
 from cherrysync.cli import main
 from cherrysync.model import ProvidersFile
 from cherrysync.resolve import ResolvedProvider, resolve_providers
-from cherrysync.targets.base import TargetError
-from cherrysync.targets.v1backup import BackupTarget
-from cherrysync.targets.v1zip import member_span
-from v1backup_factory import (
+from cherrysync.samples.v1backup import (
     PERSIST_KEY,
     SYSTEM_PROVIDERS,
     USER_PROVIDER,
@@ -27,6 +24,9 @@ from v1backup_factory import (
     restore,
     write_backup,
 )
+from cherrysync.targets.base import TargetError
+from cherrysync.targets.v1backup import BackupTarget
+from cherrysync.targets.v1zip import member_span
 
 FILE = """\
 version: 1

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from cherrysync.samples.v1backup import PERSIST_KEY, data_json, persist_state, write_backup
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v1backup import BackupTarget
 from cherrysync.targets.v1data import js_json, parse_backup
-from v1backup_factory import PERSIST_KEY, data_json, persist_state, write_backup
 
 
 @pytest.mark.parametrize("indent", [None, 2, "\t"])

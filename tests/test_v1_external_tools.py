@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from cherrysync.deeplink import build
+from cherrysync.samples.v1backup import data_json, js
 from cherrysync.targets.v1backup import BackupTarget
 from test_v1_backup import resolved
-from v1backup_factory import data_json, js
 
 NODE = shutil.which("node")
 ZIP, UNZIP = shutil.which("zip"), shutil.which("unzip")
@@ -60,7 +60,7 @@ console.log(JSON.stringify(JSON.parse(text)));
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_node_restores_the_patched_backup(tmp_path: Path) -> None:
-    from v1backup_factory import write_backup
+    from cherrysync.samples.v1backup import write_backup
 
     backup = write_backup(tmp_path / "b.zip")
     BackupTarget(backup).apply(resolved(), prune=False)

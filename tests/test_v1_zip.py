@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from cherrysync.samples.v1backup import write_backup
 from cherrysync.targets import v1zip
 from cherrysync.targets.v1backup import BackupTarget
 from cherrysync.targets.v1zip import ZipStreamWriter, member_span
-from v1backup_factory import write_backup
 
 
 def _copy_all(src_path: Path, dst_path: Path, comment: bytes = b"") -> None:

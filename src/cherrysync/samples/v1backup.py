@@ -1,4 +1,4 @@
-"""Build realistic Cherry Studio 1.x backup zips for tests, and decode them as restore does."""
+"""Realistic Cherry Studio 1.x backup zips (for the demo and tests), decoded as restore does."""
 
 from __future__ import annotations
 

@@ -1,0 +1,32 @@
+"""``cherrysync demo``: run validate, check, plan, apply and import on throwaway data."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from cherrysync.commands import CommandError
+
+HELP = "try every stage offline: loopback endpoints, a throwaway database and backup"
+EPILOG = """examples:
+  cherrysync demo                     # in a new temporary folder, kept for you to look at
+  cherrysync demo --dir ./demo        # in a folder of your choice (must be empty or new)"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", metavar="PATH", help="folder to work in (new or empty)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from cherrysync.cli import main
+    from cherrysync.demo.run import run_demo
+
+    if args.dir:
+        folder = Path(args.dir)
+        if folder.exists() and any(folder.iterdir()):
+            raise CommandError(f"{folder} is not empty; pick a new folder for the demo")
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="cherrysync-demo-"))
+    return run_demo(folder.resolve(), main)

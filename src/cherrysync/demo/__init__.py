@@ -1,0 +1,1 @@
+"""`cherrysync demo`: the whole pipeline offline, on loopback endpoints and throwaway data."""
