@@ -11,10 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cherrysync.resolve import ResolvedProvider, resolve_providers
 from cherrysync.targets.v2db import orderkey
+from cherrysync.validate import ValidationOptions, validate_path
 
 MIGRATIONS_20 = [
     ("0000_orange_jasper_sitwell", 1785247785125),
@@ -168,13 +171,19 @@ def model(pid: str, mid: str, key: str, preset: bool = False, **extra: Any) -> d
     return row
 
 
-def build_database(path: Path, variant: str = "2.1") -> Path:
-    """Create a populated database at ``path`` (parents created) and return ``path``."""
+def build_database(
+    path: Path, variant: str = "2.1", patch: Callable[[str], str] | None = None
+) -> Path:
+    """Create a populated database at ``path`` (parents created) and return ``path``.
+
+    ``patch`` rewrites the schema SQL first (to simulate a newer or older app).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.executescript(schema_sql(variant))
+    sql = schema_sql(variant)
+    conn.executescript(patch(sql) if patch else sql)
     conn.execute("BEGIN")
     for tag, created in MIGRATIONS_21 if variant == "2.1" else MIGRATIONS_20:
         digest = hashlib.sha256(tag.encode()).hexdigest()
@@ -262,14 +271,19 @@ def build_database(path: Path, variant: str = "2.1") -> Path:
     return path
 
 
-def build_data_folder(folder: Path, variant: str = "2.1", location: str = "Data") -> Path:
+def build_data_folder(
+    folder: Path,
+    variant: str = "2.1",
+    location: str = "Data",
+    patch: Callable[[str], str] | None = None,
+) -> Path:
     """A ``{userData}`` folder with the database in ``Data/`` (current) or the root (early 2.0)."""
     db = (
         folder / "Data" / "cherrystudio.sqlite"
         if location == "Data"
         else folder / "cherrystudio.sqlite"
     )
-    return build_database(db, variant)
+    return build_database(db, variant, patch)
 
 
 # ----------------------------------------------------------------------------- assertions
@@ -340,5 +354,116 @@ def check_invariants(db: Path) -> None:
                 for (value,) in conn.execute(f'SELECT "{col}" FROM {table}'):
                     if value is not None:
                         json.loads(value)
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------------------- providers files
+
+ENV = {
+    "ACME_KEY": "sk-acme-first-0123456789",
+    "ACME_KEY_2": "sk-acme-second-0123456789",
+    "TEAM_TOKEN": "team-token-0123456789",
+    "ANT_KEY": "sk-ant-0123456789abcdef",
+    "GEM_KEY": "gm-0123456789abcdefgh",
+    "AZ_KEY": "az-0123456789abcdefgh",
+    "RELAY_KEY": "sk-relay-0123456789abc",
+}
+
+#: Every provider type; ids are what the tests treat as managed.
+FILE = """\
+version: 1
+providers:
+  - name: ACME Relay
+    id: acme
+    type: openai
+    base_url: https://relay.acme.example/v1
+    api_key: ["${ACME_KEY}", "${ACME_KEY_2}"]
+    headers: {X-Team: "${TEAM_TOKEN}"}
+    notes: Team relay
+    models:
+      - gpt-4o
+      - id: text-embed
+        capabilities: [embedding]
+      - id: chat-2
+        name: Chat Two
+        group: chat
+        capabilities: [vision, function_calling, web_search, reasoning, rerank]
+        description: second model
+  - name: Responses
+    id: resp
+    type: openai-response
+    api_key: ${ACME_KEY}
+    models: [o4-mini]
+  - name: Claude
+    id: claude
+    type: anthropic
+    api_key: ${ANT_KEY}
+    models: [claude-sonnet-4-5]
+  - name: Gem
+    id: gem
+    type: gemini
+    api_key: ${GEM_KEY}
+    models: [gemini-2.5-flash]
+  - name: Azure EU
+    id: azure-eu
+    type: azure-openai
+    base_url: https://contoso.openai.azure.com
+    api_key: ${AZ_KEY}
+    api_version: "2024-10-21"
+    models: [{id: gpt-4o-prod, name: GPT-4o EU}]
+  - name: Local Ollama
+    id: local-ollama
+    type: ollama
+    base_url: http://localhost:11434
+    models: ["llama3.2:3b"]
+  - name: New Relay
+    id: newrelay
+    type: new-api
+    base_url: https://newapi.example
+    api_key: ${RELAY_KEY}
+    models:
+      - {id: gpt-4o, endpoint_type: openai}
+      - {id: claude-x, endpoint_type: anthropic}
+  - name: Off
+    id: off
+    type: openai
+    base_url: http://localhost:8000/
+    enabled: false
+    models: [gpt2]
+"""
+MANAGED = {"acme", "resp", "claude", "gem", "azure-eu", "local-ollama", "newrelay", "off"}
+
+
+def write_file(folder: Path, text: str = FILE, name: str = "providers.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(path: Path, env: dict[str, str] | None = None) -> list[ResolvedProvider]:
+    """Validate and resolve a providers file the way the commands do."""
+    env = ENV if env is None else env
+    validated = validate_path(str(path), ValidationOptions(env=env))
+    assert validated.ok and validated.model is not None, validated.diagnostics
+    resolved, problems = resolve_providers(validated.model, env)
+    assert not problems, problems
+    return resolved
+
+
+def rows(db: Path, sql: str, *params: Any) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def execute(db: Path, sql: str, *params: Any) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(sql, params)
     finally:
         conn.close()
