@@ -106,11 +106,6 @@ class SchemaInfo:
     def generation(self) -> str:
         return "2.1.x" if self.last_migration >= MIGRATION_0012 else "2.0.x"
 
-    @property
-    def uses_dialect(self) -> bool:
-        """2.1.x keeps compat flags in ``endpoint_configs.*.dialect``, not ``api_features``."""
-        return self.last_migration >= MIGRATION_0012
-
 
 def describe_error(path: Path, exc: sqlite3.Error) -> TargetError:
     """A clear message for a SQLite failure, naming the file and what to do."""

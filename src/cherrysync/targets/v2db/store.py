@@ -6,9 +6,10 @@ column (physical column order differs between databases) and touch only columns 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,15 +29,6 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _decode(column: str, value: Any) -> Any:
-    if column in JSON_COLUMNS and isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def encode(column: str, value: Any) -> Any:
     """SQL value for a column: compact JSON for JSON columns, 0/1 for booleans."""
     if column in JSON_COLUMNS and value is not None and not isinstance(value, str):
@@ -54,29 +46,44 @@ class DbState:
     models: dict[str, dict[str, Row]]
 
 
+def _rows(conn: sqlite3.Connection, sql: str, columns: Sequence[str]) -> Iterator[Row]:
+    """Rows as dicts with JSON columns decoded (a tight loop: this reads every model)."""
+    json_at = [i for i, c in enumerate(columns) if c in JSON_COLUMNS]
+    for values in conn.execute(sql):
+        row = list(values)
+        for i in json_at:
+            value = row[i]
+            if isinstance(value, str):
+                # undecodable text stays text: it then differs from what the file wants
+                with contextlib.suppress(ValueError):
+                    row[i] = json.loads(value)
+        yield dict(zip(columns, row, strict=True))
+
+
+MODEL_READ_COLUMNS = (
+    "id",
+    "provider_id",
+    "model_id",
+    "preset_model_id",
+    "name",
+    "description",
+    "group",
+    "capabilities",
+    "endpoint_types",
+    "order_key",
+)
+
+
 def read_state(conn: sqlite3.Connection, info: SchemaInfo) -> DbState:
     pcols = sorted(info.provider_columns)
-    providers: dict[str, Row] = {}
     sql = f"SELECT {', '.join(map(_quote, pcols))} FROM user_provider ORDER BY order_key, rowid"
-    for values in conn.execute(sql):
-        row = {c: _decode(c, v) for c, v in zip(pcols, values, strict=True)}
-        providers[str(row["provider_id"])] = row
-    mcols = [
-        "id",
-        "provider_id",
-        "model_id",
-        "preset_model_id",
-        "name",
-        "description",
-        "group",
-        "capabilities",
-        "endpoint_types",
-        "order_key",
-    ]
+    providers = {str(row["provider_id"]): row for row in _rows(conn, sql, pcols)}
     models: dict[str, dict[str, Row]] = {}
-    sql = f"SELECT {', '.join(map(_quote, mcols))} FROM user_model ORDER BY provider_id, order_key"
-    for values in conn.execute(sql):
-        row = {c: _decode(c, v) for c, v in zip(mcols, values, strict=True)}
+    sql = (
+        f"SELECT {', '.join(map(_quote, MODEL_READ_COLUMNS))} FROM user_model "
+        "ORDER BY provider_id, order_key"
+    )
+    for row in _rows(conn, sql, MODEL_READ_COLUMNS):
         models.setdefault(str(row["provider_id"]), {})[str(row["model_id"])] = row
     return DbState(providers, models)
 
@@ -153,11 +160,15 @@ class WriteSet:
 def _insert(
     conn: sqlite3.Connection, table: str, columns: frozenset[str], rows: Sequence[Mapping[str, Any]]
 ) -> None:
-    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
     for row in rows:
         names = tuple(c for c in row if c in columns)
-        groups.setdefault(names, []).append(tuple(encode(c, row[c]) for c in names))
+        groups.setdefault(names, []).append([row[c] for c in names])
     for names, values in groups.items():
+        encoded = [i for i, c in enumerate(names) if c in JSON_COLUMNS]
+        for value in values:
+            for i in encoded:
+                value[i] = encode(names[i], value[i])
         sql = (
             f"INSERT INTO {table} ({', '.join(map(_quote, names))}) "
             f"VALUES ({', '.join('?' for _ in names)})"
