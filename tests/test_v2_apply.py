@@ -310,3 +310,27 @@ def test_import_reads_back_what_apply_wrote(db: Path, tmp_path: Path) -> None:
         assert app.models == spec.model_specs
     mine = imported[USER_PROVIDER_ID]
     assert (mine.type, mine.base_url, mine.name) == ("openai", "https://relay.mine/v1", "My Relay")
+
+
+def test_an_invalid_last_order_key_blocks_appending(db: Path, tmp_path: Path) -> None:
+    execute(db, "UPDATE user_provider SET order_key = 'zz' WHERE provider_id = 'ollama'")
+    before = snapshot(db)
+    target = DatabaseTarget.locate(str(db))
+    plan = target.plan(load(write_file(tmp_path)), prune=False)
+    assert any("'zz'" in b and "start Cherry Studio once" in b for b in plan.blockers)
+    with pytest.raises(TargetError, match="invalid"):
+        target.apply(load(write_file(tmp_path)), prune=False)
+    assert snapshot(db) == before
+
+
+def test_a_preset_row_is_never_managed(db: Path, tmp_path: Path) -> None:
+    # a registry provider newer than cherrysync's list of built-in ids
+    execute(
+        db,
+        "INSERT INTO user_provider (provider_id, preset_provider_id, name, is_enabled, order_key,"
+        " created_at, updated_at) VALUES ('acme', 'acme', 'ACME preset', 0, 'a5', 1, 1)",
+    )
+    providers = load(write_file(tmp_path))
+    plan = DatabaseTarget.locate(str(db)).plan(providers, prune=True)
+    assert any("'acme' is a built-in (preset) provider" in b for b in plan.blockers)
+    assert not any(c.provider == "acme" for c in plan.changes)

@@ -90,7 +90,7 @@ class DatabaseTarget:
                 "the app's data folder or its cherrystudio.sqlite (for Cherry Studio 1.x, a "
                 "backup .zip)"
             )
-        path = Path(spec).expanduser()
+        path = Path(os.path.abspath(Path(spec).expanduser()))
         if path.is_dir():
             files = locate.database_files(path)
             if not files:
