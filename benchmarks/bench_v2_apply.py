@@ -30,7 +30,7 @@ _connect = sqlite3.connect
 
 
 def _traced_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-    conn = _connect(*args, **kwargs)
+    conn: sqlite3.Connection = _connect(*args, **kwargs)
     conn.set_trace_callback(STATEMENTS.append)
     return conn
 
@@ -107,7 +107,7 @@ def main() -> None:
             again = DatabaseTarget.locate(str(folder)).plan(providers, prune=False)
             replan_time = time.perf_counter() - start
         finally:
-            sqlite3.connect = _connect  # type: ignore[assignment]
+            sqlite3.connect = _connect
         check_invariants(db)
         conn = _connect(db)
         total = conn.execute("SELECT count(*) FROM user_model").fetchone()[0]

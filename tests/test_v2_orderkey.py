@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cherrysync.targets.v2db import orderkey
@@ -49,6 +49,7 @@ def test_scope_end_is_an_error() -> None:
         orderkey.key_after("z" + "z" * 26)
 
 
+@settings(deadline=None, max_examples=60)
 @given(st.integers(min_value=0, max_value=5000), st.integers(min_value=1, max_value=200))
 def test_appended_keys_are_valid_and_increasing(skip: int, count: int) -> None:
     start = orderkey.keys_after(None, skip)[-1] if skip else None

@@ -133,7 +133,9 @@ def compute(
                 writes.delete_providers.append(pid)
             continue
         assert change.model is not None
-        row_id = model_row_id(pid, change.model)
+        existing_model = state.models.get(pid, {}).get(change.model)
+        # address existing rows by their stored id, whatever form the app gave it
+        row_id = str(existing_model["id"]) if existing_model else model_row_id(pid, change.model)
         if change.action == "add":
             if pid not in model_keys:
                 last = _max_key(m.get("order_key") for m in state.models.get(pid, {}).values())
