@@ -10,19 +10,8 @@ import pytest
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2db import DatabaseTarget
 from cherrysync.targets.v2db.rows import key_entry_id
-from v2fixtures import (
-    FILE,
-    MANAGED,
-    USER_PROVIDER_ID,
-    build_data_folder,
-    check_invariants,
-    execute,
-    load,
-    rows,
-    snapshot,
-    unmanaged,
-    write_file,
-)
+from v2checks import check_invariants, execute, rows, snapshot, unmanaged
+from v2fixtures import FILE, MANAGED, USER_PROVIDER_ID, build_data_folder, load, write_file
 
 
 @pytest.fixture(params=["2.0", "2.1"])

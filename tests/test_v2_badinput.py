@@ -20,7 +20,8 @@ import cherrysync
 from cherrysync.cli import main
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2db import DatabaseTarget
-from v2fixtures import ENV, build_data_folder, load, snapshot, write_file
+from v2checks import snapshot
+from v2fixtures import ENV, build_data_folder, load, write_file
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,8 @@ import pytest
 
 from cherrysync.cli import main
 from cherrysync.targets.v2db.target import PAUSE_HOOK
-from v2fixtures import ENV, MANAGED, build_data_folder, check_invariants, snapshot, write_file
+from v2checks import check_invariants, snapshot
+from v2fixtures import ENV, MANAGED, build_data_folder, write_file
 
 
 @pytest.fixture(autouse=True)
