@@ -14,7 +14,7 @@ from cherrysync.targets.v2db.rows import (
     key_entry_id,
     provider_fields,
 )
-from v2fixtures import load, write_file
+from v2fixtures import FILE, load, write_file
 
 
 def test_key_ids_are_stable_and_never_show_the_key(tmp_path: Path) -> None:
@@ -103,3 +103,21 @@ def test_rows_the_file_cannot_express_are_not_imported() -> None:
     assert imported is not None
     assert (imported.type, imported.base_url, imported.enabled) == ("gemini", "https://g", False)
     assert imported.models == [ModelSpec(id="gemini-pro")]
+
+
+def test_azure_responses_api_versions_default_to_responses(tmp_path: Path) -> None:
+    text = FILE.replace('api_version: "2024-10-21"', "api_version: v1")
+    azure = next(p for p in load(write_file(tmp_path, text)) if p.id == "azure-eu")
+    row = desired_provider(azure, None)
+    url = {"baseUrl": "https://contoso.openai.azure.com"}
+    assert row["endpoint_configs"] == {"openai-chat-completions": url, "openai-responses": url}
+    assert row["default_chat_endpoint"] == "openai-responses"
+    assert row["auth_config"] == {"type": "iam-azure", "apiVersion": "v1"}
+    full = {"provider_id": "azure-eu", **row}
+    imported = app_provider(full, [])
+    assert imported is not None
+    assert (imported.type, imported.base_url, imported.api_version) == (
+        "azure-openai",
+        "https://contoso.openai.azure.com",
+        "v1",
+    )

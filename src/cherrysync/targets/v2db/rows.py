@@ -68,6 +68,8 @@ CHAT_ENDPOINT: dict[str, str] = {
     "new-api": "openai-chat-completions",
 }
 PRESET: dict[str, str] = {"azure-openai": "azure-openai", "ollama": "ollama"}
+#: Azure api versions that select the Responses API instead of deployment URLs.
+AZURE_RESPONSES_VERSIONS = frozenset({"preview", "v1"})
 NEWAPI_FAMILY = "newapi"
 
 #: v1-style model endpoint types (the file's ``endpoint_type``) -> v2 endpoint types.
@@ -119,18 +121,37 @@ def _mapping(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
-def _endpoint_configs(rp: ResolvedProvider, existing: Mapping[str, Any]) -> dict[str, Any]:
-    endpoint = CHAT_ENDPOINT[rp.spec.type]
-    entry = {
-        k: v
-        for k, v in _mapping(existing.get(endpoint)).items()
-        if k not in MANAGED_ENDPOINT_FIELDS
-    }
-    if rp.base_url:
-        entry["baseUrl"] = rp.base_url
-    if rp.spec.type == "new-api":
-        entry["adapterFamily"] = NEWAPI_FAMILY
-    return {endpoint: entry}
+def _endpoints(rp: ResolvedProvider) -> tuple[list[str], str | None]:
+    """The endpoint keys a provider gets and its default chat endpoint.
+
+    Azure with api version ``preview`` or ``v1`` is the Responses API (reference §2.8), so it also
+    gets the ``openai-responses`` endpoint as its default; other Azure rows inherit the preset's
+    default (chat completions).
+    """
+    ptype = rp.spec.type
+    if ptype == "azure-openai":
+        if rp.spec.api_version in AZURE_RESPONSES_VERSIONS:
+            return ["openai-chat-completions", "openai-responses"], "openai-responses"
+        return ["openai-chat-completions"], None
+    return [CHAT_ENDPOINT[ptype]], CHAT_ENDPOINT[ptype]
+
+
+def _endpoint_configs(
+    rp: ResolvedProvider, endpoints: list[str], existing: Mapping[str, Any]
+) -> dict[str, Any]:
+    configs: dict[str, Any] = {}
+    for endpoint in endpoints:
+        entry = {
+            k: v
+            for k, v in _mapping(existing.get(endpoint)).items()
+            if k not in MANAGED_ENDPOINT_FIELDS
+        }
+        if rp.base_url:
+            entry["baseUrl"] = rp.base_url
+        if rp.spec.type == "new-api":
+            entry["adapterFamily"] = NEWAPI_FAMILY
+        configs[endpoint] = entry
+    return configs
 
 
 def _api_keys(rp: ResolvedProvider, existing: Any) -> list[dict[str, Any]]:
@@ -182,12 +203,12 @@ def _provider_settings(rp: ResolvedProvider, existing: Any) -> dict[str, Any] | 
 def desired_provider(rp: ResolvedProvider, existing: Mapping[str, Any] | None) -> Row:
     """The managed columns of ``rp``'s row, keeping what the app owns on ``existing``."""
     old: Mapping[str, Any] = existing or {}
-    ptype = rp.spec.type
+    endpoints, default_chat = _endpoints(rp)
     return {
         "name": rp.spec.name,
-        "preset_provider_id": PRESET.get(ptype),
-        "endpoint_configs": _endpoint_configs(rp, _mapping(old.get("endpoint_configs"))),
-        "default_chat_endpoint": None if ptype == "azure-openai" else CHAT_ENDPOINT[ptype],
+        "preset_provider_id": PRESET.get(rp.spec.type),
+        "endpoint_configs": _endpoint_configs(rp, endpoints, _mapping(old.get("endpoint_configs"))),
+        "default_chat_endpoint": default_chat,
         "auth_config": _auth_config(rp, old.get("auth_config")),
         "api_keys": _api_keys(rp, old.get("api_keys")),
         "provider_settings": _provider_settings(rp, old.get("provider_settings")),
