@@ -142,3 +142,11 @@ def test_killed_mid_apply_leaves_the_database_unchanged(folder: Path, tmp_path: 
     # and the next apply goes through normally
     assert main(["apply", str(tmp_path / "providers.yaml"), "--target", str(folder), "--yes"]) == 0
     check_invariants(db)
+
+
+def test_out_is_only_for_backup_zips(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = str(write_file(tmp_path))
+    assert main(["apply", file, "--target", str(folder), "--out", "x.zip", "--yes"]) == 2
+    assert "--out applies only to a v1 backup zip target" in capsys.readouterr().err
