@@ -234,9 +234,9 @@ class DatabaseTarget:
                 f"{self.path} failed SQLite's integrity check ({check[0] if check else '?'}); "
                 "restore a backup or let Cherry Studio repair it; nothing was changed"
             )
-        info = introspect(self.path, conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
+            info = introspect(self.path, conn)  # under the lock: the schema cannot move now
             plan, computed = self._compute(conn, info, providers, prune)
             if plan.blockers:
                 raise TargetError("; ".join(plan.blockers))
