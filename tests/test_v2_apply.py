@@ -162,7 +162,7 @@ def test_update_keeps_order_created_at_key_ids_and_app_owned_state(
     )
     execute(db, "UPDATE user_model SET is_hidden = 1 WHERE id = 'acme::gpt-4o'")
     first = _provider(db, "acme")
-    gem_before = snapshot(db)["user_provider"]["gem"]
+    before = snapshot(db)
     changed = (
         FILE.replace("name: ACME Relay", "name: ACME Relay 2")
         .replace('["${ACME_KEY}", "${ACME_KEY_2}"]', '["${ACME_KEY}", "sk-new-key-0123456789"]')
@@ -207,7 +207,11 @@ def test_update_keeps_order_created_at_key_ids_and_app_owned_state(
         "notes": "Moved",
         "rateLimit": 5,
     }
-    assert snapshot(db)["user_provider"]["gem"] == gem_before
+    after = snapshot(db)
+    assert unmanaged(after, {"acme"}) == unmanaged(before, {"acme"})
+    assert {k: v for k, v in after["user_model"].items() if k != "acme::gpt-5"} == {
+        k: v for k, v in before["user_model"].items()
+    }
     (gpt5,) = rows(db, "SELECT order_key FROM user_model WHERE id = 'acme::gpt-5'")
     assert gpt5["order_key"] == "a3"
     (hidden,) = rows(db, "SELECT is_hidden FROM user_model WHERE id = 'acme::gpt-4o'")
@@ -285,6 +289,7 @@ def test_import_reads_back_what_apply_wrote(db: Path, tmp_path: Path) -> None:
     providers = load(write_file(tmp_path))
     target = DatabaseTarget.locate(str(db))
     target.apply(providers, prune=False)
+    check_invariants(db)
     imported = {p.id: p for p in target.read_custom_providers()}
     assert set(imported) == MANAGED | {USER_PROVIDER_ID}
     for rp in providers:
