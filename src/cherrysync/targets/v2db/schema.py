@@ -1,0 +1,239 @@
+"""Opening the app's database and finding out which schema it has (reference §4.2, §4.3, §4.10).
+
+The schema drifts between releases, so cherrysync writes only columns it knows and finds present,
+and stops when a newer app added a required column it cannot fill.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cherrysync.targets.base import TargetError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+KNOWN_PROVIDER_COLUMNS = frozenset(
+    {
+        "provider_id",
+        "preset_provider_id",
+        "name",
+        "logo_key",
+        "endpoint_configs",
+        "default_chat_endpoint",
+        "api_keys",
+        "auth_config",
+        "api_features",
+        "provider_settings",
+        "is_enabled",
+        "order_key",
+        "created_at",
+        "updated_at",
+    }
+)
+REQUIRED_PROVIDER_COLUMNS = KNOWN_PROVIDER_COLUMNS - {"api_features", "logo_key"}
+KNOWN_MODEL_COLUMNS = frozenset(
+    {
+        "id",
+        "provider_id",
+        "model_id",
+        "preset_model_id",
+        "name",
+        "description",
+        "group",
+        "capabilities",
+        "input_modalities",
+        "output_modalities",
+        "input_modalities_explicit",
+        "endpoint_types",
+        "context_window",
+        "max_input_tokens",
+        "max_output_tokens",
+        "supports_streaming",
+        "reasoning",
+        "parameters",
+        "pricing",
+        "is_enabled",
+        "is_hidden",
+        "is_deprecated",
+        "order_key",
+        "notes",
+        "created_at",
+        "updated_at",
+        "reasoning_effort_override",
+        "reasoning_params_override",
+        "preferred_endpoint_type",
+    }
+)
+REQUIRED_MODEL_COLUMNS = frozenset(
+    {
+        "id",
+        "provider_id",
+        "model_id",
+        "preset_model_id",
+        "name",
+        "description",
+        "group",
+        "capabilities",
+        "endpoint_types",
+        "supports_streaming",
+        "order_key",
+        "created_at",
+        "updated_at",
+    }
+)
+#: Columns only the pre-release (alpha/beta) provider table has.
+PRERELEASE_PROVIDER_COLUMNS = frozenset({"id", "sort_order", "base_urls", "api_compatibility"})
+
+#: ``__drizzle_migrations.created_at`` of ``0012_sink_endpoint_dialect`` (2.1.x starts here).
+MIGRATION_0012 = 1787286408660
+#: The newest migration cherrysync was built against (``0027_nebulous_northstar``).
+LATEST_KNOWN_MIGRATION = 1790460395398
+
+
+@dataclass
+class SchemaInfo:
+    """What the database holds: tables, usable columns, and its place in the release chain."""
+
+    tables: frozenset[str]
+    provider_columns: frozenset[str]
+    model_columns: frozenset[str]
+    last_migration: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def generation(self) -> str:
+        return "2.1.x" if self.last_migration >= MIGRATION_0012 else "2.0.x"
+
+
+def describe_error(path: Path, exc: sqlite3.Error) -> TargetError:
+    """A clear message for a SQLite failure, naming the file and what to do."""
+    text = str(exc).lower()
+    if "not a database" in text or "encrypted" in text:
+        return TargetError(
+            f"{path} is not a SQLite database; point --target at the app's data "
+            "folder or its cherrystudio.sqlite"
+        )
+    if "malformed" in text or "corrupt" in text:
+        return TargetError(
+            f"{path} is corrupt ({exc}); start Cherry Studio to let it recover, or "
+            "restore a backup, then run the command again"
+        )
+    if "locked" in text or "busy" in text:
+        return TargetError(
+            f"{path} is locked by another program (is Cherry Studio or a sync tool "
+            "using it?); close it and run the command again"
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return TargetError(
+            f"{path} cannot be written (read-only file or folder); fix the "
+            "permissions or copy the data folder somewhere writable"
+        )
+    return TargetError(f"cannot use database {path}: {exc}")
+
+
+def check_header(path: Path) -> None:
+    """Fail early and clearly for files that are not SQLite at all (SQLite would say it late)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise TargetError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if header != SQLITE_HEADER:
+        raise TargetError(
+            f"{path} is not a SQLite database; point --target at the app's data folder or its "
+            "cherrystudio.sqlite"
+        )
+
+
+def connect(path: Path, *, readonly: bool, busy_timeout_ms: int) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit) with foreign keys on."""
+    check_header(path)
+    uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rw")
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    except sqlite3.Error as exc:
+        raise describe_error(path, exc) from exc
+    return conn
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, bool, bool]]:
+    """(name, required-without-default, primary key) per column."""
+    rows = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+    return [(str(r[1]), bool(r[3]) and r[4] is None, bool(r[5])) for r in rows]
+
+
+def _check_table(
+    path: Path,
+    conn: sqlite3.Connection,
+    table: str,
+    known: frozenset[str],
+    required: frozenset[str],
+    notes: list[str],
+) -> frozenset[str]:
+    columns = _columns(conn, table)
+    names = frozenset(c[0] for c in columns)
+    missing = sorted(required - names)
+    if missing:
+        raise TargetError(
+            f"{path}: table {table} lacks {', '.join(missing)}; this Cherry Studio schema is not "
+            "supported (start a current 2.x release once so it migrates the database)"
+        )
+    for name, required_no_default, primary in columns:
+        if name in known:
+            continue
+        if required_no_default and not primary:
+            raise TargetError(
+                f"{path} was written by a newer Cherry Studio: {table}.{name} is required and "
+                "unknown to cherrysync; update cherrysync before applying (nothing was changed)"
+            )
+        notes.append(f"{table}.{name} is unknown to cherrysync; new rows get its default")
+    return names
+
+
+def introspect(path: Path, conn: sqlite3.Connection) -> SchemaInfo:
+    """Read the tables, columns and migration history, refusing schemas cherrysync cannot write."""
+    try:
+        tables = frozenset(
+            str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        )
+        if "user_provider" not in tables or "user_model" not in tables:
+            raise TargetError(
+                f"{path} is not a Cherry Studio 2.x database (no user_provider/user_model "
+                "tables); for Cherry Studio 1.x use a backup zip as --target"
+            )
+        provider_names = frozenset(c[0] for c in _columns(conn, "user_provider"))
+        if provider_names & PRERELEASE_PROVIDER_COLUMNS or "order_key" not in provider_names:
+            raise TargetError(
+                f"{path} has the pre-release (alpha/beta) 2.0 schema; start a released Cherry "
+                "Studio 2.x once so it migrates the database, then run the command again"
+            )
+        notes: list[str] = []
+        provider_columns = _check_table(
+            path, conn, "user_provider", KNOWN_PROVIDER_COLUMNS, REQUIRED_PROVIDER_COLUMNS, notes
+        )
+        model_columns = _check_table(
+            path, conn, "user_model", KNOWN_MODEL_COLUMNS, REQUIRED_MODEL_COLUMNS, notes
+        )
+        if "__drizzle_migrations" not in tables:
+            raise TargetError(
+                f"{path} has no migration history (__drizzle_migrations); start Cherry Studio "
+                "once so it finishes setting up the database"
+            )
+        last = conn.execute("SELECT MAX(created_at) FROM __drizzle_migrations").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise describe_error(path, exc) from exc
+    if last is None:
+        raise TargetError(
+            f"{path} has an empty migration history; start Cherry Studio once so it finishes "
+            "setting up the database"
+        )
+    if int(last) > LATEST_KNOWN_MIGRATION:
+        notes.append(
+            "the database was migrated by a newer Cherry Studio than cherrysync knows; only "
+            "known columns are written"
+        )
+    return SchemaInfo(tables, provider_columns, model_columns, int(last), notes)
