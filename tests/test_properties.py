@@ -26,7 +26,7 @@ VALIDATOR = Draft202012Validator(generate_schema())
 # YAML folds control characters and line separators, so generated text leaves them out.
 chars = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"))
 text = st.text(alphabet=chars, min_size=1, max_size=20)
-free_text = st.text(alphabet=chars, max_size=30)
+free_text = st.text(alphabet=chars, min_size=1, max_size=30)
 ids = st.from_regex(r"\A[a-z0-9][a-z0-9._-]{0,12}\Z")
 model_spec = st.one_of(
     text,

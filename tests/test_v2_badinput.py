@@ -9,14 +9,12 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import cherrysync
 from cherrysync.cli import main
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2db import DatabaseTarget
@@ -184,26 +182,30 @@ def test_read_only_target(shared_dir: Path) -> None:
     file = write_file(shared_dir)
     file.chmod(0o644)
     before = snapshot(db)
-    # As root, permissions do not apply: run as nobody, with an interpreter nobody can reach.
-    root = os.getuid() == 0
-    python = "/usr/bin/python3" if root else sys.executable
-    paths = [str(Path(cherrysync.__file__).parents[1]), sysconfig.get_paths()["purelib"]]
-    env = {**os.environ, **ENV, "PYTHONPATH": os.pathsep.join(paths)}
-
-    def as_other_user() -> None:
-        if root:
-            os.setgid(65534)
-            os.setuid(65534)
-
-    if not root:
-        (folder / "Data").chmod(0o555)
+    (folder / "Data").chmod(0o555)
+    command = [
+        sys.executable,
+        "-m",
+        "cherrysync",
+        "apply",
+        str(file),
+        "--target",
+        str(folder),
+        "--yes",
+    ]
+    if os.getuid() == 0:
+        # Root ignores permission bits; without these capabilities it obeys them like anyone.
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot make a target read-only")
+        drop = "-dac_override,-dac_read_search,-fowner"
+        command = [setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}", "--", *command]
     proc = subprocess.run(
-        [python, "-m", "cherrysync", "apply", str(file), "--target", str(folder), "--yes"],
+        command,
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, **ENV},
         cwd=shared_dir,
-        preexec_fn=as_other_user,
         timeout=60,
         check=False,
     )

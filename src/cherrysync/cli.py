@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "apply": "cherrysync.commands.apply",
     "export": "cherrysync.commands.export",
     "import": "cherrysync.commands.import_providers",
+    "demo": "cherrysync.commands.demo",
     "completion": "cherrysync.commands.completion",
 }
 

@@ -108,7 +108,15 @@ class ModelSpec(_Strict):
         default=None,
         description="Wire format for this model; required for new-api providers.",
     )
-    description: str | None = Field(default=None, description="Free text shown in the app.")
+    description: str | None = Field(
+        default=None, min_length=1, description="Free text shown in the app."
+    )
+
+    @field_validator("capabilities")
+    @classmethod
+    def _no_empty_capabilities(cls, value: list[str] | None) -> list[str] | None:
+        """``[]`` forces nothing on, exactly like leaving the key out."""
+        return value or None
 
 
 class CheckOptions(_Strict):
@@ -181,7 +189,9 @@ class Provider(_Strict):
         default=None,
         description="Extra HTTP headers sent with every request (values may use ${VAR}).",
     )
-    notes: str | None = Field(default=None, description="Markdown notes shown in the app.")
+    notes: str | None = Field(
+        default=None, min_length=1, description="Markdown notes shown in the app."
+    )
     models: list[str | ModelSpec] = Field(
         default_factory=list,
         description=(

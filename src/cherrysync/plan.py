@@ -164,9 +164,16 @@ def render_plan_text(plan: Plan, colour: bool = False) -> str:
             sign = _SIGN[change.action]
             name = change.provider if change.model is None else f"{change.provider}::{change.model}"
             lines.append(paint(change.action, f'  {sign} {change.kind} "{name}"'))
-            width = max((len(f) for f in change.fields), default=0)
+            shown = [
+                f
+                for f in change.fields
+                if not (change.action == "add" and change.after and change.after.get(f) is None)
+            ]
+            width = max((len(f) for f in shown), default=0)
             for fname in change.fields:
                 if change.action == "add" and change.after is not None:
+                    if change.after.get(fname) is None:
+                        continue  # like Terraform: an unset attribute of a new object is noise
                     lines.append(
                         paint(
                             change.action,

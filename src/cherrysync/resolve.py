@@ -61,6 +61,19 @@ class _Resolver:
             )
             return None
 
+    def warn(self, path: Path, rule: str, message: str) -> None:
+        pos = self.document.position(path) if self.document else None
+        self.diagnostics.append(
+            Diagnostic(
+                self.filename,
+                pos.line if pos else 1,
+                pos.column if pos else 1,
+                "warning",
+                rule,
+                message,
+            )
+        )
+
     def provider(self, index: int, spec: Provider) -> ResolvedProvider:
         base = ("providers", index)
         base_url = spec.effective_base_url
@@ -72,7 +85,13 @@ class _Resolver:
                 (*base, "api_key", k) if isinstance(spec.api_key, list) else (*base, "api_key")
             )
             resolved = self.value(raw, path)
-            if resolved:
+            if resolved and Secret(resolved) in keys:
+                self.warn(
+                    path,
+                    "duplicate-key-value",
+                    f"api_key[{k}] has the same value as an earlier key; it is used once",
+                )
+            elif resolved:
                 keys.append(Secret(resolved))
         headers: dict[str, Secret] = {}
         for name, raw in (spec.headers or {}).items():

@@ -19,7 +19,7 @@ def mask(value: str) -> str:
         return f"{value[:4]}{ELLIPSIS}{value[-4:]}"
     if len(value) >= 8:
         return f"{value[:2]}{ELLIPSIS}{value[-2:]}"
-    return ELLIPSIS
+    return ELLIPSIS if value else ""
 
 
 class Secret:

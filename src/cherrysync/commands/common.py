@@ -70,7 +70,7 @@ def load_providers(path: str, args: argparse.Namespace) -> LoadedProviders:
     resolved, problems = resolve_providers(
         validated.model, env, filename=validated.filename, document=validated.document
     )
+    sys.stderr.write(render_text([*validated.diagnostics, *problems]))
     if has_errors(problems):
-        sys.stderr.write(render_text(problems))
         raise CommandError("unset environment variables; set them or pass --env-file", 1)
     return LoadedProviders(validated, resolved)

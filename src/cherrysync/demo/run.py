@@ -56,7 +56,7 @@ def _step(
 def run_demo(folder: Path, run: Callable[[list[str]], int]) -> int:
     """Run every step inside ``folder`` (created by the caller); returns the exit code."""
     from cherrysync.samples.v1backup import write_backup
-    from cherrysync.samples.v2db import create_database
+    from cherrysync.samples.v2db import build_data_folder
 
     with serve(VLLM) as vllm_url, serve(RELAY) as relay_url:
         providers = folder / "providers.yaml"
@@ -65,7 +65,7 @@ def run_demo(folder: Path, run: Callable[[list[str]], int]) -> int:
         env_file.write_text(f"DEMO_RELAY_KEY={DEMO_RELAY_KEY}\n", encoding="utf-8")
         env_file.chmod(0o600)
         data_folder = folder / "CherryStudio"
-        database = create_database(data_folder / "Data" / "cherrystudio.sqlite")
+        database = build_data_folder(data_folder)
         backup = write_backup(folder / "cherry-studio-backup.zip")
         print(f"demo folder: {folder}")
         print(f"endpoints:   vLLM {vllm_url}   relay {relay_url} (needs a key)")
@@ -73,7 +73,7 @@ def run_demo(folder: Path, run: Callable[[list[str]], int]) -> int:
         total = 7
         failures = 0
         steps: list[tuple[str, list[str], tuple[int, ...]]] = [
-            ("validate the file offline", ["validate", file], (0,)),
+            ("validate the file offline", ["validate", "--verbose", file], (0,)),
             (
                 "check keys, base URLs and model IDs live (no tokens spent)",
                 ["check", file, *env],

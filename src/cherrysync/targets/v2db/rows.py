@@ -193,7 +193,7 @@ def _provider_settings(rp: ResolvedProvider, existing: Any) -> dict[str, Any] | 
         settings["extraHeaders"] = {name: value.reveal() for name, value in rp.headers.items()}
     if rp.spec.notes is not None:
         settings["notes"] = rp.spec.notes
-    if rp.spec.type == "azure-openai" and rp.spec.api_version is not None:
+    if rp.spec.api_version is not None:  # only Azure uses it, but the file's value round-trips
         settings["apiVersion"] = rp.spec.api_version
     if not settings and existing is None:
         return None
@@ -364,9 +364,9 @@ def app_provider(row: Mapping[str, Any], models: Iterable[Mapping[str, Any]]) ->
     base_url = _mapping(configs.get(endpoint)).get("baseUrl") if endpoint else None
     settings = _mapping(row.get("provider_settings"))
     auth = _mapping(row.get("auth_config"))
-    api_version = None
+    api_version = settings.get("apiVersion") or None
     if ptype == "azure-openai":
-        api_version = auth.get("apiVersion") or settings.get("apiVersion") or None
+        api_version = auth.get("apiVersion") or api_version
     keys = [
         Secret(str(e["key"]))
         for e in row.get("api_keys") or []
