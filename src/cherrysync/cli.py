@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "schema": "cherrysync.commands.schema",
     "plan": "cherrysync.commands.plan",
     "apply": "cherrysync.commands.apply",
+    "check": "cherrysync.commands.check",
+    "models": "cherrysync.commands.models",
 }
 
 
