@@ -32,15 +32,22 @@ def write_providers(
 def provider(
     pid: str, ptype: str, base_url: str, models: list[Any], *keys: str, **extra: Any
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": pid, "id": pid, "type": ptype, "base_url": base_url,
-                            "models": models}
+    data: dict[str, Any] = {
+        "name": pid,
+        "id": pid,
+        "type": ptype,
+        "base_url": base_url,
+        "models": models,
+    }
     if keys:
         data["api_key"] = [f"${{{k}}}" for k in keys] if len(keys) > 1 else f"${{{keys[0]}}}"
     data.update(extra)
     return data
 
 
-def run_json(capsys: pytest.CaptureFixture[str], path: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+def run_json(
+    capsys: pytest.CaptureFixture[str], path: Path, *args: str
+) -> tuple[int, dict[str, Any], str]:
     """Run ``check --format json``; return the exit code, the parsed output and stderr."""
     code = main(["check", str(path), "--format", "json", *FAST, *args])
     captured = capsys.readouterr()

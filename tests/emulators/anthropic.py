@@ -11,8 +11,13 @@ from emulators.server import Emulator, Reply, Request
 VALID_VERSIONS = {"2023-06-01", "2023-01-01"}
 
 
-def anthropic_error(status: int, etype: str, message: str, request_id: bool = True,
-                    headers: dict[str, str] | None = None) -> Reply:
+def anthropic_error(
+    status: int,
+    etype: str,
+    message: str,
+    request_id: bool = True,
+    headers: dict[str, str] | None = None,
+) -> Reply:
     body: dict[str, Any] = {"type": "error", "error": {"type": etype, "message": message}}
     if request_id:
         body["request_id"] = "req_" + uuid.uuid4().hex[:12]
@@ -25,8 +30,16 @@ class AnthropicEmulator(Emulator):
 
     name = "anthropic"
 
-    def __init__(self, keys: list[str], models: list[str], *, aliases: dict[str, str] | None = None,
-                 page_cap: int = 1000, key_modes: dict[str, str] | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        keys: list[str],
+        models: list[str],
+        *,
+        aliases: dict[str, str] | None = None,
+        page_cap: int = 1000,
+        key_modes: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.keys = set(keys)
         self.models = models
@@ -40,11 +53,20 @@ class AnthropicEmulator(Emulator):
         return reply
 
     def _info(self, model_id: str, i: int) -> dict[str, Any]:
-        info: dict[str, Any] = {"type": "model", "id": model_id, "display_name": model_id.title(),
-                                "created_at": "2025-05-22T00:00:00Z"}
+        info: dict[str, Any] = {
+            "type": "model",
+            "id": model_id,
+            "display_name": model_id.title(),
+            "created_at": "2025-05-22T00:00:00Z",
+        }
         if i % 2 == 0:
-            info.update({"max_input_tokens": 200000, "max_tokens": 64000,
-                         "capabilities": {"batch": {"supported": True}}})
+            info.update(
+                {
+                    "max_input_tokens": 200000,
+                    "max_tokens": 64000,
+                    "capabilities": {"batch": {"supported": True}},
+                }
+            )
         return info
 
     def _route(self, request: Request) -> Reply:
@@ -60,17 +82,24 @@ class AnthropicEmulator(Emulator):
             return anthropic_error(401, "authentication_error", "invalid x-api-key")
         version = h.get("anthropic-version")
         if version is None:
-            return anthropic_error(400, "invalid_request_error",
-                                   "anthropic-version: header is required")
+            return anthropic_error(
+                400, "invalid_request_error", "anthropic-version: header is required"
+            )
         if version not in VALID_VERSIONS:
-            return anthropic_error(400, "invalid_request_error",
-                                   f'anthropic-version: "{version}" is not a valid version')
+            return anthropic_error(
+                400,
+                "invalid_request_error",
+                f'anthropic-version: "{version}" is not a valid version',
+            )
         mode = self.key_modes.get(key)
         if mode == "billing":
             return anthropic_error(402, "billing_error", "Your credit balance is too low.")
         if mode == "forbidden":
-            return anthropic_error(403, "permission_error", "Your API key does not have "
-                                   "permission to use the specified resource.")
+            return anthropic_error(
+                403,
+                "permission_error",
+                "Your API key does not have permission to use the specified resource.",
+            )
         if request.path == "/v1/models" and request.method == "GET":
             return self._page(request)
         match = re.fullmatch(r"/v1/models/(.+)", request.path)
@@ -79,15 +108,25 @@ class AnthropicEmulator(Emulator):
             if wanted in self.models:
                 return Reply(body=self._info(wanted, 0))
             return anthropic_error(404, "not_found_error", f"model: {match.group(1)}")
-        if request.path in ("/v1/messages/count_tokens", "/v1/messages") and request.method == "POST":
+        if (
+            request.path in ("/v1/messages/count_tokens", "/v1/messages")
+            and request.method == "POST"
+        ):
             model = (request.json or {}).get("model")
             if self.aliases.get(model, model) not in self.models:
                 return anthropic_error(404, "not_found_error", f"model: {model}")
             if request.path.endswith("count_tokens"):
                 return Reply(body={"input_tokens": 8})
-            return Reply(body={"id": "msg_1", "type": "message", "role": "assistant",
-                               "content": [], "stop_reason": "max_tokens",
-                               "usage": {"input_tokens": 8, "output_tokens": 1}})
+            return Reply(
+                body={
+                    "id": "msg_1",
+                    "type": "message",
+                    "role": "assistant",
+                    "content": [],
+                    "stop_reason": "max_tokens",
+                    "usage": {"input_tokens": 8, "output_tokens": 1},
+                }
+            )
         return anthropic_error(404, "not_found_error", "Not Found", request_id=False)
 
     def _page(self, request: Request) -> Reply:
@@ -100,6 +139,11 @@ class AnthropicEmulator(Emulator):
             start = self.models.index(after) + 1
         page = self.models[start : start + limit]
         more = start + limit < len(self.models)
-        return Reply(body={"data": [self._info(m, start + i) for i, m in enumerate(page)],
-                           "has_more": more, "first_id": page[0] if page else None,
-                           "last_id": page[-1] if page else None})
+        return Reply(
+            body={
+                "data": [self._info(m, start + i) for i, m in enumerate(page)],
+                "has_more": more,
+                "first_id": page[0] if page else None,
+                "last_id": page[-1] if page else None,
+            }
+        )

@@ -10,9 +10,13 @@ from typing import Any
 
 from emulators.server import Emulator, Reply, Request, bearer
 
-_CHAT = {"id": "c", "object": "chat.completion",
-         "choices": [{"index": 0, "message": {"role": "assistant", "content": ""},
-                      "finish_reason": "length"}]}
+_CHAT = {
+    "id": "c",
+    "object": "chat.completion",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": ""}, "finish_reason": "length"}
+    ],
+}
 
 
 class VLLMEmulator(Emulator):
@@ -20,8 +24,14 @@ class VLLMEmulator(Emulator):
 
     name = "vllm"
 
-    def __init__(self, models: list[str], *, keys: list[str] | None = None,
-                 loras: dict[str, str] | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        models: list[str],
+        *,
+        keys: list[str] | None = None,
+        loras: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.models = models
         self.keys = set(keys or [])
@@ -29,8 +39,9 @@ class VLLMEmulator(Emulator):
 
     def handle(self, request: Request) -> Reply:
         reply = self._route(request)
-        reply.headers.setdefault("X-Request-Id",
-                                 request.headers.get("x-request-id") or uuid.uuid4().hex)
+        reply.headers.setdefault(
+            "X-Request-Id", request.headers.get("x-request-id") or uuid.uuid4().hex
+        )
         return reply
 
     def _route(self, request: Request) -> Reply:
@@ -39,27 +50,63 @@ class VLLMEmulator(Emulator):
             return Reply(200, None, content_type="")
         if path == "/version":
             return Reply(body={"version": "0.11.0"})
-        if path.startswith("/v1") and self.keys and request.method != "OPTIONS":
-            if bearer(request) not in self.keys:
-                return Reply(401, {"error": "Unauthorized"})
+        protected = path.startswith("/v1") and request.method != "OPTIONS"
+        if protected and self.keys and bearer(request) not in self.keys:
+            return Reply(401, {"error": "Unauthorized"})
         if path == "/v1/models" and request.method == "GET":
             now = int(time.time())
-            perm = [{"id": "modelperm-1", "object": "model_permission", "created": now,
-                     "allow_sampling": True, "organization": "*", "group": None,
-                     "is_blocking": False}]
-            cards = [{"id": m, "object": "model", "created": now, "owned_by": "vllm", "root": m,
-                      "parent": None, "max_model_len": 32768, "permission": perm}
-                     for m in self.models]
-            cards += [{"id": name, "object": "model", "created": now, "owned_by": "vllm",
-                       "root": f"/adapters/{name}", "parent": base, "max_model_len": None,
-                       "permission": perm} for name, base in self.loras.items()]
+            perm = [
+                {
+                    "id": "modelperm-1",
+                    "object": "model_permission",
+                    "created": now,
+                    "allow_sampling": True,
+                    "organization": "*",
+                    "group": None,
+                    "is_blocking": False,
+                }
+            ]
+            cards = [
+                {
+                    "id": m,
+                    "object": "model",
+                    "created": now,
+                    "owned_by": "vllm",
+                    "root": m,
+                    "parent": None,
+                    "max_model_len": 32768,
+                    "permission": perm,
+                }
+                for m in self.models
+            ]
+            cards += [
+                {
+                    "id": name,
+                    "object": "model",
+                    "created": now,
+                    "owned_by": "vllm",
+                    "root": f"/adapters/{name}",
+                    "parent": base,
+                    "max_model_len": None,
+                    "permission": perm,
+                }
+                for name, base in self.loras.items()
+            ]
             return Reply(body={"object": "list", "data": cards})
         if path == "/v1/chat/completions" and request.method == "POST":
             model = (request.json or {}).get("model")
             if model not in self.models and model not in self.loras:
-                return Reply(404, {"error": {"message": f"The model `{model}` does not exist.",
-                                             "type": "NotFoundError", "param": "model",
-                                             "code": 404}})
+                return Reply(
+                    404,
+                    {
+                        "error": {
+                            "message": f"The model `{model}` does not exist.",
+                            "type": "NotFoundError",
+                            "param": "model",
+                            "code": 404,
+                        }
+                    },
+                )
             return Reply(body=_CHAT)
         return Reply(404, {"detail": "Not Found"})
 
@@ -84,10 +131,21 @@ class OllamaEmulator(Emulator):
         if path == "/api/version":
             return Reply(body={"version": "0.12.3"})
         if path == "/api/tags":
-            return Reply(body={"models": [
-                {"name": m, "model": m, "modified_at": "2025-01-01T00:00:00Z", "size": 1,
-                 "digest": "a80c", "details": {"format": "gguf", "family": "llama"}}
-                for m in self.models]})
+            return Reply(
+                body={
+                    "models": [
+                        {
+                            "name": m,
+                            "model": m,
+                            "modified_at": "2025-01-01T00:00:00Z",
+                            "size": 1,
+                            "digest": "a80c",
+                            "details": {"format": "gguf", "family": "llama"},
+                        }
+                        for m in self.models
+                    ]
+                }
+            )
         if path == "/api/show" and method == "POST":
             body = request.json or {}
             name = self._normal(str(body.get("model") or body.get("name") or ""))
@@ -100,25 +158,55 @@ class OllamaEmulator(Emulator):
                 return Reply(404, {"error": f"model '{name}' not found"})
             if path == "/api/embed":
                 return Reply(body={"model": name, "embeddings": [[0.1, 0.2]]})
-            return Reply(body={"model": name, "message": {"role": "assistant", "content": ""},
-                               "done": True, "done_reason": "length"})
+            return Reply(
+                body={
+                    "model": name,
+                    "message": {"role": "assistant", "content": ""},
+                    "done": True,
+                    "done_reason": "length",
+                }
+            )
         if path == "/v1/models" and method == "GET":
-            data = [{"id": m, "object": "model", "created": 1733000000, "owned_by": "library"}
-                    for m in self.models]
+            data = [
+                {"id": m, "object": "model", "created": 1733000000, "owned_by": "library"}
+                for m in self.models
+            ]
             return Reply(body={"object": "list", "data": data or None})
         match = re.fullmatch(r"/v1/models/([^/]+)", path)
         if match and method == "GET":
             if self._normal(match.group(1)) in self.models:
-                return Reply(body={"id": match.group(1), "object": "model", "created": 1,
-                                   "owned_by": "library"})
-            return Reply(404, {"error": {"message": f"model '{match.group(1)}' not found",
-                                         "type": "not_found_error", "param": None,
-                                         "code": None}})
+                return Reply(
+                    body={
+                        "id": match.group(1),
+                        "object": "model",
+                        "created": 1,
+                        "owned_by": "library",
+                    }
+                )
+            return Reply(
+                404,
+                {
+                    "error": {
+                        "message": f"model '{match.group(1)}' not found",
+                        "type": "not_found_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
         if path == "/v1/chat/completions" and method == "POST":
             if self._normal(str((request.json or {}).get("model"))) not in self.models:
-                return Reply(404, {"error": {"message": "model not found",
-                                             "type": "not_found_error", "param": None,
-                                             "code": None}})
+                return Reply(
+                    404,
+                    {
+                        "error": {
+                            "message": "model not found",
+                            "type": "not_found_error",
+                            "param": None,
+                            "code": None,
+                        }
+                    },
+                )
             return Reply(body=_CHAT)
         return text404
 
@@ -135,17 +223,32 @@ class LMStudioEmulator(Emulator):
 
     def handle(self, request: Request) -> Reply:
         if self.token is not None and bearer(request) != self.token:
-            return Reply(401, {"error": {"type": "invalid_request", "code": "invalid_api_key",
-                                         "message": "An LM Studio API token is required to "
-                                         "make requests to this server, but none was provided"}})
+            return Reply(
+                401,
+                {
+                    "error": {
+                        "type": "invalid_request",
+                        "code": "invalid_api_key",
+                        "message": "An LM Studio API token is required to "
+                        "make requests to this server, but none was provided",
+                    }
+                },
+            )
         if request.path == "/v1/models" and request.method == "GET":
-            return Reply(body={"data": [{"id": m, "object": "model",
-                                         "owned_by": "organization_owner"} for m in self.models],
-                               "object": "list"})
+            return Reply(
+                body={
+                    "data": [
+                        {"id": m, "object": "model", "owned_by": "organization_owner"}
+                        for m in self.models
+                    ],
+                    "object": "list",
+                }
+            )
         if request.path == "/v1/chat/completions" and request.method == "POST":
             return Reply(body=_CHAT)
-        return Reply(200, {"error": f"Unexpected endpoint or method. ({request.method} "
-                                    f"{request.path})"})
+        return Reply(
+            200, {"error": f"Unexpected endpoint or method. ({request.method} {request.path})"}
+        )
 
 
 class LlamaCppEmulator(Emulator):
@@ -153,8 +256,15 @@ class LlamaCppEmulator(Emulator):
 
     name = "llama.cpp"
 
-    def __init__(self, alias: str, *, keys: list[str] | None = None, loading: int = 0,
-                 serve_models_while_loading: bool = False, **kw: Any) -> None:
+    def __init__(
+        self,
+        alias: str,
+        *,
+        keys: list[str] | None = None,
+        loading: int = 0,
+        serve_models_while_loading: bool = False,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.alias = alias
         self.keys = set(keys or [])
@@ -173,26 +283,61 @@ class LlamaCppEmulator(Emulator):
         if self.loading > 0 and not (listing and self.serve_models_while_loading):
             with self.lock:
                 self.loading -= 1
-            return Reply(503, {"error": {"message": "Loading model", "type": "unavailable_error",
-                                         "code": 503}})
+            return Reply(
+                503,
+                {"error": {"message": "Loading model", "type": "unavailable_error", "code": 503}},
+            )
         if listing:
-            return Reply(body={
-                "models": [{"name": self.alias, "model": self.alias, "modified_at": "",
-                            "size": "", "digest": "", "type": "model",
-                            "capabilities": ["completion"]}],
-                "object": "list",
-                "data": [{"id": self.alias, "aliases": [], "tags": [], "object": "model",
-                          "created": 1760000000, "owned_by": "llamacpp",
-                          "meta": {"n_ctx": 4096, "n_params": 596049920}}]})
+            return Reply(
+                body={
+                    "models": [
+                        {
+                            "name": self.alias,
+                            "model": self.alias,
+                            "modified_at": "",
+                            "size": "",
+                            "digest": "",
+                            "type": "model",
+                            "capabilities": ["completion"],
+                        }
+                    ],
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": self.alias,
+                            "aliases": [],
+                            "tags": [],
+                            "object": "model",
+                            "created": 1760000000,
+                            "owned_by": "llamacpp",
+                            "meta": {"n_ctx": 4096, "n_params": 596049920},
+                        }
+                    ],
+                }
+            )
         if path in ("/health", "/v1/health"):
             return Reply(body={"status": "ok"})
         if self.keys and self._key(request) not in self.keys:
-            return Reply(401, {"error": {"message": "Invalid API Key",
-                                         "type": "authentication_error", "code": 401}})
+            return Reply(
+                401,
+                {
+                    "error": {
+                        "message": "Invalid API Key",
+                        "type": "authentication_error",
+                        "code": 401,
+                    }
+                },
+            )
         if path == "/props":
-            return Reply(body={"default_generation_settings": {"n_ctx": 4096},
-                               "total_slots": 1, "model_path": "/models/m.gguf"})
+            return Reply(
+                body={
+                    "default_generation_settings": {"n_ctx": 4096},
+                    "total_slots": 1,
+                    "model_path": "/models/m.gguf",
+                }
+            )
         if path == "/v1/chat/completions":
             return Reply(body=_CHAT)
-        return Reply(404, {"error": {"message": "File Not Found", "type": "not_found_error",
-                                     "code": 404}})
+        return Reply(
+            404, {"error": {"message": "File Not Found", "type": "not_found_error", "code": 404}}
+        )

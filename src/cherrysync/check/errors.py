@@ -15,9 +15,7 @@ from cherrysync.check.result import Status
 
 Phase = Literal["list", "model"]
 
-_ECHOED_KEY = re.compile(
-    r"(\S*\*{3}\S*|\S+\.\.\.\S+|(?i:api key\s*=\s*)\S+|\b[0-9a-fA-F]{32,}\b)"
-)
+_ECHOED_KEY = re.compile(r"(\S*\*{3}\S*|\S+\.\.\.\S+|(?i:api key\s*=\s*)\S+|\b[0-9a-fA-F]{32,}\b)")
 MAX_MESSAGE = 240
 
 
