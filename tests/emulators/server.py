@@ -182,6 +182,7 @@ class Emulator:
 
     # ------------------------------------------------------------------ wire
     def _dispatch(self, handler: BaseHTTPRequestHandler) -> None:
+        arrived = time.monotonic()
         length = int(handler.headers.get("content-length") or 0)
         body = handler.rfile.read(length) if length else b""
         target = urlsplit(handler.path)
@@ -198,15 +199,15 @@ class Emulator:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            self._respond(handler, request)
+            self._respond(handler, request, arrived)
         finally:
             with self.lock:
                 self.in_flight -= 1
 
-    def _respond(self, handler: BaseHTTPRequestHandler, request: Request) -> None:
+    def _respond(self, handler: BaseHTTPRequestHandler, request: Request, arrived: float) -> None:
         reply = self._fault_for(request) or self.handle(request)
-        if self.latency:
-            time.sleep(self.latency)
+        if self.latency:  # the answer leaves ``latency`` after the request arrived
+            time.sleep(max(0.0, arrived + self.latency - time.monotonic()))
         if reply.delay:
             time.sleep(reply.delay)
         if reply.reset in ("before", "after"):

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import re
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cherrysync.check.dialects import Dialect, Listing, make_dialect
-from cherrysync.check.http import Limits, Session, make_client, ssl_context
+from cherrysync.check.http import ClientPool, Limits, Session
 from cherrysync.check.result import CheckResult, ProbeFailure, Status, default_level
 from cherrysync.check.retry import RetryPolicy
 from cherrysync.check.urls import Endpoint, UrlError, normalise
 from cherrysync.model import ModelSpec
 from cherrysync.resolve import ResolvedProvider
-from cherrysync.secrets import Secret, redact
+from cherrysync.secrets import Secret, mask
 
 
 @dataclass
@@ -87,12 +89,12 @@ class Runner:
         self.on_request = on_request
 
     async def run(self, providers: list[ResolvedProvider]) -> list[CheckResult]:
-        batches = await asyncio.gather(*(self._provider(p) for p in providers))
-        secrets = [s for p in providers for s in p.secrets()]
-        results = [r for batch in batches for r in batch]
-        for result in results:
-            result.message = redact(result.message, secrets)
-        return results
+        self.clients = ClientPool(self.settings.per_host)
+        try:
+            batches = await asyncio.gather(*(self._provider(p) for p in providers))
+        finally:
+            await self.clients.aclose()
+        return [r for batch in batches for r in batch]
 
     def _emit(self, result: CheckResult) -> CheckResult:
         if self.on_result is not None:
@@ -100,6 +102,14 @@ class Runner:
         return result
 
     async def _provider(self, provider: ResolvedProvider) -> list[CheckResult]:
+        """A provider only ever receives its own secrets, so only those can come back."""
+        results = await self._provider_inner(provider)
+        scrub = secret_scrubber(provider.secrets())
+        for result in results:
+            result.message = scrub(result.message)
+        return results
+
+    async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:
         options = provider.spec.check_options
         if options.skip:
             return [
@@ -115,25 +125,28 @@ class Runner:
             return [self._emit(CheckResult(provider.id, None, None, "wrong_base_url", str(exc)))]
         timeout = options.timeout or self.settings.timeout
         try:
-            verify = ssl_context(options.verify, self._ca_path(options.ca_bundle))
-        except OSError as exc:
-            message = f"cannot use ca_bundle: {exc.strerror or type(exc).__name__}"
-            return [self._emit(CheckResult(provider.id, None, None, "tls_error", message))]
-        async with make_client(timeout, verify, self.settings.per_host) as client:
-            session = Session(
-                client,
-                endpoint.origin,
-                self.limits,
-                self.policy,
-                timeout,
-                endpoint.kind,
-                self.on_request,
+            client = self.clients.get(
+                endpoint.origin, options.verify, self._ca_path(options.ca_bundle)
             )
-            extra = {name: value.reveal() for name, value in provider.headers.items()}
-            dialect = make_dialect(endpoint, session, extra)
-            dialect.wanted = frozenset(m.id.removeprefix("models/") for m in provider.models)
-            keys: list[Secret | None] = list(provider.api_keys) or [None]
-            batches = await asyncio.gather(*(self._key(provider, dialect, k) for k in keys))
+        except (OSError, ssl.SSLError) as exc:
+            message = (
+                f"cannot use ca_bundle: {getattr(exc, 'strerror', None) or type(exc).__name__}"
+            )
+            return [self._emit(CheckResult(provider.id, None, None, "tls_error", message))]
+        session = Session(
+            client,
+            endpoint.origin,
+            self.limits,
+            self.policy,
+            timeout,
+            endpoint.kind,
+            self.on_request,
+        )
+        extra = {name: value.reveal() for name, value in provider.headers.items()}
+        dialect = make_dialect(endpoint, session, extra)
+        dialect.wanted = frozenset(m.id.removeprefix("models/") for m in provider.models)
+        keys: list[Secret | None] = list(provider.api_keys) or [None]
+        batches = await asyncio.gather(*(self._key(provider, dialect, k) for k in keys))
         return [r for batch in batches for r in batch]
 
     def _ca_path(self, ca_bundle: str | None) -> str | None:
@@ -258,6 +271,16 @@ class Runner:
         return done("ok", note)
 
 
+def secret_scrubber(secrets: list[Secret]) -> Callable[[str], str]:
+    """One compiled pattern over every secret of the run (redact() per message would be
+    results x secrets); each occurrence becomes its mask."""
+    values = sorted({s.reveal() for s in secrets if s.reveal()}, key=len, reverse=True)
+    if not values:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(v) for v in values))
+    return lambda text: pattern.sub(lambda m: mask(m.group(0)), text)
+
+
 def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
@@ -292,8 +315,9 @@ async def fetch_listing(provider: ResolvedProvider, settings: Settings) -> Listi
     options = provider.spec.check_options
     timeout = options.timeout or settings.timeout
     runner = Runner(settings)
-    verify = ssl_context(options.verify, runner._ca_path(options.ca_bundle))
-    async with make_client(timeout, verify, settings.per_host) as client:
+    pool = ClientPool(settings.per_host)
+    try:
+        client = pool.get(endpoint.origin, options.verify, runner._ca_path(options.ca_bundle))
         session = Session(
             client, endpoint.origin, runner.limits, runner.policy, timeout, endpoint.kind
         )
@@ -301,3 +325,5 @@ async def fetch_listing(provider: ResolvedProvider, settings: Settings) -> Listi
         dialect = make_dialect(endpoint, session, extra)
         key = provider.api_keys[0] if provider.api_keys else None
         return await dialect.list_models(key)
+    finally:
+        await pool.aclose()
