@@ -39,6 +39,8 @@ class Settings:
     concurrency: int = 16
     per_host: int = 4
     base_dir: Path = field(default_factory=Path.cwd)
+    #: Check providers with ``enabled: false`` too (they were named with --provider).
+    include_disabled: bool = False
 
 
 def endpoint_for(provider: ResolvedProvider) -> Endpoint:
@@ -61,6 +63,8 @@ def billable_requests(providers: list[ResolvedProvider], settings: Settings) -> 
     total = 0
     for provider in providers:
         if provider.spec.check_options.skip or not probing(provider, settings):
+            continue
+        if not provider.spec.enabled and not settings.include_disabled:
             continue
         try:
             kind = endpoint_for(provider).kind
@@ -111,6 +115,11 @@ class Runner:
 
     async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:
         options = provider.spec.check_options
+        if not provider.spec.enabled and not self.settings.include_disabled:
+            message = "provider is disabled (enabled: false); name it with --provider to check"
+            return [
+                self._emit(CheckResult(provider.id, None, None, "skipped", message, level="pass"))
+            ]
         if options.skip:
             return [
                 self._emit(

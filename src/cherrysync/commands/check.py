@@ -157,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         per_host=args.per_host,
         base_dir=Path(args.file).resolve().parent,
+        include_disabled=bool(args.provider),
     )
     billable = billable_requests(providers, settings)
     if args.probe or billable:
@@ -166,7 +167,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     total = sum(
-        1 if p.spec.check_options.skip else max(1, len(p.api_keys)) * (1 + len(p.models))
+        1
+        if p.spec.check_options.skip or not p.spec.enabled
+        else max(1, len(p.api_keys)) * (1 + len(p.models))
         for p in providers
     )
     progress = Progress(total)
