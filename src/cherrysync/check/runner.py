@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import re
 import ssl
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from cherrysync.check.retry import RetryPolicy
 from cherrysync.check.urls import Endpoint, UrlError, normalise
 from cherrysync.model import ModelSpec
 from cherrysync.resolve import ResolvedProvider
-from cherrysync.secrets import Secret, mask
+from cherrysync.secrets import Secret, redact
 
 
 @dataclass
@@ -108,9 +107,10 @@ class Runner:
     async def _provider(self, provider: ResolvedProvider) -> list[CheckResult]:
         """A provider only ever receives its own secrets, so only those can come back."""
         results = await self._provider_inner(provider)
-        scrub = secret_scrubber(provider.secrets())
-        for result in results:
-            result.message = scrub(result.message)
+        secrets = provider.secrets()
+        if secrets:
+            for result in results:
+                result.message = redact(result.message, secrets)
         return results
 
     async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:
@@ -278,16 +278,6 @@ class Runner:
         if probe:
             return done("ok", f"{note}; {await dialect.probe(key, model)}")
         return done("ok", note)
-
-
-def secret_scrubber(secrets: list[Secret]) -> Callable[[str], str]:
-    """One compiled pattern over every secret of the run (redact() per message would be
-    results x secrets); each occurrence becomes its mask."""
-    values = sorted({s.reveal() for s in secrets if s.reveal()}, key=len, reverse=True)
-    if not values:
-        return lambda text: text
-    pattern = re.compile("|".join(re.escape(v) for v in values))
-    return lambda text: pattern.sub(lambda m: mask(m.group(0)), text)
 
 
 def _ms(started: float) -> int:
