@@ -322,3 +322,67 @@ def test_ollama_native_tags_show_and_probe(
         _code, report, _ = run_json(capsys, path, "--probe", "--allow-unlisted")
         assert emu.count("/api/embed") == 1 and emu.count("/api/chat") == 2
         assert statuses(report)[3] == ("qwen:7b", "model_missing")
+
+
+def test_gemini_token_type_and_wrapped_errors(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with GeminiEmulator([GKEY], ["gemini-x"], wrap_errors=True) as emu:
+        path = write_providers(
+            tmp_path,
+            [
+                provider("aq", "gemini", emu.url, ["gemini-x"], "AQ"),
+                provider("bad", "gemini", emu.url, ["gemini-x"], "BAD"),
+            ],
+            monkeypatch,
+            {"AQ": "AQ.Ab8RN6-newstylekey-0000", "BAD": "AIzaSyWRONG00000000000000000"},
+        )
+        code, report, _ = run_json(capsys, path)
+    heads = [r for r in report["results"] if r["model"] is None]
+    assert code == 1 and [r["status"] for r in heads] == ["auth_failed", "auth_failed"]
+    assert "ACCESS_TOKEN_TYPE_UNSUPPORTED" in heads[0]["message"]
+    assert "API_KEY_INVALID" in heads[1]["message"]
+
+
+def test_anthropic_errors_carry_the_request_id(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with AnthropicEmulator([AKEY], ["claude-x"]) as emu:
+        path = write_providers(
+            tmp_path,
+            [provider("a", "anthropic", emu.url, ["claude-x"], "K")],
+            monkeypatch,
+            {"K": "sk-ant-api03-wrongwrongwrong"},
+        )
+        _code, report, _ = run_json(capsys, path)
+    assert report["results"][0]["request_id"].startswith("req_")
+
+
+def test_vllm_flat_generation_404_is_model_missing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from emulators import VLLMEmulator
+
+    with VLLMEmulator(["m"], flat_errors=True) as old, VLLMEmulator(["m"]) as new:
+        path = write_providers(
+            tmp_path,
+            [
+                provider("old", "openai", old.url, ["alias"]),
+                provider("new", "openai", new.url, ["alias"]),
+            ],
+            monkeypatch,
+        )
+        code, report, _ = run_json(capsys, path, "--probe", "--allow-unlisted")
+    assert code == 1
+    assert statuses(report) == [
+        (None, "ok"),
+        ("alias", "model_missing"),
+        (None, "ok"),
+        ("alias", "model_missing"),
+    ]

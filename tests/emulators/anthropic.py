@@ -132,11 +132,15 @@ class AnthropicEmulator(Emulator):
     def _page(self, request: Request) -> Reply:
         limit = min(int(request.query.get("limit", "20")), self.page_cap)
         start = 0
-        after = request.query.get("after_id")
+        after, before = request.query.get("after_id"), request.query.get("before_id")
+        for cursor in (after, before):
+            if cursor is not None and cursor not in self.models:
+                return anthropic_error(400, "invalid_request_error", "invalid cursor")
         if after is not None:
-            if after not in self.models:
-                return anthropic_error(400, "invalid_request_error", "invalid after_id")
             start = self.models.index(after) + 1
+        elif before is not None:
+            start = max(0, self.models.index(before) - limit)
+            limit = self.models.index(before) - start
         page = self.models[start : start + limit]
         more = start + limit < len(self.models)
         return Reply(

@@ -69,6 +69,7 @@ class GeminiEmulator(Emulator):
         closed: list[str] | None = None,
         page_cap: int = 1000,
         key_modes: dict[str, str] | None = None,
+        wrap_errors: bool = False,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -77,6 +78,7 @@ class GeminiEmulator(Emulator):
         self.closed = set(closed or [])
         self.page_cap = page_cap
         self.key_modes = key_modes or {}
+        self.wrap_errors = wrap_errors
 
     def _entry(self, model_id: str) -> dict[str, Any]:
         methods = (
@@ -92,7 +94,20 @@ class GeminiEmulator(Emulator):
         }
 
     def handle(self, request: Request) -> Reply:
+        reply = self._route(request)
+        if self.wrap_errors and reply.status >= 400 and isinstance(reply.body, dict):
+            reply.body = [reply.body]  # some front ends wrap the status in a list
+        return reply
+
+    def _route(self, request: Request) -> Reply:
         key = request.headers.get("x-goog-api-key") or request.query.get("key")
+        if key and key.startswith("AQ.") and key not in self.keys:
+            return google_error(
+                401,
+                "UNAUTHENTICATED",
+                "Request had invalid authentication credentials.",
+                [error_info("ACCESS_TOKEN_TYPE_UNSUPPORTED")],
+            )
         if not key:
             return google_error(
                 403,

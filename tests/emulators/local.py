@@ -30,12 +30,16 @@ class VLLMEmulator(Emulator):
         *,
         keys: list[str] | None = None,
         loras: dict[str, str] | None = None,
+        flat_errors: bool = False,
+        dead: bool = False,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
         self.models = models
         self.keys = set(keys or [])
         self.loras = loras or {}
+        self.flat_errors = flat_errors  # older releases: a flat error object
+        self.dead = dead  # engine died: /health answers an empty 503
 
     def handle(self, request: Request) -> Reply:
         reply = self._route(request)
@@ -47,7 +51,7 @@ class VLLMEmulator(Emulator):
     def _route(self, request: Request) -> Reply:
         path = request.path
         if path == "/health":
-            return Reply(200, None, content_type="")
+            return Reply(503 if self.dead else 200, None, content_type="")
         if path == "/version":
             return Reply(body={"version": "0.11.0"})
         protected = path.startswith("/v1") and request.method != "OPTIONS"
@@ -96,17 +100,23 @@ class VLLMEmulator(Emulator):
         if path == "/v1/chat/completions" and request.method == "POST":
             model = (request.json or {}).get("model")
             if model not in self.models and model not in self.loras:
-                return Reply(
-                    404,
-                    {
-                        "error": {
-                            "message": f"The model `{model}` does not exist.",
-                            "type": "NotFoundError",
-                            "param": "model",
-                            "code": 404,
-                        }
-                    },
-                )
+                message = f"The model `{model}` does not exist."
+                if self.flat_errors:
+                    flat = {
+                        "object": "error",
+                        "message": message,
+                        "type": "NotFoundError",
+                        "param": None,
+                        "code": 404,
+                    }
+                    return Reply(404, flat)
+                nested = {
+                    "message": message,
+                    "type": "NotFoundError",
+                    "param": "model",
+                    "code": 404,
+                }
+                return Reply(404, {"error": nested})
             return Reply(body=_CHAT)
         return Reply(404, {"detail": "Not Found"})
 

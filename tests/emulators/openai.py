@@ -218,6 +218,7 @@ class LiteLLMEmulator(Emulator):
         self.models = models
         self.database = database
         self.retrieve_mode = retrieve_mode
+        self.shutting_down = False
 
     def _key(self, request: Request) -> str | None:
         h = request.headers
@@ -238,6 +239,8 @@ class LiteLLMEmulator(Emulator):
     def handle(self, request: Request) -> Reply:
         path = request.path
         if path == "/health/liveliness":
+            if self.shutting_down:
+                return Reply(503, {"status": "shutting_down"})
             return Reply(body="I'm alive!")
         if path == "/health/readiness":
             return Reply(body={"status": "healthy", "db": "Not connected"})
