@@ -403,3 +403,29 @@ def test_llamacpp_loading_503_is_retried_until_ready(
         )
         _code, report, _ = run_json(capsys, path)
     assert statuses(report) == [(None, "ok"), ("m", "ok"), (None, "server_error"), ("m", "skipped")]
+
+
+def test_new_api_probes_each_model_in_its_endpoint_format(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from emulators import NewAPIEmulator
+
+    with NewAPIEmulator([KEY], ["gpt-4o", "claude-sonnet-4-5", "gemini-2.5-flash"]) as relay:
+        models = [
+            {"id": "gpt-4o", "endpoint_type": "openai"},
+            {"id": "claude-sonnet-4-5", "endpoint_type": "anthropic"},
+            {"id": "gemini-2.5-flash", "endpoint_type": "gemini"},
+        ]
+        path = write_providers(
+            tmp_path,
+            [provider("relay", "new-api", relay.url, models, "K")],
+            monkeypatch,
+            {"K": KEY},
+        )
+        code, report, _ = run_json(capsys, path, "--probe")
+        assert code == 0, report
+        assert relay.count("^/v1/chat/completions$") == 1
+        assert relay.count("^/v1/messages$") == 1
+        assert relay.count(":generateContent$") == 1

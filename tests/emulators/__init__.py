@@ -8,7 +8,7 @@ from emulators.anthropic import AnthropicEmulator
 from emulators.azure import AzureEmulator
 from emulators.gemini import GeminiEmulator
 from emulators.local import LlamaCppEmulator, LMStudioEmulator, OllamaEmulator, VLLMEmulator
-from emulators.openai import LiteLLMEmulator, OpenAIEmulator
+from emulators.openai import LiteLLMEmulator, NewAPIEmulator, OpenAIEmulator
 from emulators.server import Emulator, Recorder, Reply, Request
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "LMStudioEmulator",
     "LiteLLMEmulator",
     "LlamaCppEmulator",
+    "NewAPIEmulator",
     "OllamaEmulator",
     "OpenAIEmulator",
     "Recorder",

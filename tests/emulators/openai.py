@@ -312,3 +312,27 @@ class LiteLLMEmulator(Emulator):
                 }
             )
         return Reply(404, {"detail": "Not Found"})
+
+
+class NewAPIEmulator(OpenAIEmulator):
+    """A new-api relay: the OpenAI surface plus Anthropic- and Gemini-format routes, all with
+    the relay's Bearer key."""
+
+    name = "new-api"
+
+    def handle(self, request: Request) -> Reply:
+        path = request.path
+        if path == "/v1/messages" or path.startswith("/v1beta/models/"):
+            if bearer(request) not in self.keys:
+                return openai_error(401, "invalid token", "new_api_error")
+            model = (request.json or {}).get("model") or path.split("/")[-1].split(":")[0]
+            if model not in self.models:
+                return openai_error(
+                    404, f"model {model} not found", "new_api_error", "model_not_found"
+                )
+            if path == "/v1/messages":
+                if "anthropic-version" not in request.headers:
+                    return openai_error(400, "anthropic-version required", "invalid_request_error")
+                return Reply(body={"type": "message", "content": [], "stop_reason": "max_tokens"})
+            return Reply(body={"candidates": [{"content": {}, "finishReason": "MAX_TOKENS"}]})
+        return super().handle(request)

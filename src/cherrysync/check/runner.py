@@ -189,7 +189,8 @@ class Runner:
             return [self._emit(head), *skipped]
         except Exception as exc:  # never let one check take the others down
             return [self._emit(_internal(provider.id, masked, None, exc))]
-        listed = "" if listing.ids is None else f"; {len(listing.ids)} models listed"
+        count = 0 if listing.ids is None else len(listing.ids)
+        listed = "" if listing.ids is None else f"; {count} model{'s' if count != 1 else ''} listed"
         message = "key accepted" + listed + (f"; {listing.note}" if listing.note else "")
         head = CheckResult(
             provider.id, masked, None, "ok", message, level="pass", latency_ms=_ms(started)

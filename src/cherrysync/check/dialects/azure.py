@@ -36,7 +36,7 @@ class AzureDialect(Dialect):
         catalog = ids_from(listing_body(reply, what), what)
         return Listing(
             None,
-            note=f"key accepted; the catalog lists {len(catalog)} models, not deployments",
+            note=f"the model catalog lists {len(catalog)} models (deployments are not listable)",
             extra={"catalog": catalog},
         )
 

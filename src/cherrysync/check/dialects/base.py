@@ -82,12 +82,13 @@ class Dialect(ABC):
         phase: Phase,
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """Send and return a 2xx reply; anything else raises a classified failure."""
         reply = await self.session.request(
             method,
             url,
-            headers=self.headers(key),
+            headers={**self.headers(key), **(extra_headers or {})},
             json_body=json_body,
             params=params,
             phase=phase,

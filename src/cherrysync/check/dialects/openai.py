@@ -9,9 +9,10 @@ accepts anything while its authentication is off.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from cherrysync.check.dialects.base import Dialect, Listing, ids_from, listing_body
-from cherrysync.check.dialects.chat import openai_probe
+from cherrysync.check.dialects.base import Dialect, Listing, ids_from, json_object, listing_body
+from cherrysync.check.dialects.chat import PROMPT, openai_probe
 from cherrysync.check.result import ProbeFailure
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
@@ -80,4 +81,37 @@ class OpenAIDialect(Dialect):
         return None
 
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
+        """new-api relays each model in its ``endpoint_type`` format; the rest is OpenAI."""
+        if model.endpoint_type == "anthropic":
+            return await self._anthropic_probe(key, model)
+        if model.endpoint_type == "gemini":
+            return await self._gemini_probe(key, model)
         return await openai_probe(self, key, model, self.endpoint.base, body_model=model.id)
+
+    async def _anthropic_probe(self, key: Secret | None, model: ModelSpec) -> str:
+        reply = await self.call(
+            "POST",
+            f"{self.endpoint.root}/v1/messages",
+            key,
+            what="messages probe",
+            phase="model",
+            json_body={"model": model.id, "max_tokens": 1, "messages": PROMPT},
+            extra_headers={"anthropic-version": "2023-06-01"},
+        )
+        json_object(reply, "messages probe", "content")
+        return "one-token Anthropic-format message succeeded"
+
+    async def _gemini_probe(self, key: Secret | None, model: ModelSpec) -> str:
+        reply = await self.call(
+            "POST",
+            f"{self.endpoint.root}/v1beta/models/{quote(model.id, safe='')}:generateContent",
+            key,
+            what="generateContent probe",
+            phase="model",
+            json_body={
+                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+                "generationConfig": {"maxOutputTokens": 1},
+            },
+        )
+        json_object(reply, "generateContent probe", "candidates")
+        return "one-token Gemini-format generateContent succeeded"
