@@ -15,7 +15,9 @@ scheduler could need under the configured limits, given the requests actually se
 N and n_h come from the emulators' own request logs; k is 1 here, since each key needs a single
 listing request (every configured model is on the first page). 1.0 is perfect; the target is
 at most 1.2. Wall time covers the whole command: loading and validating the file, the checks
-and rendering the report. Generation requests are counted by the emulators (chat, embeddings,
+and rendering the report; the per-stage times of a second run and a bare-httpx run of the
+same number of requests under the same limits are printed too, to show where the rest goes.
+Generation requests are counted by the emulators (chat, embeddings,
 messages, generateContent) and must be 0 without --probe. Peak memory is the checker process's
 maximum resident set size.
 
@@ -163,6 +165,32 @@ def _phases(path: Path, args: argparse.Namespace) -> dict[str, float]:
     return {"load": t1 - t0, "checks": t2 - t1, "report": t3 - t2}
 
 
+def _httpx_floor(servers: list[list[str]], total: int, args: argparse.Namespace) -> float:
+    """Bare httpx, no checker: ``total`` GETs with the same limits, reusing one client per
+    host. What this machine and the emulators allow at best."""
+    import asyncio as aio
+
+    import httpx
+
+    async def run() -> float:
+        limit = aio.Semaphore(args.concurrency)
+        hosts = [aio.Semaphore(args.per_host) for _ in servers]
+        clients = [httpx.AsyncClient(trust_env=False) for _ in servers]
+
+        async def one(i: int) -> None:
+            async with hosts[i % len(servers)], limit:
+                await clients[i % len(servers)].get(servers[i % len(servers)][1] + "/__stats")
+
+        started = time.perf_counter()
+        await aio.gather(*(one(i) for i in range(total)))
+        elapsed = time.perf_counter() - started
+        for client in clients:
+            await client.aclose()
+        return elapsed
+
+    return aio.run(run())
+
+
 def fetch_stats(url: str) -> dict[str, int]:
     import httpx
 
@@ -227,8 +255,10 @@ def main() -> int:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
                 code = cli(argv)
             wall = time.perf_counter() - started
+            peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             stats_first = [fetch_stats(url) for _, url in servers]
             phases = _phases(path, args)
+            floor = _httpx_floor(servers, sum(s["requests"] for s in stats_first), args)
         report = json.loads(out.getvalue())
         stats = stats_first
     finally:
@@ -243,7 +273,6 @@ def main() -> int:
     waves = max(math.ceil(total / args.concurrency), math.ceil(per_host / args.per_host), chain)
     critical = waves * args.latency
     failed = report["summary"]["failed"]
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"providers x keys:     {args.providers} x {args.keys} "
         f"({len(report['results'])} results, {failed} failed, exit {code})"
@@ -268,10 +297,14 @@ def main() -> int:
         f"checks / critical path: {phases['checks'] / critical:.3f}"
     )
     print(
+        f"  bare httpx, same requests and limits, no checker: {floor:.2f} s "
+        f"({floor / critical:.3f} x critical path): the floor on this machine"
+    )
+    print(
         f"generation requests:  {generation}"
         + ("" if args.probe else " (must be 0 without --probe)")
     )
-    print(f"peak memory (RSS):    {peak_mib:.1f} MiB")
+    print(f"peak memory (RSS):    {peak_mib:.1f} MiB (checker process, after the command)")
     return 0 if failed == 0 and (args.probe or generation == 0) else 1
 
 

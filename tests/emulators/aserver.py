@@ -63,6 +63,8 @@ async def _connection(
             out.append(f"Content-Length: {len(payload)}")
             writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + payload)
             await writer.drain()
+    except asyncio.CancelledError:
+        pass  # the benchmark is over; open keep-alive connections are simply dropped
     finally:
         writer.close()
 
