@@ -228,8 +228,8 @@ class Session:
     ) -> Reply:
         """Send with retries; return the final reply, or raise a classified ProbeFailure.
 
-        Non-retryable error statuses are returned for the dialect to classify (it knows the
-        phase); exhausted retries and transport errors raise.
+        Error statuses (after any retries) are returned for the dialect to classify, since it
+        knows the phase; transport failures raise once the retries are used up.
         """
         attempt = 0
         while True:

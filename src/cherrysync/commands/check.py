@@ -162,8 +162,10 @@ def run(args: argparse.Namespace) -> int:
     billable = billable_requests(providers, settings)
     if args.probe or billable:
         print(
-            f"probe: sending up to {billable} billable request(s) (one-token chat, embeddings "
-            "or generateContent; Anthropic uses the free count_tokens)",
+            f"probe: sending up to {billable} billable request(s): one-token chat, embeddings "
+            "or generateContent per key x model (Anthropic uses the free count_tokens); a "
+            "request refused with 429/5xx is retried, a reasoning model that refuses max_tokens "
+            "is asked once more with max_completion_tokens",
             file=sys.stderr,
         )
     total = sum(
