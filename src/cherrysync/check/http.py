@@ -56,7 +56,7 @@ class Reply:
         ctype = self.headers.get("content-type", "").lower()
         return "html" in ctype or self.body.lstrip()[:1] == b"<"
 
-    @property
+    @functools.cached_property
     def data(self) -> Any:
         try:
             return json.loads(self.body)

@@ -196,10 +196,33 @@ class Runner:
             provider.id, masked, None, "ok", message, level="pass", latency_ms=_ms(started)
         )
         self._emit(head)
-        models = await asyncio.gather(
-            *(self._model(provider, dialect, key, masked, listing, m) for m in provider.models)
-        )
-        return [head, *models]
+        results: list[CheckResult | None] = []
+        pending = []
+        for model in provider.models:
+            quick = self._listed(provider, dialect, masked, listing, model)
+            results.append(quick)
+            if quick is None:  # needs a lookup or a probe: run it concurrently
+                pending.append(self._model(provider, dialect, key, masked, listing, model))
+        done = iter(await asyncio.gather(*pending))
+        return [head, *(r if r is not None else next(done) for r in results)]
+
+    def _listed(
+        self,
+        provider: ResolvedProvider,
+        dialect: Dialect,
+        masked: str | None,
+        listing: Listing,
+        model: ModelSpec,
+    ) -> CheckResult | None:
+        """The result for a model the list already proves, without a task; None otherwise."""
+        if listing.ids is None or probing(provider, self.settings):
+            return None
+        found = dialect.match(model.id, listing.ids)
+        if found is None:
+            return None
+        note = "listed" if found == model.id else f"listed as {found}"
+        result = CheckResult(provider.id, masked, model.id, "ok", note, level="pass")
+        return self._emit(result)
 
     async def _model(
         self,
