@@ -124,3 +124,14 @@ def test_azure_lists_the_catalog_with_a_note(
         assert main(["models", "az", str(path), *FAST]) == 0
     out = capsys.readouterr().out
     assert "catalog, not your deployments" in out and "! prod" in out and key not in out
+
+
+def test_added_ids_that_yaml_11_reads_as_booleans_are_quoted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    assert main(["models", "bare", str(path), "--add", "yes", "off", "phi4:14b", *FAST]) == 0
+    capsys.readouterr()
+    assert path.read_text().endswith(
+        '    models:\n      - "yes"\n      - "off"\n      - phi4:14b\n'
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -60,11 +62,17 @@ def _pop_trailing(node: Any) -> CommentToken | None:
     return CommentToken("\n" + value[cut + 1 :], CommentMark(0), None)
 
 
+_YAML11_WORDS = re.compile(r"^(y|n|yes|no|on|off|true|false|null|~)$", re.IGNORECASE)
+
+
 def _like(sibling: Any, text: str) -> Any:
-    """A new scalar quoted the way its siblings are."""
+    """A new scalar quoted the way its siblings are; words that YAML 1.1 readers would turn
+    into booleans or null (``yes``, ``off``…) are always quoted."""
     cls = type(sibling)
     if isinstance(sibling, str) and cls is not str:
         return cls(text)
+    if _YAML11_WORDS.match(text):
+        return DoubleQuotedScalarString(text)
     return text
 
 
@@ -80,7 +88,7 @@ def add_models(path: str | os.PathLike[str], provider_index: int, ids: list[str]
         raise YamlEditError(f"cannot edit {target}: {type(exc).__name__}") from None
     models = provider.get("models")
     if models is None:
-        provider["models"] = CommentedSeq(ids)
+        provider["models"] = CommentedSeq(_like(None, i) for i in ids)
     elif not isinstance(models, CommentedSeq):
         raise YamlEditError(f"cannot edit {target}: 'models' is not a list")
     else:

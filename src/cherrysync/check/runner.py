@@ -191,7 +191,8 @@ class Runner:
             return [self._emit(_internal(provider.id, masked, None, exc))]
         count = 0 if listing.ids is None else len(listing.ids)
         listed = "" if listing.ids is None else f"; {count} model{'s' if count != 1 else ''} listed"
-        message = "key accepted" + listed + (f"; {listing.note}" if listing.note else "")
+        accepted = "key accepted" if key is not None else "endpoint answered (no key configured)"
+        message = accepted + listed + (f"; {listing.note}" if listing.note else "")
         head = CheckResult(
             provider.id, masked, None, "ok", message, level="pass", latency_ms=_ms(started)
         )
