@@ -180,3 +180,25 @@ def test_disabled_providers_are_skipped_unless_named(
         code, report, _ = run_json(capsys, path, "--provider", "off")
         assert code == 0 and statuses(report) == [(None, "ok"), ("qwen", "ok")]
         assert "authentication is off" in report["results"][0]["message"]
+
+
+def test_azure_bad_request_on_the_catalog_is_a_wrong_base_url() -> None:
+    from cherrysync.check.errors import classify, error_info
+
+    body = {"error": {"code": "BadRequest", "message": "Something about the request"}}
+    info = error_info(body)
+    assert classify(400, info, phase="list", kind="azure", html=False) == "wrong_base_url"
+    assert classify(400, info, phase="model", kind="azure", html=False) == "bad_request"
+    hint = error_info({"error": {"code": "BadRequest", "message": "API version not supported"}})
+    assert classify(400, hint, phase="model", kind="azure", html=False) == "wrong_base_url"
+    litellm = error_info(
+        {
+            "error": {
+                "message": "No connected db.",
+                "type": "no_db_connection",
+                "param": None,
+                "code": "400",
+            }
+        }
+    )
+    assert classify(400, litellm, phase="list", kind="openai", html=False) == "auth_failed"

@@ -90,7 +90,7 @@ def classify(code: int, info: ErrorInfo, *, phase: Phase, kind: str, html: bool)
     """Classification of a non-2xx, non-3xx response."""
     etype, ecode = _lower(info.type), _lower(info.code)
     if code == 400:
-        return _classify_400(info, kind)
+        return _classify_400(info, kind, phase)
     if code == 401:
         return "auth_failed"
     if code == 402:
@@ -114,7 +114,7 @@ def classify(code: int, info: ErrorInfo, *, phase: Phase, kind: str, html: bool)
     return "bad_request"
 
 
-def _classify_400(info: ErrorInfo, kind: str) -> Status:
+def _classify_400(info: ErrorInfo, kind: str, phase: Phase) -> Status:
     etype, ecode = _lower(info.type), _lower(info.code)
     if any(r.startswith("API_KEY_INVALID") for r in info.reasons):
         return "auth_failed"
@@ -124,8 +124,10 @@ def _classify_400(info: ErrorInfo, kind: str) -> Status:
         return "permission_denied"
     if etype == "no_db_connection":  # LiteLLM without a database: a wrong key
         return "auth_failed"
+    if kind == "azure" and ecode == "badrequest" and phase == "list":
+        return "wrong_base_url"  # the catalog GET has no body: only URL or api-version is left
     if kind == "azure" and ecode == "badrequest" and "api version" in _lower(info.message):
-        return "wrong_base_url"
+        return "wrong_base_url"  # hint: "API version not supported" / "… and later"
     return "bad_request"
 
 

@@ -159,10 +159,7 @@ class Runner:
         return [r for batch in batches for r in batch]
 
     def _ca_path(self, ca_bundle: str | None) -> str | None:
-        if ca_bundle is None:
-            return None
-        path = Path(ca_bundle).expanduser()
-        return str(path if path.is_absolute() else self.settings.base_dir / path)
+        return ca_path(self.settings, ca_bundle)
 
     async def _key(
         self, provider: ResolvedProvider, dialect: Dialect, key: Secret | None
@@ -305,6 +302,14 @@ class Runner:
         return done("ok", note)
 
 
+def ca_path(settings: Settings, ca_bundle: str | None) -> str | None:
+    """``check.ca_bundle`` is relative to the providers file."""
+    if ca_bundle is None:
+        return None
+    path = Path(ca_bundle).expanduser()
+    return str(path if path.is_absolute() else settings.base_dir / path)
+
+
 def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
@@ -341,7 +346,7 @@ async def fetch_listing(provider: ResolvedProvider, settings: Settings) -> Listi
     runner = Runner(settings)
     pool = ClientPool(settings.per_host)
     try:
-        client = pool.get(endpoint.origin, options.verify, runner._ca_path(options.ca_bundle))
+        client = pool.get(endpoint.origin, options.verify, ca_path(settings, options.ca_bundle))
         session = Session(
             client, endpoint.origin, runner.limits, runner.policy, timeout, endpoint.kind
         )
