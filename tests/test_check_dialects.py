@@ -386,3 +386,20 @@ def test_vllm_flat_generation_404_is_model_missing(
         (None, "ok"),
         ("alias", "model_missing"),
     ]
+
+
+def test_anthropic_key_sent_as_bearer_by_a_wrong_type_is_auth_failed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with AnthropicEmulator([AKEY], ["claude-x"]) as emu:
+        path = write_providers(
+            tmp_path,
+            [provider("oops", "openai", emu.url, ["claude-x"], "K")],
+            monkeypatch,
+            {"K": AKEY},
+        )
+        code, report, _ = run_json(capsys, path)
+        assert emu.requests[0].headers["authorization"] == f"Bearer {AKEY}"
+    assert code == 1 and report["results"][0]["status"] == "auth_failed"
