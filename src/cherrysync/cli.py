@@ -20,11 +20,13 @@ from cherrysync.console import NORMAL, QUIET, VERBOSE
 #: name -> module implementing ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
     "validate": "cherrysync.commands.validate",
-    "schema": "cherrysync.commands.schema",
+    "check": "cherrysync.commands.check",
+    "models": "cherrysync.commands.models",
     "plan": "cherrysync.commands.plan",
     "apply": "cherrysync.commands.apply",
     "export": "cherrysync.commands.export",
     "import": "cherrysync.commands.import_providers",
+    "schema": "cherrysync.commands.schema",
     "demo": "cherrysync.commands.demo",
     "completion": "cherrysync.commands.completion",
 }

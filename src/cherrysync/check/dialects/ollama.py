@@ -1,0 +1,87 @@
+"""Ollama's native API: ``/api/version`` and ``/api/tags``; Ollama itself has no auth."""
+
+from __future__ import annotations
+
+from cherrysync.check.dialects.base import (
+    Dialect,
+    Listing,
+    ids_from,
+    is_embedding,
+    json_object,
+    listing_body,
+)
+from cherrysync.check.http import failure_from
+from cherrysync.check.result import ProbeFailure
+from cherrysync.model import ModelSpec
+from cherrysync.secrets import Secret
+
+
+class OllamaDialect(Dialect):
+    kind = "ollama"
+
+    def auth_headers(self, key: Secret | None) -> dict[str, str]:
+        # Ollama ignores it; a reverse proxy in front of it may not.
+        return {"Authorization": f"Bearer {key.reveal()}"} if key is not None else {}
+
+    async def list_models(self, key: Secret | None) -> Listing:
+        root = self.endpoint.base
+        reply = await self.call("GET", f"{root}/api/version", key, what="version", phase="list")
+        version = reply.data
+        if not isinstance(version, dict) or not isinstance(version.get("version"), str):
+            raise ProbeFailure(
+                "wrong_base_url", "/api/version did not answer like Ollama; check base_url"
+            )
+        what = "model tags"
+        reply = await self.call("GET", f"{root}/api/tags", key, what=what, phase="list")
+        ids = ids_from(listing_body(reply, what, "models"), what, "name")
+        return Listing(ids, note=f"Ollama {version['version'][:20]}; no authentication")
+
+    def match(self, model_id: str, ids: list[str]) -> str | None:
+        if model_id in ids:
+            return model_id
+        if ":" not in model_id and f"{model_id}:latest" in ids:
+            return f"{model_id}:latest"
+        return None
+
+    async def find_model(self, key: Secret | None, model_id: str) -> str | None:
+        reply = await self.session.request(
+            "POST",
+            f"{self.endpoint.base}/api/show",
+            headers=self.headers(key),
+            json_body={"model": model_id},
+            phase="model",
+        )
+        if reply.status == 404:
+            return None
+        if not 200 <= reply.status < 300:
+            raise failure_from(reply, phase="model", kind=self.kind, what="model lookup")
+        return model_id
+
+    async def probe(self, key: Secret | None, model: ModelSpec) -> str:
+        root = self.endpoint.base
+        if is_embedding(model):
+            reply = await self.call(
+                "POST",
+                f"{root}/api/embed",
+                key,
+                what="embed probe",
+                phase="model",
+                json_body={"model": model.id, "input": "hi"},
+            )
+            json_object(reply, "embed probe", "embeddings")
+            return "embed request succeeded"
+        reply = await self.call(
+            "POST",
+            f"{root}/api/chat",
+            key,
+            what="chat probe",
+            phase="model",
+            json_body={
+                "model": model.id,
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": False,
+                "options": {"num_predict": 1},
+            },
+        )
+        json_object(reply, "chat probe", "message")
+        return "one-token chat succeeded"

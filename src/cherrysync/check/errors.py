@@ -1,0 +1,147 @@
+"""Read provider error bodies and map status + machine fields to a classification.
+
+Decisions use the HTTP status and machine-readable fields only (provider-apis.md §0); message
+text only ever adds detail to the report. ``phase`` separates "no such path" from "no such
+model": a 404 on the listing route is a wrong base URL, on a per-model call a missing model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cherrysync.check.result import Status
+
+Phase = Literal["list", "model"]
+
+_ECHOED_KEY = re.compile(r"(\S*\*{3}\S*|\S+\.\.\.\S+|(?i:api key\s*=\s*)\S+|\b[0-9a-fA-F]{32,}\b)")
+MAX_MESSAGE = 240
+
+
+@dataclass
+class ErrorInfo:
+    """The machine fields of an error body, whatever its envelope."""
+
+    message: str = ""
+    type: str | None = None
+    code: str | None = None
+    param: str | None = None
+    status: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    quota_ids: list[str] = field(default_factory=list)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def scrub(message: str) -> str:
+    """Drop key fragments providers echo back (``sk-abc***wxyz``, ``API Key = sk-...m31Q``)."""
+    message = _ECHOED_KEY.sub("[redacted]", " ".join(message.split()))
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
+def error_info(body: Any, text: str = "") -> ErrorInfo:
+    """Parse the OpenAI, Anthropic, Gemini, Azure, FastAPI and plain-string error shapes."""
+    if isinstance(body, list) and len(body) == 1:  # Gemini sometimes wraps the status in a list
+        body = body[0]
+    info = ErrorInfo()
+    if not isinstance(body, dict):
+        info.message = text.strip()[:MAX_MESSAGE] if text and "<" not in text[:50] else ""
+        return info
+    error = body.get("error")
+    if isinstance(error, str):
+        info.message = error
+    elif isinstance(error, dict):
+        info.message = str(error.get("message") or "")
+        info.type = _text(error.get("type"))
+        info.code = _text(error.get("code"))
+        info.param = _text(error.get("param"))
+        info.status = _text(error.get("status"))
+        for detail in error.get("details") or []:
+            if not isinstance(detail, dict):
+                continue
+            if detail.get("reason"):
+                info.reasons.append(str(detail["reason"]))
+            for violation in detail.get("violations") or []:
+                if isinstance(violation, dict) and violation.get("quotaId"):
+                    info.quota_ids.append(str(violation["quotaId"]))
+        inner = error.get("innererror") or error.get("inner_error")
+        if isinstance(inner, dict) and inner.get("code") and not info.code:
+            info.code = str(inner["code"])
+    elif "detail" in body:
+        info.message = str(body["detail"])
+    elif "message" in body:
+        info.message = str(body["message"])
+        info.code = _text(body.get("statusCode") or body.get("code"))
+    if body.get("object") == "error" and not info.type:  # vLLM's flat form
+        info.type = _text(body.get("type"))
+        info.code = _text(body.get("code"))
+        info.message = str(body.get("message") or "")
+    return info
+
+
+def _lower(value: str | None) -> str:
+    return (value or "").lower()
+
+
+def classify(code: int, info: ErrorInfo, *, phase: Phase, kind: str, html: bool) -> Status:
+    """Classification of a non-2xx, non-3xx response."""
+    etype, ecode = _lower(info.type), _lower(info.code)
+    if code == 400:
+        return _classify_400(info, kind, phase)
+    if code == 401:
+        return "auth_failed"
+    if code == 402:
+        return "quota_exhausted"
+    if code == 403:
+        if kind == "gemini" and not info.reasons and info.status == "PERMISSION_DENIED":
+            return "auth_failed"  # Gemini: 403 without details means no key was sent
+        return "permission_denied"
+    if code == 404:
+        return _classify_404(info, phase=phase, kind=kind, html=html)
+    if code == 408:
+        return "timeout"
+    if code == 429:
+        if "insufficient_quota" in (etype, ecode) or ecode == "quotaexceeded":
+            return "quota_exhausted"
+        if any("perday" in q.lower() for q in info.quota_ids):
+            return "quota_exhausted"
+        return "rate_limited"
+    if code >= 500:
+        return "server_error"
+    return "bad_request"
+
+
+def _classify_400(info: ErrorInfo, kind: str, phase: Phase) -> Status:
+    etype, ecode = _lower(info.type), _lower(info.code)
+    if any(r.startswith("API_KEY_INVALID") for r in info.reasons):
+        return "auth_failed"
+    if info.status == "INVALID_ARGUMENT" and info.message.startswith("API key"):
+        return "auth_failed"
+    if info.status == "FAILED_PRECONDITION":
+        return "permission_denied"
+    if etype == "no_db_connection":  # LiteLLM without a database: a wrong key
+        return "auth_failed"
+    if kind == "azure" and ecode == "badrequest" and phase == "list":
+        return "wrong_base_url"  # the catalog GET has no body: only URL or api-version is left
+    if kind == "azure" and ecode == "badrequest" and "api version" in _lower(info.message):
+        return "wrong_base_url"  # hint: "API version not supported" / "… and later"
+    return "bad_request"
+
+
+_ROUTE_MISSING = ("not found", "file not found", "resource not found")
+
+
+def _classify_404(info: ErrorInfo, *, phase: Phase, kind: str, html: bool) -> Status:
+    if phase == "list" or html:
+        return "wrong_base_url"
+    ecode, message = _lower(info.code), _lower(info.message).strip()
+    if kind == "azure":
+        return "model_missing" if ecode in ("deploymentnotfound", "notfound") else "wrong_base_url"
+    if not info.message and not info.type:
+        return "wrong_base_url"  # a text 404 (Ollama's gin router): the route, not the model
+    if message in _ROUTE_MISSING and _lower(info.type) in ("", "not_found_error"):
+        return "wrong_base_url"  # FastAPI / llama.cpp / Anthropic route-level 404
+    return "model_missing"

@@ -1,0 +1,375 @@
+"""HTTP plumbing: one client per provider, limits, deadlines, retries and redirect policy.
+
+Every request goes through :meth:`Session.request`, which guarantees the security rules of
+provider-apis.md §4: redirects are never followed with credentials (only exact same-origin hops),
+nothing is sent to an origin other than the provider's, and failures carry messages built here,
+never httpx exception text (which contains URLs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib.util
+import json
+import ssl
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+
+from cherrysync import __version__
+from cherrysync.check.errors import Phase, classify, error_info, scrub
+from cherrysync.check.result import ProbeFailure
+from cherrysync.check.retry import RetryPolicy, retry_hint
+from cherrysync.check.urls import origin_of
+
+if importlib.util.find_spec("sniffio") is None:
+    # httpcore tries ``import sniffio`` on every request; when it is not installed (anyio 4.x
+    # no longer needs it) each failed import scans sys.path, which cost ~40% of a large run.
+    # A None entry makes the import fail at once, exactly as it would have anyway.
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
+
+MAX_BODY = 8 * 1024 * 1024
+MAX_SAME_ORIGIN_HOPS = 3
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id")
+_DEFAULT_HEADERS = {"user-agent": f"cherrysync/{__version__}", "accept": "application/json"}
+_RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+
+@dataclass
+class Reply:
+    """A complete response. ``data`` is the parsed JSON, or :data:`INVALID` when it is not."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    elapsed: float
+
+    @property
+    def html(self) -> bool:
+        ctype = self.headers.get("content-type", "").lower()
+        return "html" in ctype or self.body.lstrip()[:1] == b"<"
+
+    @functools.cached_property
+    def data(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            return INVALID
+
+    @property
+    def request_id(self) -> str | None:
+        for name in _REQUEST_ID_HEADERS:
+            if name in self.headers:
+                return self.headers[name][:80]
+        return None
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclass
+class Limits:
+    """A global semaphore and one per origin, shared by every session of a run."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    _global: asyncio.Semaphore | None = None
+    _hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+
+    def host(self, origin: str) -> asyncio.Semaphore:
+        if origin not in self._hosts:
+            self._hosts[origin] = asyncio.Semaphore(self.per_host)
+        return self._hosts[origin]
+
+    @property
+    def all(self) -> asyncio.Semaphore:
+        if self._global is None:
+            self._global = asyncio.Semaphore(self.concurrency)
+        return self._global
+
+
+@functools.lru_cache(maxsize=32)
+def ssl_context(verify: bool, ca_bundle: str | None) -> ssl.SSLContext:
+    """Default trust store, a private CA bundle, or (explicitly opted in) no verification.
+
+    Cached: building a context loads the whole CA store (~50 ms), which would otherwise
+    dominate a run over hundreds of providers.
+    """
+    if not verify:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if ca_bundle:
+        return ssl.create_default_context(cafile=ca_bundle)
+    return httpx.create_ssl_context()
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_context() -> ssl.SSLContext:
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+class _NoCookies(CookieJar):
+    """A jar that never stores anything."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: Any) -> None:
+        return None
+
+
+def make_client(verify: ssl.SSLContext, connections: int) -> httpx.AsyncClient:
+    """A client that never follows redirects, ignores proxy variables (keys go direct) and
+    keeps no cookies (a session cookie earned by one key must not vouch for the next).
+
+    Deadlines are per request (:class:`Session`); concurrency is bounded by :class:`Limits`.
+    """
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        verify=verify,
+        cookies=_NoCookies(),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        trust_env=False,
+    )
+
+
+class ClientPool:
+    """One client per origin and TLS configuration, shared by the providers of a run: providers
+    behind the same gateway reuse its connections, and each pool stays small (one shared pool
+    over many hosts would close idle connections to open new ones, and scan them all)."""
+
+    def __init__(self, connections: int) -> None:
+        self.connections = connections
+        self._clients: dict[tuple[str, bool, str | None], httpx.AsyncClient] = {}
+
+    def get(self, origin: str, verify: bool, ca_bundle: str | None) -> httpx.AsyncClient:
+        """Raises OSError / ssl.SSLError when the CA bundle cannot be read."""
+        key = (origin, verify, ca_bundle)
+        if key not in self._clients:
+            if origin.startswith("http://"):
+                context = _plain_context()  # never used for TLS; skips loading the CA store
+            else:
+                context = ssl_context(verify, ca_bundle)
+            self._clients[key] = make_client(context, self.connections)
+        return self._clients[key]
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+
+def _has_ssl_cause(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def transport_failure(exc: BaseException, timeout: float) -> ProbeFailure:
+    """Classify a transport error with our own wording (httpx text can contain the URL)."""
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return ProbeFailure("timeout", f"no complete response within {timeout:g}s")
+    if _has_ssl_cause(exc):
+        reason = "certificate verification failed"
+        for candidate in (exc, exc.__cause__, exc.__context__):
+            if isinstance(candidate, ssl.SSLCertVerificationError) and candidate.verify_message:
+                reason = f"certificate verification failed: {candidate.verify_message}"
+        return ProbeFailure("tls_error", f"TLS handshake failed ({reason})")
+    if isinstance(exc, httpx.ConnectError):
+        return ProbeFailure("unreachable", "connection failed (DNS lookup or connect refused)")
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return ProbeFailure("unreachable", "connection reset or closed before a full response")
+    return ProbeFailure("unreachable", f"transport error ({type(exc).__name__})")
+
+
+@dataclass
+class Session:
+    """Requests for one provider: its client, its origin and the shared limits."""
+
+    client: httpx.AsyncClient
+    origin: str
+    limits: Limits
+    policy: RetryPolicy
+    timeout: float
+    kind: str
+    on_request: Callable[[str, str], None] | None = None
+
+    def __post_init__(self) -> None:
+        self._timeouts = httpx.Timeout(self.timeout).as_dict()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        json_body: Any = None,
+        params: Mapping[str, str] | None = None,
+        phase: Phase = "list",
+    ) -> Reply:
+        """Send with retries; return the final reply, or raise a classified ProbeFailure.
+
+        Error statuses (after any retries) are returned for the dialect to classify, since it
+        knows the phase; transport failures raise once the retries are used up.
+        """
+        attempt = 0
+        while True:
+            hint: float | None = None
+            try:
+                reply = await self._send_following(method, url, headers, json_body, params)
+            except ProbeFailure as failure:
+                if failure.status not in ("timeout", "unreachable"):
+                    raise
+                wait = self.policy.delay(attempt, None)
+                if wait is None:
+                    raise
+            else:
+                if reply.status not in _RETRY_STATUSES:
+                    return reply
+                data = reply.data
+                hint = retry_hint(reply.headers, data)
+                info = error_info(data, "")
+                status = classify(reply.status, info, phase=phase, kind=self.kind, html=reply.html)
+                if status == "quota_exhausted":
+                    return reply
+                wait = self.policy.delay(attempt, hint)
+                if wait is None:
+                    return reply
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def _send_following(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json_body: Any,
+        params: Mapping[str, str] | None,
+    ) -> Reply:
+        for _ in range(MAX_SAME_ORIGIN_HOPS + 1):
+            reply = await self._send_once(method, url, headers, json_body, params)
+            if not 300 <= reply.status < 400:
+                return reply
+            location = reply.headers.get("location")
+            if not location:
+                raise ProbeFailure("wrong_base_url", f"HTTP {reply.status} without a Location")
+            target = urljoin(url, location)
+            target_origin = origin_of(target)
+            if target_origin != self.origin:
+                raise ProbeFailure(
+                    "wrong_base_url",
+                    f"HTTP {reply.status} redirect to {target_origin.rsplit(':', 1)[0]}"
+                    f"{_port_suffix(target_origin)}; not followed (it would carry the key "
+                    "to another origin); set base_url to the final address",
+                    request_id=reply.request_id,
+                )
+            url, params = target, None  # the Location carries the query
+        raise ProbeFailure("wrong_base_url", "too many same-origin redirects")
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json_body: Any,
+        params: Mapping[str, str] | None,
+    ) -> Reply:
+        if origin_of(url) != self.origin:  # defence in depth: keys only go to the base origin
+            raise ProbeFailure("wrong_base_url", "refused to send a request to another origin")
+        # Host slot first: a request waiting for a busy host must not hold a global slot.
+        async with self.limits.host(self.origin), self.limits.all:
+            if self.on_request is not None:
+                self.on_request(method, url)
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(self.timeout):
+                    return await self._exchange(method, url, headers, json_body, params, started)
+            except ProbeFailure:
+                raise
+            except (TimeoutError, httpx.HTTPError, OSError, ssl.SSLError) as exc:
+                raise transport_failure(exc, self.timeout) from None
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        json_body: Any,
+        params: Mapping[str, str] | None,
+        started: float,
+    ) -> Reply:
+        # Built directly: the client adds nothing we want (no cookies, no base URL).
+        request = httpx.Request(
+            method,
+            url,
+            headers={**_DEFAULT_HEADERS, **headers},
+            json=json_body,
+            params=params,
+            extensions={"timeout": self._timeouts},
+        )
+        response = await self.client.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise ProbeFailure("bad_response", f"response body over {MAX_BODY} bytes")
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        body = b"".join(chunks)
+        return Reply(response.status_code, response.headers, body, time.monotonic() - started)
+
+
+def _port_suffix(origin: str) -> str:
+    scheme, _, rest = origin.partition("://")
+    port = rest.rsplit(":", 1)[1]
+    default = {"http": "80", "https": "443"}.get(scheme)
+    return "" if port == default else f":{port}"
+
+
+def failure_from(reply: Reply, *, phase: Phase, kind: str, what: str) -> ProbeFailure:
+    """Turn an error reply into a classified failure with a scrubbed provider message."""
+    data = reply.data
+    text = "" if data is not INVALID else reply.body[:400].decode("utf-8", "replace")
+    info = error_info(data if data is not INVALID else None, text)
+    status = classify(reply.status, info, phase=phase, kind=kind, html=reply.html)
+    detail = scrub(info.message) if info.message else ("HTML page" if reply.html else "")
+    fields = ", ".join(
+        f"{name}={value}"
+        for name, value in (
+            ("type", info.type),
+            ("code", info.code),
+            ("reason", ",".join(info.reasons) or None),
+        )
+        if value
+    )
+    message = f"{what}: HTTP {reply.status}"
+    if fields:
+        message += f" ({scrub(fields)})"
+    if detail:
+        message += f": {detail}"
+    hint = retry_hint(reply.headers, data) if status == "rate_limited" else None
+    if hint is not None:
+        message += f" (retry after {hint:g}s)"
+    return ProbeFailure(status, message, retry_after=hint, request_id=reply.request_id)

@@ -1,0 +1,161 @@
+"""Render check results as a text table, JSON (the documented contract), JUnit XML or GitHub
+workflow annotations, plus a progress line for interactive terminals."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from cherrysync.check.result import CheckResult
+
+FORMATS = ("text", "json", "junit", "github")
+_MAX_CELL = 100
+
+
+def summary(results: Sequence[CheckResult]) -> dict[str, int]:
+    levels = Counter(r.level for r in results)
+    return {
+        "total": len(results),
+        "passed": levels["pass"],
+        "warnings": levels["warn"],
+        "failed": levels["fail"],
+    }
+
+
+def exit_code(results: Sequence[CheckResult]) -> int:
+    """0 when nothing failed (warnings allowed), 1 otherwise."""
+    return 1 if any(r.level == "fail" for r in results) else 0
+
+
+def _cell(text: str | None, width: int = _MAX_CELL) -> str:
+    text = "-" if text is None else text
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_text(results: Sequence[CheckResult]) -> str:
+    header = ("PROVIDER", "KEY", "MODEL", "STATUS", "MESSAGE")
+    rows = [
+        (
+            r.provider,
+            _cell(r.key),
+            _cell(r.model, 40),
+            r.status + (" (warning)" if r.level == "warn" else ""),
+            _cell(r.message, 200),
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    lines = []
+    for row in [header, *rows]:
+        lines.append(
+            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+        )
+    s = summary(results)
+    lines.append("")
+    lines.append(
+        f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, {s['failed']} failed"
+    )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_json(results: Sequence[CheckResult]) -> str:
+    payload = {"results": [r.as_dict() for r in results], "summary": summary(results)}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _case_name(result: CheckResult) -> str:
+    return f"{result.key or 'no key'} / {result.model or '(key)'}"
+
+
+def render_junit(results: Sequence[CheckResult]) -> str:
+    by_provider: dict[str, list[CheckResult]] = {}
+    for result in results:
+        by_provider.setdefault(result.provider, []).append(result)
+    s = summary(results)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites name="cherrysync check" tests="{s["total"]}" failures="{s["failed"]}">',
+    ]
+    for provider, items in by_provider.items():
+        failures = sum(r.level == "fail" for r in items)
+        skipped = sum(r.status == "skipped" for r in items)
+        out.append(
+            f'  <testsuite name={quoteattr(provider)} tests="{len(items)}" '
+            f'failures="{failures}" skipped="{skipped}">'
+        )
+        for r in items:
+            seconds = (r.latency_ms or 0) / 1000
+            out.append(
+                f"    <testcase classname={quoteattr(provider)} name={quoteattr(_case_name(r))} "
+                f'time="{seconds:.3f}">'
+            )
+            if r.level == "fail":
+                out.append(
+                    f"      <failure type={quoteattr(r.status)} message={quoteattr(r.message)}>"
+                    f"{escape(r.message)}</failure>"
+                )
+            elif r.status == "skipped":
+                out.append(f"      <skipped message={quoteattr(r.message)}/>")
+            elif r.level == "warn":
+                out.append(f"      <system-out>{escape(r.status + ': ' + r.message)}</system-out>")
+            out.append("    </testcase>")
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(results: Sequence[CheckResult]) -> str:
+    lines = []
+    for r in results:
+        if r.level == "pass":
+            continue
+        command = "error" if r.level == "fail" else "warning"
+        title = _gh_escape(f"{r.provider} {_case_name(r)}: {r.status}", prop=True)
+        lines.append(f"::{command} title={title}::{_gh_escape(r.message)}")
+    s = summary(results)
+    lines.append(
+        f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, {s['failed']} failed"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render(fmt: str, results: Sequence[CheckResult]) -> str:
+    renderers = {
+        "text": render_text,
+        "json": render_json,
+        "junit": render_junit,
+        "github": render_github,
+    }
+    return renderers[fmt](results)
+
+
+class Progress:
+    """``checked N/M`` on stderr, redrawn in place, only when stderr is a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.done = 0
+        self.enabled = self.stream.isatty()
+
+    def update(self, result: CheckResult) -> None:
+        self.done += 1
+        if self.enabled:
+            self.stream.write(f"\rchecked {self.done}/{self.total} ({result.provider})\x1b[K")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()

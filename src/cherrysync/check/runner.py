@@ -1,0 +1,358 @@
+"""Run every provider x key x model check concurrently, report in file order.
+
+Limits live in the HTTP layer (a global semaphore and one per origin), so the runner simply
+starts everything: a slow or failing check holds only its own slots, every check catches its own
+errors, and ``asyncio.gather`` keeps results in the order of the providers file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cherrysync.check.dialects import Dialect, Listing, make_dialect
+from cherrysync.check.http import ClientPool, Limits, Session
+from cherrysync.check.result import CheckResult, ProbeFailure, Status, default_level
+from cherrysync.check.retry import RetryPolicy
+from cherrysync.check.urls import Endpoint, UrlError, normalise
+from cherrysync.model import ModelSpec
+from cherrysync.resolve import ResolvedProvider
+from cherrysync.secrets import Secret, redact
+
+
+@dataclass
+class Settings:
+    """Run-wide options from the command line; per-provider ``check:`` options add to them."""
+
+    probe: bool = False
+    allow_unlisted: bool = False
+    timeout: float = 10.0
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_wait: float = 10.0
+    concurrency: int = 16
+    per_host: int = 4
+    base_dir: Path = field(default_factory=Path.cwd)
+    #: Check providers with ``enabled: false`` too (they were named with --provider).
+    include_disabled: bool = False
+
+
+def endpoint_for(provider: ResolvedProvider) -> Endpoint:
+    """The normalised endpoint (raises UrlError)."""
+    return normalise(
+        provider.base_url,
+        provider.spec.type,
+        api_version=provider.spec.api_version,
+        carries_secrets=bool(provider.api_keys or provider.headers),
+    )
+
+
+def probing(provider: ResolvedProvider, settings: Settings) -> bool:
+    return settings.probe or provider.spec.check_options.probe
+
+
+def billable_requests(providers: list[ResolvedProvider], settings: Settings) -> int:
+    """Upper bound of billed requests a run sends: one per key x model probed (not Anthropic,
+    whose probe is the free count_tokens endpoint). Zero unless probing."""
+    total = 0
+    for provider in providers:
+        if provider.spec.check_options.skip or not probing(provider, settings):
+            continue
+        if not provider.spec.enabled and not settings.include_disabled:
+            continue
+        try:
+            kind = endpoint_for(provider).kind
+        except UrlError:
+            continue
+        if kind != "anthropic":
+            total += max(1, len(provider.api_keys)) * len(provider.models)
+    return total
+
+
+class Runner:
+    """Owns the shared limits for one run."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        on_result: Callable[[CheckResult], None] | None = None,
+        on_request: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.limits = Limits(settings.concurrency, settings.per_host)
+        self.policy = RetryPolicy(
+            retries=settings.retries, backoff=settings.backoff, max_hint=settings.max_retry_wait
+        )
+        self.on_result = on_result
+        self.on_request = on_request
+
+    async def run(self, providers: list[ResolvedProvider]) -> list[CheckResult]:
+        self.clients = ClientPool(self.settings.per_host)
+        try:
+            batches = await asyncio.gather(*(self._provider(p) for p in providers))
+        finally:
+            await self.clients.aclose()
+        return [r for batch in batches for r in batch]
+
+    def _emit(self, result: CheckResult) -> CheckResult:
+        if self.on_result is not None:
+            self.on_result(result)
+        return result
+
+    async def _provider(self, provider: ResolvedProvider) -> list[CheckResult]:
+        """A provider only ever receives its own secrets, so only those can come back."""
+        results = await self._provider_inner(provider)
+        secrets = provider.secrets()
+        if secrets:
+            for result in results:
+                result.message = redact(result.message, secrets)
+        return results
+
+    async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:
+        options = provider.spec.check_options
+        if not provider.spec.enabled and not self.settings.include_disabled:
+            message = "provider is disabled (enabled: false); name it with --provider to check"
+            return [
+                self._emit(CheckResult(provider.id, None, None, "skipped", message, level="pass"))
+            ]
+        if options.skip:
+            return [
+                self._emit(
+                    CheckResult(
+                        provider.id, None, None, "skipped", "check.skip is set", level="pass"
+                    )
+                )
+            ]
+        try:
+            endpoint = endpoint_for(provider)
+        except UrlError as exc:
+            return [self._emit(CheckResult(provider.id, None, None, "wrong_base_url", str(exc)))]
+        timeout = options.timeout or self.settings.timeout
+        try:
+            client = self.clients.get(
+                endpoint.origin, options.verify, self._ca_path(options.ca_bundle)
+            )
+        except (OSError, ssl.SSLError) as exc:
+            message = (
+                f"cannot use ca_bundle: {getattr(exc, 'strerror', None) or type(exc).__name__}"
+            )
+            return [self._emit(CheckResult(provider.id, None, None, "tls_error", message))]
+        session = Session(
+            client,
+            endpoint.origin,
+            self.limits,
+            self.policy,
+            timeout,
+            endpoint.kind,
+            self.on_request,
+        )
+        extra = {name: value.reveal() for name, value in provider.headers.items()}
+        dialect = make_dialect(endpoint, session, extra)
+        dialect.wanted = frozenset(m.id.removeprefix("models/") for m in provider.models)
+        keys: list[Secret | None] = list(provider.api_keys) or [None]
+        batches = await asyncio.gather(*(self._key(provider, dialect, k) for k in keys))
+        return [r for batch in batches for r in batch]
+
+    def _ca_path(self, ca_bundle: str | None) -> str | None:
+        return ca_path(self.settings, ca_bundle)
+
+    async def _key(
+        self, provider: ResolvedProvider, dialect: Dialect, key: Secret | None
+    ) -> list[CheckResult]:
+        masked = key.masked if key is not None else None
+        started = time.monotonic()
+        try:
+            listing = await dialect.list_models(key)
+        except ProbeFailure as failure:
+            head = _failed(provider.id, masked, None, failure, started)
+            skipped = [
+                self._emit(
+                    CheckResult(
+                        provider.id,
+                        masked,
+                        m.id,
+                        "skipped",
+                        f"not checked: the key check failed ({failure.status})",
+                        level="pass",
+                    )
+                )
+                for m in provider.models
+            ]
+            return [self._emit(head), *skipped]
+        except Exception as exc:  # never let one check take the others down
+            return [self._emit(_internal(provider.id, masked, None, exc))]
+        count = 0 if listing.ids is None else len(listing.ids)
+        listed = "" if listing.ids is None else f"; {count} model{'s' if count != 1 else ''} listed"
+        accepted = "key accepted" if key is not None else "endpoint answered (no key configured)"
+        message = accepted + listed + (f"; {listing.note}" if listing.note else "")
+        head = CheckResult(
+            provider.id, masked, None, "ok", message, level="pass", latency_ms=_ms(started)
+        )
+        self._emit(head)
+        results: list[CheckResult | None] = []
+        pending = []
+        for model in provider.models:
+            quick = self._listed(provider, dialect, masked, listing, model)
+            results.append(quick)
+            if quick is None:  # needs a lookup or a probe: run it concurrently
+                pending.append(self._model(provider, dialect, key, masked, listing, model))
+        done = iter(await asyncio.gather(*pending))
+        return [head, *(r if r is not None else next(done) for r in results)]
+
+    def _listed(
+        self,
+        provider: ResolvedProvider,
+        dialect: Dialect,
+        masked: str | None,
+        listing: Listing,
+        model: ModelSpec,
+    ) -> CheckResult | None:
+        """The result for a model the list already proves, without a task; None otherwise."""
+        if listing.ids is None or probing(provider, self.settings):
+            return None
+        found = dialect.match(model.id, listing.ids)
+        if found is None:
+            return None
+        note = "listed" if found == model.id else f"listed as {found}"
+        result = CheckResult(provider.id, masked, model.id, "ok", note, level="pass")
+        return self._emit(result)
+
+    async def _model(
+        self,
+        provider: ResolvedProvider,
+        dialect: Dialect,
+        key: Secret | None,
+        masked: str | None,
+        listing: Listing,
+        model: ModelSpec,
+    ) -> CheckResult:
+        started = time.monotonic()
+        probe = probing(provider, self.settings)
+        allow_unlisted = self.settings.allow_unlisted or provider.spec.check_options.allow_unlisted
+        try:
+            result = await self._model_inner(
+                provider, dialect, key, masked, listing, model, probe, allow_unlisted, started
+            )
+        except ProbeFailure as failure:
+            result = _failed(provider.id, masked, model.id, failure, started)
+        except Exception as exc:
+            result = _internal(provider.id, masked, model.id, exc)
+        return self._emit(result)
+
+    async def _model_inner(
+        self,
+        provider: ResolvedProvider,
+        dialect: Dialect,
+        key: Secret | None,
+        masked: str | None,
+        listing: Listing,
+        model: ModelSpec,
+        probe: bool,
+        allow_unlisted: bool,
+        started: float,
+    ) -> CheckResult:
+        def done(status: Status, message: str, **extra: object) -> CheckResult:
+            result = CheckResult(
+                provider.id,
+                masked,
+                model.id,
+                status,
+                message,
+                level=default_level(status),
+                latency_ms=_ms(started),
+            )
+            for name, value in extra.items():
+                setattr(result, name, value)
+            return result
+
+        if listing.ids is None:
+            if probe:
+                return done("ok", await dialect.probe(key, model))
+            return done(
+                "not_verifiable",
+                "deployments cannot be listed with an API key; run with --probe (or set "
+                "check.probe) to send one billable one-token request per deployment",
+            )
+        found = dialect.match(model.id, listing.ids)
+        note = "listed"
+        if found is None:
+            found = await dialect.find_model(key, model.id)
+            if found is not None:
+                note = "found by lookup" + (f" (resolves to {found})" if found != model.id else "")
+        elif found != model.id:
+            note = f"listed as {found}"
+        if found is None:
+            closest = difflib.get_close_matches(model.id, listing.ids, n=3, cutoff=0.5)
+            hint = f"; closest: {', '.join(closest)}" if closest else ""
+            if allow_unlisted and probe:
+                return done("ok", "not listed, but " + await dialect.probe(key, model))
+            return done(
+                "model_missing",
+                f"not in the provider's model list ({len(listing.ids)} models){hint}",
+                closest=closest,
+                level="warn" if allow_unlisted else "fail",
+            )
+        if probe:
+            return done("ok", f"{note}; {await dialect.probe(key, model)}")
+        return done("ok", note)
+
+
+def ca_path(settings: Settings, ca_bundle: str | None) -> str | None:
+    """``check.ca_bundle`` is relative to the providers file."""
+    if ca_bundle is None:
+        return None
+    path = Path(ca_bundle).expanduser()
+    return str(path if path.is_absolute() else settings.base_dir / path)
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _failed(
+    provider: str, key: str | None, model: str | None, failure: ProbeFailure, started: float
+) -> CheckResult:
+    return CheckResult(
+        provider,
+        key,
+        model,
+        failure.status,
+        failure.message,
+        level=default_level(failure.status),
+        latency_ms=_ms(started),
+        request_id=failure.request_id,
+        retry_after=failure.retry_after,
+    )
+
+
+def _internal(provider: str, key: str | None, model: str | None, exc: Exception) -> CheckResult:
+    message = f"unexpected {type(exc).__name__} while checking (set CHERRYSYNC_DEBUG=1)"
+    return CheckResult(provider, key, model, "bad_response", message)
+
+
+async def fetch_listing(provider: ResolvedProvider, settings: Settings) -> Listing:
+    """The full model list of ``provider`` with its first key (for ``cherrysync models``)."""
+    try:
+        endpoint = endpoint_for(provider)
+    except UrlError as exc:
+        raise ProbeFailure("wrong_base_url", str(exc)) from None
+    options = provider.spec.check_options
+    timeout = options.timeout or settings.timeout
+    runner = Runner(settings)
+    pool = ClientPool(settings.per_host)
+    try:
+        client = pool.get(endpoint.origin, options.verify, ca_path(settings, options.ca_bundle))
+        session = Session(
+            client, endpoint.origin, runner.limits, runner.policy, timeout, endpoint.kind
+        )
+        extra = {name: value.reveal() for name, value in provider.headers.items()}
+        dialect = make_dialect(endpoint, session, extra)
+        key = provider.api_keys[0] if provider.api_keys else None
+        return await dialect.list_models(key)
+    finally:
+        await pool.aclose()

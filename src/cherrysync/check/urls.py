@@ -1,0 +1,148 @@
+"""Base URL normalisation: turn ``base_url`` into what the app (and so the checker) calls.
+
+Follows the app's ≥1.6 ``formatApiHost`` rule (cherry-studio.md §2.7) and the per-type rules of
+provider-apis.md §3. Errors here are reported as ``wrong_base_url`` without sending anything.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+_VERSION_SEGMENT = re.compile(r"/v\d+(?:alpha|beta)?(?=/|$)")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+DEFAULT_AZURE_API_VERSION = "2024-10-21"
+
+
+class UrlError(ValueError):
+    """The base URL cannot be used; the message names the problem, never a secret."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a dialect sends its requests.
+
+    ``base`` has no trailing slash: ``…/v1`` for OpenAI style, the bare root for Anthropic and
+    Ollama, ``…/v1beta`` for Gemini and the resource origin (plus any prefix) for Azure.
+    """
+
+    kind: str
+    base: str
+    origin: str
+    api_version: str | None = None
+    azure_v1: bool = False
+    deployment: str | None = None
+
+    @property
+    def root(self) -> str:
+        """The server root, for routes that live outside the versioned API."""
+        parts = urlsplit(self.base)
+        path = re.sub(r"/v\d+(?:alpha|beta)?$", "", parts.path)
+        return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host:port`` with the default port filled in (the redirect policy compares it)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port or _DEFAULT_PORTS.get(scheme, 0)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"
+
+
+def is_private_host(host: str) -> bool:
+    """Loopback, private and link-local addresses and local names may use plain http."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host  # a single-label name only resolves on a private network
+    return ip.is_private or ip.is_loopback or ip.is_link_local
+
+
+def _kind_for(provider_type: str) -> str:
+    if provider_type in ("openai", "openai-response", "new-api"):
+        return "openai"
+    if provider_type == "azure-openai":
+        return "azure"
+    return provider_type
+
+
+def normalise(
+    raw: str | None,
+    provider_type: str,
+    *,
+    api_version: str | None = None,
+    carries_secrets: bool = True,
+) -> Endpoint:
+    """Normalise ``raw`` for ``provider_type`` or raise :class:`UrlError`."""
+    if raw is None or not raw.strip():
+        raise UrlError("no base_url is set for this provider type")
+    text = raw.strip()
+    verbatim = text.endswith("#")
+    text = text.rstrip("#").rstrip("/")
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise UrlError("base_url must be an http:// or https:// URL with a host")
+    if parts.username is not None or parts.password is not None:
+        raise UrlError("base_url must not embed credentials (user:pass@host)")
+    kind = _kind_for(provider_type)
+    if parts.fragment or (parts.query and kind != "azure"):
+        raise UrlError("base_url must not carry a query string or fragment")
+    if scheme == "http" and carries_secrets and not is_private_host(parts.hostname):
+        raise UrlError(
+            f"plain http to the public host {parts.hostname} would send the key unencrypted; "
+            "use https"
+        )
+    origin = origin_of(text)
+    prefix = f"{scheme}://{parts.netloc}"
+    path = parts.path.rstrip("/")
+    if kind == "azure":
+        return _azure(prefix, origin, path, parts.query, api_version)
+    if kind == "anthropic":
+        return Endpoint("anthropic", prefix + re.sub(r"/v1$", "", path), origin)
+    if kind == "ollama":
+        root = re.sub(r"(/v1|/api|/chat)+$", "", path)
+        return Endpoint("ollama", prefix + root, origin)
+    if kind == "gemini":
+        if path.endswith("/openai"):
+            return Endpoint("openai", prefix + path, origin)
+        if verbatim or _VERSION_SEGMENT.search(path):
+            return Endpoint("gemini", prefix + path, origin)
+        return Endpoint("gemini", prefix + path + "/v1beta", origin)
+    if verbatim or _VERSION_SEGMENT.search(path):
+        return Endpoint("openai", prefix + path, origin)
+    return Endpoint("openai", prefix + path + "/v1", origin)
+
+
+def _azure(prefix: str, origin: str, path: str, query: str, api_version: str | None) -> Endpoint:
+    """Parse, don't append: keep the origin, read v1 mode, deployment and api-version."""
+    found = parse_qs(query).get("api-version") or []
+    version = api_version or (found[0] if found else None)
+    segments = [s for s in path.split("/") if s]
+    deployment = None
+    if "deployments" in segments:
+        at = segments.index("deployments")
+        if at + 1 < len(segments):
+            deployment = segments[at + 1]
+    mount = segments[: segments.index("openai")] if "openai" in segments else segments
+    v1 = "openai" in segments and "v1" in segments[segments.index("openai") :]
+    if version in ("v1", "preview"):
+        v1 = True
+    base = prefix + "".join("/" + s for s in mount)
+    if v1:
+        return Endpoint("azure", base, origin, azure_v1=True, deployment=deployment)
+    return Endpoint(
+        "azure",
+        base,
+        origin,
+        api_version=version or DEFAULT_AZURE_API_VERSION,
+        deployment=deployment,
+    )

@@ -1,0 +1,181 @@
+"""``cherrysync check``: live-check keys, base URLs and model IDs of every provider."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cherrysync.commands import CommandError
+from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_providers
+from cherrysync.resolve import ResolvedProvider
+
+HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
+FORMATS = ("text", "json", "junit", "github")
+EPILOG = """examples:
+  cherrysync check providers.yaml
+  cherrysync check --provider openai-work --format json
+  cherrysync check --probe --format github        # also sends one-token requests (billed)
+
+Without --probe nothing billable is sent: keys are proven by listing models.
+exit codes: 0 everything passed (warnings allowed), 1 a check failed, 2 usage or I/O error"""
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared with ``cherrysync models``."""
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="deadline per request attempt, connect and read included (default 10)",
+    )
+    parser.add_argument(
+        "--retries",
+        type=non_negative_int,
+        default=2,
+        metavar="N",
+        help="retries on 429, 5xx, timeouts and connection errors (default 2)",
+    )
+    parser.add_argument(
+        "--backoff",
+        type=positive_float,
+        default=0.5,
+        metavar="SECONDS",
+        help="first retry delay without a server hint; doubles per retry, capped at 8s",
+    )
+    parser.add_argument(
+        "--max-retry-wait",
+        type=positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="longest server-requested retry delay to wait for; longer ones end retrying",
+    )
+    add_env_file_option(parser)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default=DEFAULT_FILE,
+        metavar="FILE",
+        help=f"providers file (default: {DEFAULT_FILE})",
+    )
+    parser.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="check only this provider (id or name; repeatable)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="also send the smallest real request per model (billable; the count is printed first)",
+    )
+    parser.add_argument(
+        "--allow-unlisted",
+        action="store_true",
+        help="a configured model missing from the list is a warning, not a failure",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=16,
+        metavar="N",
+        help="requests in flight overall (default 16)",
+    )
+    parser.add_argument(
+        "--per-host",
+        type=positive_int,
+        default=4,
+        metavar="N",
+        help="requests in flight per host (default 4; local servers choke on fan-out)",
+    )
+    add_network_arguments(parser)
+
+
+def select(providers: list[ResolvedProvider], names: list[str]) -> list[ResolvedProvider]:
+    """The providers named by ``--provider`` (id or name), in file order."""
+    if not names:
+        return providers
+    known = {p.id for p in providers} | {p.spec.name for p in providers}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        ids = ", ".join(p.id for p in providers) or "none"
+        raise CommandError(f"unknown provider {', '.join(unknown)} (known: {ids})")
+    return [p for p in providers if p.id in names or p.spec.name in names]
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cherrysync.check.report import Progress, exit_code, render
+    from cherrysync.check.runner import Runner, Settings, billable_requests
+
+    loaded = load_providers(args.file, args)
+    providers = select(loaded.providers, args.provider)
+    settings = Settings(
+        probe=args.probe,
+        allow_unlisted=args.allow_unlisted,
+        timeout=args.timeout,
+        retries=args.retries,
+        backoff=args.backoff,
+        max_retry_wait=args.max_retry_wait,
+        concurrency=args.concurrency,
+        per_host=args.per_host,
+        base_dir=Path(args.file).resolve().parent,
+        include_disabled=bool(args.provider),
+    )
+    billable = billable_requests(providers, settings)
+    if args.probe or billable:
+        print(
+            f"probe: sending up to {billable} billable request(s): one-token chat, embeddings "
+            "or generateContent per key x model (Anthropic uses the free count_tokens); a "
+            "request refused with 429/5xx is retried, a reasoning model that refuses max_tokens "
+            "is asked once more with max_completion_tokens",
+            file=sys.stderr,
+        )
+    total = sum(
+        1
+        if p.spec.check_options.skip or not p.spec.enabled
+        else max(1, len(p.api_keys)) * (1 + len(p.models))
+        for p in providers
+    )
+    progress = Progress(total)
+    results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
+    progress.close()
+    sys.stdout.write(render(args.format, results))
+    return exit_code(results)

@@ -1,0 +1,353 @@
+"""Local OpenAI-compatible servers: vLLM, Ollama, LM Studio, llama.cpp (provider-apis.md
+§2.3, §2.4, §2.6, §2.7)."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+from emulators.server import Emulator, Reply, Request, bearer
+
+_CHAT = {
+    "id": "c",
+    "object": "chat.completion",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": ""}, "finish_reason": "length"}
+    ],
+}
+
+
+class VLLMEmulator(Emulator):
+    """``keys`` empty: no auth. Only ``/v1*`` is protected, never OPTIONS."""
+
+    name = "vllm"
+
+    def __init__(
+        self,
+        models: list[str],
+        *,
+        keys: list[str] | None = None,
+        loras: dict[str, str] | None = None,
+        flat_errors: bool = False,
+        dead: bool = False,
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.models = models
+        self.keys = set(keys or [])
+        self.loras = loras or {}
+        self.flat_errors = flat_errors  # older releases: a flat error object
+        self.dead = dead  # engine died: /health answers an empty 503
+
+    def handle(self, request: Request) -> Reply:
+        reply = self._route(request)
+        reply.headers.setdefault(
+            "X-Request-Id", request.headers.get("x-request-id") or uuid.uuid4().hex
+        )
+        return reply
+
+    def _route(self, request: Request) -> Reply:
+        path = request.path
+        if path == "/health":
+            return Reply(503 if self.dead else 200, None, content_type="")
+        if path == "/version":
+            return Reply(body={"version": "0.11.0"})
+        protected = path.startswith("/v1") and request.method != "OPTIONS"
+        if protected and self.keys and bearer(request) not in self.keys:
+            return Reply(401, {"error": "Unauthorized"})
+        if path == "/v1/models" and request.method == "GET":
+            now = int(time.time())
+            perm = [
+                {
+                    "id": "modelperm-1",
+                    "object": "model_permission",
+                    "created": now,
+                    "allow_sampling": True,
+                    "organization": "*",
+                    "group": None,
+                    "is_blocking": False,
+                }
+            ]
+            cards = [
+                {
+                    "id": m,
+                    "object": "model",
+                    "created": now,
+                    "owned_by": "vllm",
+                    "root": m,
+                    "parent": None,
+                    "max_model_len": 32768,
+                    "permission": perm,
+                }
+                for m in self.models
+            ]
+            cards += [
+                {
+                    "id": name,
+                    "object": "model",
+                    "created": now,
+                    "owned_by": "vllm",
+                    "root": f"/adapters/{name}",
+                    "parent": base,
+                    "max_model_len": None,
+                    "permission": perm,
+                }
+                for name, base in self.loras.items()
+            ]
+            return Reply(body={"object": "list", "data": cards})
+        if path == "/v1/chat/completions" and request.method == "POST":
+            model = (request.json or {}).get("model")
+            if model not in self.models and model not in self.loras:
+                message = f"The model `{model}` does not exist."
+                if self.flat_errors:
+                    flat = {
+                        "object": "error",
+                        "message": message,
+                        "type": "NotFoundError",
+                        "param": None,
+                        "code": 404,
+                    }
+                    return Reply(404, flat)
+                nested = {
+                    "message": message,
+                    "type": "NotFoundError",
+                    "param": "model",
+                    "code": 404,
+                }
+                return Reply(404, {"error": nested})
+            return Reply(body=_CHAT)
+        return Reply(404, {"detail": "Not Found"})
+
+
+class OllamaEmulator(Emulator):
+    """No auth at all; ``models`` empty means ``data: null`` on ``/v1/models``."""
+
+    name = "ollama"
+
+    def __init__(self, models: list[str], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.models = models
+
+    def _normal(self, name: str) -> str:
+        return name if ":" in name else f"{name}:latest"
+
+    def handle(self, request: Request) -> Reply:
+        path, method = request.path, request.method
+        text404 = Reply(404, "404 page not found", content_type="text/plain", raw=True)
+        if path == "/" and method in ("GET", "HEAD"):
+            return Reply(body="Ollama is running", content_type="text/plain", raw=True)
+        if path == "/api/version":
+            return Reply(body={"version": "0.12.3"})
+        if path == "/api/tags":
+            return Reply(
+                body={
+                    "models": [
+                        {
+                            "name": m,
+                            "model": m,
+                            "modified_at": "2025-01-01T00:00:00Z",
+                            "size": 1,
+                            "digest": "a80c",
+                            "details": {"format": "gguf", "family": "llama"},
+                        }
+                        for m in self.models
+                    ]
+                }
+            )
+        if path == "/api/show" and method == "POST":
+            body = request.json or {}
+            name = self._normal(str(body.get("model") or body.get("name") or ""))
+            if name in self.models:
+                return Reply(body={"details": {"format": "gguf"}, "capabilities": ["completion"]})
+            return Reply(404, {"error": f"model '{name}' not found"})
+        if path in ("/api/chat", "/api/embed") and method == "POST":
+            name = self._normal(str((request.json or {}).get("model")))
+            if name not in self.models:
+                return Reply(404, {"error": f"model '{name}' not found"})
+            if path == "/api/embed":
+                return Reply(body={"model": name, "embeddings": [[0.1, 0.2]]})
+            return Reply(
+                body={
+                    "model": name,
+                    "message": {"role": "assistant", "content": ""},
+                    "done": True,
+                    "done_reason": "length",
+                }
+            )
+        if path == "/v1/models" and method == "GET":
+            data = [
+                {"id": m, "object": "model", "created": 1733000000, "owned_by": "library"}
+                for m in self.models
+            ]
+            return Reply(body={"object": "list", "data": data or None})
+        match = re.fullmatch(r"/v1/models/([^/]+)", path)
+        if match and method == "GET":
+            if self._normal(match.group(1)) in self.models:
+                return Reply(
+                    body={
+                        "id": match.group(1),
+                        "object": "model",
+                        "created": 1,
+                        "owned_by": "library",
+                    }
+                )
+            return Reply(
+                404,
+                {
+                    "error": {
+                        "message": f"model '{match.group(1)}' not found",
+                        "type": "not_found_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
+        if path == "/v1/chat/completions" and method == "POST":
+            if self._normal(str((request.json or {}).get("model"))) not in self.models:
+                return Reply(
+                    404,
+                    {
+                        "error": {
+                            "message": "model not found",
+                            "type": "not_found_error",
+                            "param": None,
+                            "code": None,
+                        }
+                    },
+                )
+            return Reply(body=_CHAT)
+        return text404
+
+
+class LMStudioEmulator(Emulator):
+    """Unknown routes answer 200 with an error body; ``token`` turns authentication on."""
+
+    name = "lmstudio"
+
+    def __init__(self, models: list[str], *, token: str | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.models = models
+        self.token = token
+
+    def handle(self, request: Request) -> Reply:
+        if self.token is not None and bearer(request) != self.token:
+            return Reply(
+                401,
+                {
+                    "error": {
+                        "type": "invalid_request",
+                        "code": "invalid_api_key",
+                        "message": "An LM Studio API token is required to "
+                        "make requests to this server, but none was provided",
+                    }
+                },
+            )
+        if request.path == "/v1/models" and request.method == "GET":
+            return Reply(
+                body={
+                    "data": [
+                        {"id": m, "object": "model", "owned_by": "organization_owner"}
+                        for m in self.models
+                    ],
+                    "object": "list",
+                }
+            )
+        if request.path == "/v1/chat/completions" and request.method == "POST":
+            return Reply(body=_CHAT)
+        return Reply(
+            200, {"error": f"Unexpected endpoint or method. ({request.method} {request.path})"}
+        )
+
+
+class LlamaCppEmulator(Emulator):
+    """Public list, protected ``/props``; ``loading`` requests answer 503 first."""
+
+    name = "llama.cpp"
+
+    def __init__(
+        self,
+        alias: str,
+        *,
+        keys: list[str] | None = None,
+        loading: int = 0,
+        serve_models_while_loading: bool = False,
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.alias = alias
+        self.keys = set(keys or [])
+        self.loading = loading
+        self.serve_models_while_loading = serve_models_while_loading
+
+    def _key(self, request: Request) -> str | None:
+        value = request.headers.get("authorization")
+        if value is not None:
+            return value[7:] if value.lower().startswith("bearer ") else value
+        return request.headers.get("x-api-key")
+
+    def handle(self, request: Request) -> Reply:
+        path = request.path
+        listing = path in ("/models", "/v1/models")
+        if self.loading > 0 and not (listing and self.serve_models_while_loading):
+            with self.lock:
+                self.loading -= 1
+            return Reply(
+                503,
+                {"error": {"message": "Loading model", "type": "unavailable_error", "code": 503}},
+            )
+        if listing:
+            return Reply(
+                body={
+                    "models": [
+                        {
+                            "name": self.alias,
+                            "model": self.alias,
+                            "modified_at": "",
+                            "size": "",
+                            "digest": "",
+                            "type": "model",
+                            "capabilities": ["completion"],
+                        }
+                    ],
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": self.alias,
+                            "aliases": [],
+                            "tags": [],
+                            "object": "model",
+                            "created": 1760000000,
+                            "owned_by": "llamacpp",
+                            "meta": {"n_ctx": 4096, "n_params": 596049920},
+                        }
+                    ],
+                }
+            )
+        if path in ("/health", "/v1/health"):
+            return Reply(body={"status": "ok"})
+        if self.keys and self._key(request) not in self.keys:
+            return Reply(
+                401,
+                {
+                    "error": {
+                        "message": "Invalid API Key",
+                        "type": "authentication_error",
+                        "code": 401,
+                    }
+                },
+            )
+        if path == "/props":
+            return Reply(
+                body={
+                    "default_generation_settings": {"n_ctx": 4096},
+                    "total_slots": 1,
+                    "model_path": "/models/m.gguf",
+                }
+            )
+        if path == "/v1/chat/completions":
+            return Reply(body=_CHAT)
+        return Reply(
+            404, {"error": {"message": "File Not Found", "type": "not_found_error", "code": 404}}
+        )

@@ -1,0 +1,137 @@
+"""``cherrysync models``: list what an endpoint offers and write IDs back, keeping comments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from check_support import FAST
+from cherrysync.cli import main
+from emulators import AzureEmulator, OllamaEmulator
+
+FILE = """\
+# yaml-language-server: $schema=./schema/providers.schema.json
+version: 1
+
+x-caps: &caps
+  capabilities: [function_calling]
+
+providers:
+  - name: Local Ollama   # the laptop
+    id: local-ollama
+    type: ollama
+    base_url: {url}
+    models:
+      - llama3.2:latest       # the default
+      - id: "qwen2.5:7b"
+        <<: *caps
+
+  # flow style stays flow style
+  - name: Flow
+    id: flow
+    type: ollama
+    base_url: {url}
+    models: ["llama3.2:latest"]
+
+  - name: Bare
+    id: bare
+    type: ollama
+    base_url: {url}
+"""
+
+
+@pytest.fixture
+def ollama() -> Iterator[OllamaEmulator]:
+    emu = OllamaEmulator(["llama3.2:latest", "qwen2.5:7b", "mistral:7b", "phi4:14b"]).start()
+    yield emu
+    emu.stop()
+
+
+def write(tmp_path: Path, url: str) -> Path:
+    path = tmp_path / "providers.yaml"
+    path.write_text(FILE.format(url=url))
+    return path
+
+
+def test_lists_configured_missing_and_extra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    before = path.read_text()
+    assert main(["models", "local-ollama", str(path), *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "= llama3.2:latest" in out and "+ mistral:7b" in out and "+ phi4:14b" in out
+    assert main(["models", "local-ollama", str(path), "--format", "json", *FAST]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["extra"] == ["mistral:7b", "phi4:14b"] and data["missing"] == []
+    assert path.read_text() == before
+
+
+def test_add_preserves_comments_anchors_and_style(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    original = path.read_text()
+    assert main(["models", "local-ollama", str(path), "--add", "mistral:7b", *FAST]) == 0
+    assert main(["models", "flow", str(path), "--add-all", *FAST]) == 0
+    assert main(["models", "bare", str(path), "--add", "phi4:14b", *FAST]) == 0
+    text = path.read_text()
+    expected = original.replace(
+        "        <<: *caps\n", "        <<: *caps\n      - mistral:7b\n"
+    ).replace(
+        'models: ["llama3.2:latest"]',
+        'models: ["llama3.2:latest", "qwen2.5:7b", "mistral:7b", "phi4:14b"]',
+    )
+    assert text == expected + "    models:\n      - phi4:14b\n"
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+
+
+def test_add_warns_about_ids_the_endpoint_does_not_offer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    assert main(["models", "local-ollama", str(path), "--add", "ghost:1b", *FAST]) == 0
+    assert "ghost:1b is not offered" in capsys.readouterr().err
+    assert "      - ghost:1b\n" in path.read_text()
+
+
+def test_unreachable_endpoint_and_unknown_provider(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "http://127.0.0.1:9")
+    assert main(["models", "local-ollama", str(path), *FAST, "--retries", "0"]) == 1
+    assert "unreachable" in capsys.readouterr().err
+    assert main(["models", "nope", str(path)]) == 2
+    assert "unknown provider" in capsys.readouterr().err
+
+
+def test_azure_lists_the_catalog_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "0123456789abcdef0123456789abcdef"
+    monkeypatch.setenv("AZ", key)
+    with AzureEmulator([key], {"prod": "gpt-4o"}) as az:
+        path = tmp_path / "p.yaml"
+        path.write_text(
+            "version: 1\nproviders:\n  - name: az\n    type: azure-openai\n"
+            f"    base_url: {az.url}\n    api_key: ${{AZ}}\n    api_version: '2024-10-21'\n"
+            "    models: [prod]\n"
+        )
+        assert main(["models", "az", str(path), *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "catalog, not your deployments" in out and "! prod" in out and key not in out
+
+
+def test_added_ids_that_yaml_11_reads_as_booleans_are_quoted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    assert main(["models", "bare", str(path), "--add", "yes", "off", "phi4:14b", *FAST]) == 0
+    capsys.readouterr()
+    assert path.read_text().endswith(
+        '    models:\n      - "yes"\n      - "off"\n      - phi4:14b\n'
+    )
