@@ -67,3 +67,22 @@ def test_action_strict_input(tmp_path: Path, strict: str) -> None:
     )
     assert code == (1 if strict == "true" else 0)
     assert ("::error" if strict == "true" else "::warning") in output
+
+
+def test_action_check_step_against_a_loopback_endpoint(tmp_path: Path) -> None:
+    from cherrysync.demo.endpoints import RELAY, serve
+
+    with serve(RELAY) as url:
+        (tmp_path / "providers.yaml").write_text(
+            "version: 1\nproviders:\n  - name: Relay\n    type: openai\n"
+            f"    base_url: {url}/v1/\n    api_key: ${{RELAY_KEY}}\n"
+            "    models: [gpt-4o-mini, gpt-5-nope]\n"
+        )
+        (tmp_path / "ci.env").write_text(f"RELAY_KEY={RELAY.key}\n")
+        code, output, summary = _run_steps(
+            tmp_path, {"check": "true", "env-file": "ci.env"}, skip={"install"}
+        )
+    assert code == 1
+    assert "::error file=providers.yaml,line=7," in output and "model_missing" in output
+    assert "### ❌ cherrysync check" in summary and "| relay |" in summary
+    assert str(RELAY.key)[6:] not in output + summary

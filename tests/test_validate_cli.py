@@ -158,5 +158,5 @@ def test_readme_field_reference_is_generated(root: Path) -> None:
 def test_readme_starts_with_two_commands(root: Path) -> None:
     readme = (root / "README.md").read_text(encoding="utf-8")
     blocks = readme.split("```")
-    assert blocks[1].strip() == "sh\npip install . && cherrysync validate providers.example.yaml"
+    assert blocks[1].strip() == "sh\npip install . && cherrysync demo"
     assert blocks[3].strip() == "sh\npip install -e '.[test]' && python -m pytest"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.check.result import CheckResult
 
-FORMATS = ("text", "json", "junit", "github")
+FORMATS = ("text", "json", "junit", "github", "sarif")
 _MAX_CELL = 100
 
 
@@ -115,14 +115,27 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def render_github(results: Sequence[CheckResult]) -> str:
+Locator = Callable[[CheckResult], tuple[int, int]]
+
+
+def _nowhere(result: CheckResult) -> tuple[int, int]:
+    return 1, 1
+
+
+def render_github(
+    results: Sequence[CheckResult], file: str | None = None, locate: Locator = _nowhere
+) -> str:
     lines = []
     for r in results:
         if r.level == "pass":
             continue
         command = "error" if r.level == "fail" else "warning"
         title = _gh_escape(f"{r.provider} {_case_name(r)}: {r.status}", prop=True)
-        lines.append(f"::{command} title={title}::{_gh_escape(r.message)}")
+        where = ""
+        if file is not None:
+            line, column = locate(r)
+            where = f"file={_gh_escape(file, prop=True)},line={line},col={column},"
+        lines.append(f"::{command} {where}title={title}::{_gh_escape(r.message)}")
     s = summary(results)
     lines.append(
         f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, {s['failed']} failed"
@@ -130,13 +143,79 @@ def render_github(results: Sequence[CheckResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(fmt: str, results: Sequence[CheckResult]) -> str:
-    renderers = {
-        "text": render_text,
-        "json": render_json,
-        "junit": render_junit,
-        "github": render_github,
-    }
+#: one line per status, for SARIF rule metadata
+STATUS_HELP: dict[str, str] = {
+    "auth_failed": "The provider rejected the key.",
+    "permission_denied": "The key is valid but not allowed to use this resource.",
+    "wrong_base_url": "The base URL does not serve the provider's API (404, HTML, redirect).",
+    "model_missing": "The configured model is not offered by the endpoint.",
+    "rate_limited": "The provider answered 429 after every retry.",
+    "quota_exhausted": "The account has no quota or credit left.",
+    "timeout": "The endpoint did not answer in time.",
+    "unreachable": "The host could not be resolved or refused the connection.",
+    "tls_error": "The TLS handshake or certificate check failed.",
+    "server_error": "The provider answered with a 5xx error.",
+    "bad_response": "The endpoint answered with a body that is not its API's.",
+    "bad_request": "The provider rejected the request itself.",
+    "not_verifiable": "The endpoint offers no way to verify this without --probe.",
+    "skipped": "The check was skipped.",
+}
+
+
+def render_sarif(results: Sequence[CheckResult], file: str, locate: Locator = _nowhere) -> str:
+    """SARIF with one result per failure or warning; rule ids are ``check/<status>``."""
+    from cherrysync.sarif import SarifResult
+    from cherrysync.sarif import render_sarif as render_log
+
+    items = []
+    for r in results:
+        if r.level == "pass":
+            continue
+        line, column = locate(r)
+        message = f"{r.provider} {_case_name(r)}: {r.message}"
+        items.append(
+            SarifResult(
+                f"check/{r.status}",
+                "error" if r.level == "fail" else "warning",
+                message,
+                file,
+                line,
+                column,
+            )
+        )
+    rules = {f"check/{status}": text for status, text in STATUS_HELP.items()}
+    return render_log(items, rules)
+
+
+def render_markdown(results: Sequence[CheckResult]) -> str:
+    """A job-summary table (``$GITHUB_STEP_SUMMARY``); keys appear masked only."""
+    s = summary(results)
+    icon = "❌" if s["failed"] else "✅"
+    lines = [
+        f"### {icon} cherrysync check",
+        "",
+        f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, "
+        f"{s['failed']} failed.",
+        "",
+        "| provider | key | model | status | message |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        message = _cell(r.message, 200).replace("|", "\\|")
+        lines.append(
+            f"| {r.provider} | {_cell(r.key)} | {_cell(r.model, 60)} | `{r.status}` | {message} |"
+        )
+    return "\n".join(lines) + "\n\n"
+
+
+def render(
+    fmt: str, results: Sequence[CheckResult], file: str | None = None, locate: Locator = _nowhere
+) -> str:
+    if fmt == "github":
+        return render_github(results, file, locate)
+    if fmt == "sarif":
+        return render_sarif(results, file or "providers.yaml", locate)
+    renderers = {"text": render_text, "json": render_json, "junit": render_junit}
     return renderers[fmt](results)
 
 

@@ -11,7 +11,13 @@ from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_p
 from cherrysync.resolve import ResolvedProvider
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
-FORMATS = ("text", "json", "junit", "github")
+FORMATS = (
+    "text",
+    "json",
+    "junit",
+    "github",
+    "sarif",
+)  # as check.report.FORMATS, without importing it
 EPILOG = """examples:
   cherrysync check providers.yaml
   cherrysync check --provider openai-work --format json
@@ -101,6 +107,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument(
+        "--summary",
+        metavar="PATH",
+        help="also append a Markdown table of the results to PATH (e.g. $GITHUB_STEP_SUMMARY)",
+    )
+    parser.add_argument(
         "--probe",
         action="store_true",
         help="also send the smallest real request per model (billable; the count is printed first)",
@@ -142,7 +153,8 @@ def select(providers: list[ResolvedProvider], names: list[str]) -> list[Resolved
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from cherrysync.check.report import Progress, exit_code, render
+    from cherrysync.check.locate import result_locator
+    from cherrysync.check.report import Progress, exit_code, render, render_markdown
     from cherrysync.check.runner import Runner, Settings, billable_requests
 
     loaded = load_providers(args.file, args)
@@ -177,5 +189,12 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(total)
     results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
     progress.close()
-    sys.stdout.write(render(args.format, results))
+    locate = result_locator(loaded.validated.document, loaded.providers)
+    sys.stdout.write(render(args.format, results, loaded.filename, locate))
+    if args.summary:
+        try:
+            with open(args.summary, "a", encoding="utf-8") as handle:
+                handle.write(render_markdown(results))
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.summary}: {exc.strerror or exc}") from exc
     return exit_code(results)

@@ -1,0 +1,33 @@
+"""`cherrysync demo` runs the whole pipeline offline, as the README's first command does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cherrysync.cli import main
+from cherrysync.demo.endpoints import DEMO_RELAY_KEY
+
+
+def test_demo_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "demo"
+    assert main(["demo", "--dir", str(folder)]) == 0
+    out = capsys.readouterr().out
+    for step in ("validate", "check", "plan", "apply", "import"):
+        assert f"$ cherrysync {step}" in out
+    assert "5 checks: 5 passed, 0 warnings, 0 failed" in out
+    assert "No changes." in out
+    assert DEMO_RELAY_KEY not in out
+    assert (folder / "cherry-studio-backup.cherrysync.zip").is_file()
+    assert (folder / "CherryStudio" / "Data" / "cherrystudio.sqlite").is_file()
+    assert main(["validate", str(folder / "imported.yaml")]) == 0
+
+
+def test_demo_refuses_a_folder_with_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["demo", "--dir", str(tmp_path)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "mine"
