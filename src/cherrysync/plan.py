@@ -8,12 +8,12 @@ ones as :class:`ProviderState` values in the same vocabulary; :func:`diff_states
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
+from cherrysync.console import use_colour
 from cherrysync.secrets import Secret
 
 Action = Literal["add", "change", "remove"]
@@ -140,10 +140,6 @@ def _plain(value: Any) -> Any:
 
 def _show(value: Any) -> str:
     return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
-
-
-def use_colour(stream: TextIO) -> bool:
-    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 _SIGN = {"add": "+", "change": "~", "remove": "-"}

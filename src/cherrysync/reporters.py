@@ -10,7 +10,8 @@ from cherrysync.diagnostics import Diagnostic
 FORMATS = ("text", "json", "github", "sarif")
 
 
-def _gh_escape(text: str, prop: bool = False) -> str:
+def github_escape(text: str, prop: bool = False) -> str:
+    """Escape for a workflow command; ``prop`` also escapes ':' and ',' in properties."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -43,13 +44,13 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     for d in diagnostics:
         props = ",".join(
             [
-                f"file={_gh_escape(d.file, True)}",
+                f"file={github_escape(d.file, True)}",
                 f"line={d.line}",
                 f"col={d.column}",
-                f"title={_gh_escape(d.rule, True)}",
+                f"title={github_escape(d.rule, True)}",
             ]
         )
-        lines.append(f"::{d.severity} {props}::{_gh_escape(d.message)}\n")
+        lines.append(f"::{d.severity} {props}::{github_escape(d.message)}\n")
     return "".join(lines)
 
 

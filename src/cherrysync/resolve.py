@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cherrysync.diagnostics import Diagnostic
+from cherrysync.diagnostics import Diagnostic, Severity
 from cherrysync.model import ModelSpec, Provider, ProvidersFile
 from cherrysync.secrets import EnvSyntaxError, Secret, UnsetVariableError, interpolate
-from cherrysync.yamlload import Path, YamlDocument
+from cherrysync.yamlload import Path, Position, YamlDocument
 
 
 @dataclass(frozen=True)
@@ -46,32 +46,16 @@ class _Resolver:
     def value(self, text: str, path: Path) -> str | None:
         try:
             return interpolate(text, self.env)
-        except (UnsetVariableError, EnvSyntaxError) as exc:
-            pos = self.document.position(path) if self.document else None
-            rule = "env-unset" if isinstance(exc, UnsetVariableError) else "env-syntax"
-            self.diagnostics.append(
-                Diagnostic(
-                    self.filename,
-                    pos.line if pos else 1,
-                    pos.column if pos else 1,
-                    "error",
-                    rule,
-                    str(exc),
-                )
-            )
-            return None
+        except UnsetVariableError as exc:
+            self.report(path, "error", "env-unset", str(exc))
+        except EnvSyntaxError as exc:
+            self.report(path, "error", "env-syntax", str(exc))
+        return None
 
-    def warn(self, path: Path, rule: str, message: str) -> None:
-        pos = self.document.position(path) if self.document else None
+    def report(self, path: Path, severity: Severity, rule: str, message: str) -> None:
+        pos = self.document.position(path) if self.document else Position(1, 1, 1)
         self.diagnostics.append(
-            Diagnostic(
-                self.filename,
-                pos.line if pos else 1,
-                pos.column if pos else 1,
-                "warning",
-                rule,
-                message,
-            )
+            Diagnostic(self.filename, pos.line, pos.column, severity, rule, message)
         )
 
     def provider(self, index: int, spec: Provider) -> ResolvedProvider:
@@ -86,8 +70,9 @@ class _Resolver:
             )
             resolved = self.value(raw, path)
             if resolved and Secret(resolved) in keys:
-                self.warn(
+                self.report(
                     path,
+                    "warning",
                     "duplicate-key-value",
                     f"api_key[{k}] has the same value as an earlier key; it is used once",
                 )

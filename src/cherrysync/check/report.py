@@ -11,6 +11,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.check.result import CheckResult
+from cherrysync.reporters import github_escape
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 _MAX_CELL = 100
@@ -108,13 +109,6 @@ def render_junit(results: Sequence[CheckResult]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
 Locator = Callable[[CheckResult], tuple[int, int]]
 
 
@@ -130,12 +124,12 @@ def render_github(
         if r.level == "pass":
             continue
         command = "error" if r.level == "fail" else "warning"
-        title = _gh_escape(f"{r.provider} {_case_name(r)}: {r.status}", prop=True)
+        title = github_escape(f"{r.provider} {_case_name(r)}: {r.status}", prop=True)
         where = ""
         if file is not None:
             line, column = locate(r)
-            where = f"file={_gh_escape(file, prop=True)},line={line},col={column},"
-        lines.append(f"::{command} {where}title={title}::{_gh_escape(r.message)}")
+            where = f"file={github_escape(file, prop=True)},line={line},col={column},"
+        lines.append(f"::{command} {where}title={title}::{github_escape(r.message)}")
     s = summary(results)
     lines.append(
         f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, {s['failed']} failed"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cherrysync.commands import CommandError
-from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_providers
+from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
 from cherrysync.resolve import ResolvedProvider
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
@@ -91,13 +91,7 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        default=DEFAULT_FILE,
-        metavar="FILE",
-        help=f"providers file (default: {DEFAULT_FILE})",
-    )
+    add_file_argument(parser)
     parser.add_argument(
         "--provider",
         action="append",

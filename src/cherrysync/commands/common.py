@@ -17,6 +17,17 @@ from cherrysync.validate import ValidatedFile, ValidationOptions, validate_path
 DEFAULT_FILE = "providers.yaml"
 
 
+def add_file_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional positional providers file most commands take."""
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default=DEFAULT_FILE,
+        metavar="FILE",
+        help=f"providers file (default: {DEFAULT_FILE})",
+    )
+
+
 def add_env_file_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--env-file",

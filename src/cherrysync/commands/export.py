@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 from cherrysync.commands import CommandError
-from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_providers
+from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
 
 HELP = "export the providers as a 1.x providers JSON array or as cherrystudio:// deep links"
 EPILOG = """examples:
@@ -29,13 +29,7 @@ SECRET_WARNING = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        default=DEFAULT_FILE,
-        metavar="FILE",
-        help=f"providers file (default: {DEFAULT_FILE})",
-    )
+    add_file_argument(parser)
     parser.add_argument(
         "--to", required=True, choices=("providers-json", "deeplinks"), help="output format"
     )

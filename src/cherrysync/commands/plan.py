@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cherrysync.commands import CommandError
-from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_providers
+from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
 from cherrysync.plan import print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
@@ -19,13 +19,7 @@ exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage e
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        default=DEFAULT_FILE,
-        metavar="FILE",
-        help=f"providers file (default: {DEFAULT_FILE})",
-    )
+    add_file_argument(parser)
     parser.add_argument(
         "--target",
         required=True,
