@@ -157,3 +157,19 @@ def test_json_output_is_valid_even_with_no_providers(
     path = write_providers(tmp_path, [], monkeypatch)
     assert main(["check", str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"] == []
+
+
+def test_selected_provider_needs_only_its_own_variables(
+    setup,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, path = setup
+    text = path.read_text().replace('"${K}"', '"${OTHER_TEAM_KEY}"', 1)
+    path.write_text(text)
+    monkeypatch.delenv("OTHER_TEAM_KEY", raising=False)
+    assert main(["check", str(path), *FAST]) == 1
+    assert "OTHER_TEAM_KEY is not set" in capsys.readouterr().err
+    code, report, _ = run_json(capsys, path, "--provider", "missing")
+    assert code == 1  # gpt-x is still missing from that provider
+    assert {r["provider"] for r in report["results"]} == {"missing"}

@@ -7,7 +7,7 @@ never passed on as a value.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from cherrysync.diagnostics import Diagnostic, Severity
@@ -92,8 +92,17 @@ def resolve_providers(
     *,
     filename: str = "providers.yaml",
     document: YamlDocument | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[list[ResolvedProvider], list[Diagnostic]]:
-    """Resolve every provider; diagnostics list each unset variable at its position."""
+    """Resolve every provider (or those ``only`` names by id or name).
+
+    Diagnostics list each unset variable at its position; a provider left out by ``only`` needs
+    none of its variables, so checking one provider never requires every team's keys.
+    """
     resolver = _Resolver(filename, document, env)
-    resolved = [resolver.provider(i, p) for i, p in enumerate(providers_file.providers)]
+    resolved = [
+        resolver.provider(i, p)
+        for i, p in enumerate(providers_file.providers)
+        if only is None or p.provider_id in only or p.name in only
+    ]
     return resolved, resolver.diagnostics

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     from cherrysync.check.report import Progress, exit_code, render, render_markdown
     from cherrysync.check.runner import Runner, Settings, billable_requests
 
-    loaded = load_providers(args.file, args)
+    loaded = load_providers(args.file, args, only=args.provider)
     providers = select(loaded.providers, args.provider)
     settings = Settings(
         probe=args.probe,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from cherrysync.commands import CommandError
@@ -64,7 +65,9 @@ class LoadedProviders:
         return self.validated.filename
 
 
-def load_providers(path: str, args: argparse.Namespace) -> LoadedProviders:
+def load_providers(
+    path: str, args: argparse.Namespace, only: Collection[str] | None = None
+) -> LoadedProviders:
     """Validate and resolve ``path`` or raise :class:`CommandError` after printing diagnostics.
 
     Warnings are printed to stderr and do not stop the command; errors (including unset
@@ -78,8 +81,19 @@ def load_providers(path: str, args: argparse.Namespace) -> LoadedProviders:
     if not validated.ok or validated.model is None:
         sys.stderr.write(render_text(validated.diagnostics))
         raise CommandError(f"{path} is not valid; fix the errors above", 1)
+    if only:
+        known = {p.provider_id for p in validated.model.providers}
+        known |= {p.name for p in validated.model.providers}
+        unknown = [name for name in only if name not in known]
+        if unknown:
+            ids = ", ".join(p.provider_id for p in validated.model.providers) or "none"
+            raise CommandError(f"unknown provider {', '.join(unknown)} (known: {ids})")
     resolved, problems = resolve_providers(
-        validated.model, env, filename=validated.filename, document=validated.document
+        validated.model,
+        env,
+        filename=validated.filename,
+        document=validated.document,
+        only=only or None,
     )
     sys.stderr.write(render_text([*validated.diagnostics, *problems]))
     if has_errors(problems):

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--open works with --to deeplinks only")
     if args.open and args.output:
         raise CommandError("--open and --output exclude each other")
-    providers = load_providers(args.file, args).providers
+    providers = load_providers(args.file, args, only=args.provider or None).providers
     if args.provider:
         unknown = sorted(set(args.provider) - {p.id for p in providers})
         if unknown:

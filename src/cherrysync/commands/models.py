@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from cherrysync.secrets import redact
     from cherrysync.yamledit import YamlEditError, add_models
 
-    loaded = load_providers(args.file, args)
+    loaded = load_providers(args.file, args, only=[args.provider])
     (provider,) = select(loaded.providers, [args.provider])[:1]
     settings = Settings(
         timeout=args.timeout,
