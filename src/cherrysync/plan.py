@@ -159,7 +159,11 @@ def render_plan_text(plan: Plan, colour: bool = False) -> str:
         for change in plan.changes:
             sign = _SIGN[change.action]
             name = change.provider if change.model is None else f"{change.provider}::{change.model}"
-            lines.append(paint(change.action, f'  {sign} {change.kind} "{name}"'))
+            label = f'  {sign} {change.kind} "{name}"'
+            display = (change.before or {}).get("name") if change.action == "remove" else None
+            if change.kind == "provider" and isinstance(display, str) and display != name:
+                label += f" ({display})"
+            lines.append(paint(change.action, label))
             shown = [
                 f
                 for f in change.fields
