@@ -202,7 +202,7 @@ def test_providers_json(
 def test_open_needs_deeplinks(providers_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", str(providers_file), "--to", "providers-json", "--open"]) == 2
     assert main(["export", str(providers_file), "--to", "deeplinks", "--provider", "nope"]) == 2
-    assert "no provider with id nope" in capsys.readouterr().err
+    assert "unknown provider nope (known: " in capsys.readouterr().err
 
 
 def test_keys_with_separators_are_refused(
