@@ -327,3 +327,30 @@ def test_keys_from_the_environment_that_the_app_would_split(backup: Path) -> Non
     ]
     with pytest.raises(TargetError, match="key 2"):
         BackupTarget(backup).apply(resolved(env=env), prune=False)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_damaged_backup_is_a_clear_error(
+    tmp_path: Path, seed: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bytes flipped inside the compressed data.json: an error naming the file, no traceback."""
+    import random
+    import zipfile
+
+    from cherrysync.cli import main
+
+    source = write_backup(tmp_path / "backup.zip")
+    with zipfile.ZipFile(source) as zf:
+        info = zf.getinfo("data.json")
+    raw = bytearray(source.read_bytes())
+    header = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    rng = random.Random(seed)
+    for _ in range(8):
+        raw[header + rng.randrange(info.compress_size)] ^= 0xFF
+    source.write_bytes(bytes(raw))
+    providers = tmp_path / "providers.yaml"
+    providers.write_text("version: 1\nproviders:\n  - name: Local\n    type: ollama\n")
+    assert main(["plan", str(providers), "--target", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert str(source) in err or "data.json" in err
+    assert "internal error" not in err

@@ -10,6 +10,7 @@ import contextlib
 import os
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,6 +73,11 @@ def _read(path: Path) -> _Loaded:
             comment = zf.comment
     except zipfile.BadZipFile as exc:
         raise TargetError(f"{path} is not a valid zip file ({exc})") from None
+    except (zlib.error, EOFError, NotImplementedError) as exc:
+        raise TargetError(
+            f"{path} is damaged: data.json cannot be decompressed ({type(exc).__name__}); "
+            "make a fresh backup in the app"
+        ) from None
     except OSError as exc:
         raise TargetError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
