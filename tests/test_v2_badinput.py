@@ -231,3 +231,31 @@ def test_database_changed_after_the_plan_was_shown(tmp_path: Path) -> None:
     with pytest.raises(TargetError, match="changed since the plan was shown"):
         target.apply(providers, prune=False)
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("seed", [11, 48, 75, 103])
+def test_damaged_database_never_escapes_as_internal_error(
+    tmp_path: Path, seed: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random bytes overwritten across the file (a byte-flip fuzz found these cases)."""
+    import random
+
+    from cherrysync.cli import main
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    db = build_data_folder(tmp_path / "CherryStudio")
+    raw = bytearray(db.read_bytes())
+    rng = random.Random(seed)
+    for _ in range(rng.randint(20, 60)):
+        raw[rng.randrange(len(raw))] = rng.randrange(256)
+    db.write_bytes(bytes(raw))
+    file = write_file(tmp_path)
+    for argv in (
+        ["plan", str(file), "--target", str(db)],
+        ["import", "--from", str(db), "-o", str(tmp_path / f"out{seed}.yaml"), "--no-secrets"],
+    ):
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code in (0, 1), err
+        assert "internal error" not in err and "environment variable" not in err

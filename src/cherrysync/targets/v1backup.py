@@ -73,9 +73,10 @@ def _read(path: Path) -> _Loaded:
             comment = zf.comment
     except zipfile.BadZipFile as exc:
         raise TargetError(f"{path} is not a valid zip file ({exc})") from None
-    except (zlib.error, EOFError, NotImplementedError) as exc:
+    except (zlib.error, EOFError, NotImplementedError, UnicodeDecodeError, ValueError) as exc:
         raise TargetError(
-            f"{path} is damaged: data.json cannot be decompressed ({type(exc).__name__}); "
+            f"{path} is damaged: its zip index or data.json cannot be read "
+            f"({type(exc).__name__}); "
             "make a fresh backup in the app"
         ) from None
     except OSError as exc:

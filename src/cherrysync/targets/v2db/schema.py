@@ -107,15 +107,24 @@ class SchemaInfo:
         return "2.1.x" if self.last_migration >= MIGRATION_0012 else "2.0.x"
 
 
-def describe_error(path: Path, exc: sqlite3.Error) -> TargetError:
-    """A clear message for a SQLite failure, naming the file and what to do."""
+def describe_error(path: Path, exc: sqlite3.Error | UnicodeDecodeError | ValueError) -> TargetError:
+    """A clear message for a SQLite failure, naming the file and what to do.
+
+    Damaged files also surface as undecodable text or as values of the wrong kind.
+    """
+    if not isinstance(exc, sqlite3.Error):
+        what = "text" if isinstance(exc, UnicodeDecodeError) else "values"
+        return TargetError(
+            f"{path} is damaged (unreadable {what}); start Cherry Studio to let it recover, "
+            "or restore a backup, then run the command again"
+        )
     text = str(exc).lower()
     if "not a database" in text or "encrypted" in text:
         return TargetError(
             f"{path} is not a SQLite database; point --target at the app's data "
             "folder or its cherrystudio.sqlite"
         )
-    if "malformed" in text or "corrupt" in text:
+    if "malformed" in text or "corrupt" in text or "damaged" in text:
         return TargetError(
             f"{path} is corrupt ({exc}); start Cherry Studio to let it recover, or "
             "restore a backup, then run the command again"
@@ -147,12 +156,21 @@ def check_header(path: Path) -> None:
         )
 
 
+def _decode_text(raw: bytes) -> str:
+    """UTF-8 text, or a SQLite error: invalid bytes in a text column mean a damaged file."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise sqlite3.DataError("text that is not valid UTF-8 (database damaged?)") from None
+
+
 def connect(path: Path, *, readonly: bool, busy_timeout_ms: int) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) with foreign keys on."""
     check_header(path)
     uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rw")
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
+        conn.text_factory = _decode_text
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     except sqlite3.Error as exc:
@@ -224,7 +242,7 @@ def introspect(path: Path, conn: sqlite3.Connection) -> SchemaInfo:
                 "once so it finishes setting up the database"
             )
         last = conn.execute("SELECT MAX(created_at) FROM __drizzle_migrations").fetchone()[0]
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError, ValueError) as exc:
         raise describe_error(path, exc) from exc
     if last is None:
         raise TargetError(

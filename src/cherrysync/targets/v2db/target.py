@@ -136,7 +136,7 @@ class DatabaseTarget:
         try:
             info = introspect(self.path, conn)
             plan, _ = self._compute(conn, info, providers, prune)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise describe_error(self.path, exc) from exc
         finally:
             conn.close()
@@ -151,7 +151,7 @@ class DatabaseTarget:
         try:
             info = introspect(self.path, conn)
             state = read_state(conn, info)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise describe_error(self.path, exc) from exc
         finally:
             conn.close()
@@ -220,7 +220,7 @@ class DatabaseTarget:
             raise TargetError(
                 f"the database refused the write ({exc}); {self.path} was not changed"
             ) from exc
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise describe_error(self.path, exc) from exc
         finally:
             conn.close()
