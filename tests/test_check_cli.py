@@ -49,7 +49,7 @@ def test_json_contract(setup, capsys: pytest.CaptureFixture[str]) -> None:  # ty
         ("missing", "gpt-x", "model_missing"),
         ("skipme", None, "skipped"),
     ]
-    assert report["summary"] == {"total": 6, "passed": 5, "warnings": 0, "failed": 1}
+    assert report["summary"] == {"total": 6, "passed": 4, "skipped": 1, "warnings": 0, "failed": 1}
 
 
 def test_provider_selection_and_exit_zero(setup, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +79,7 @@ def test_text_junit_and_github_formats(setup, capsys: pytest.CaptureFixture[str]
     assert main(["check", str(path), *FAST]) == 1
     text = capsys.readouterr().out
     assert text.splitlines()[0].split() == ["PROVIDER", "KEY", "MODEL", "STATUS", "MESSAGE"]
-    assert "model_missing" in text and "6 checks: 5 passed, 0 warnings, 1 failed" in text
+    assert "model_missing" in text and "6 checks: 4 passed, 1 skipped, 0 warnings, 1 failed" in text
 
     assert main(["check", str(path), "--format", "junit", *FAST]) == 1
     root = ET.fromstring(capsys.readouterr().out)

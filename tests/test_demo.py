@@ -16,7 +16,7 @@ def test_demo_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     for step in ("validate", "check", "plan", "apply", "import"):
         assert f"$ cherrysync {step}" in out
-    assert "5 checks: 5 passed, 0 warnings, 0 failed" in out
+    assert "5 checks: 5 passed, 0 skipped, 0 warnings, 0 failed" in out
     assert "No changes." in out
     assert DEMO_RELAY_KEY not in out
     assert (folder / "cherry-studio-backup.cherrysync.zip").is_file()

@@ -103,3 +103,17 @@ def test_resolve_reports_unset_variable_with_its_line(tmp_path: Path) -> None:
     assert provider.headers["X-Org"].reveal() == "acme"
     assert provider.base_url == "https://api.openai.com"
     assert "0123456789abcdef" not in repr(provider)
+
+
+@pytest.mark.parametrize("value", ["http://relay:99999/", "http://[::1/", "ftp://relay/", "relay"])
+def test_base_url_from_the_environment_gets_the_url_checks(value: str) -> None:
+    text = "version: 1\nproviders:\n  - name: A\n    type: openai\n    base_url: ${RELAY_URL}\n"
+    validated = validate_text(text, "p.yaml")
+    assert validated.model is not None and validated.ok
+    resolved, problems = resolve_providers(
+        validated.model, {"RELAY_URL": value}, filename="p.yaml", document=validated.document
+    )
+    assert [(p.line, p.column, p.rule) for p in problems] == [(5, 15, "base-url-scheme")]
+    assert "${RELAY_URL} (as set in the environment)" in problems[0].message
+    assert value not in problems[0].message
+    assert resolved[0].base_url is None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from cherrysync.diagnostics import Diagnostic, Severity
 from cherrysync.model import ModelSpec, Provider, ProvidersFile
+from cherrysync.rules import url_problem
 from cherrysync.secrets import EnvSyntaxError, Secret, UnsetVariableError, interpolate
 from cherrysync.yamlload import Path, Position, YamlDocument
 
@@ -63,6 +64,12 @@ class _Resolver:
         base_url = spec.effective_base_url
         if spec.base_url is not None:
             base_url = self.value(spec.base_url, (*base, "base_url"))
+            if base_url is not None and base_url != spec.base_url:
+                # a value from the environment gets the checks validate gave the literal text
+                problem = url_problem(base_url, f"{spec.base_url} (as set in the environment)")
+                if problem is not None:
+                    self.report((*base, "base_url"), "error", *problem)
+                    base_url = None
         keys: list[Secret] = []
         for k, raw in enumerate(spec.api_keys):
             path: Path = (

@@ -155,6 +155,28 @@ def _static_url(raw: str) -> str | None:
     return re.sub(r"\$\{[^}]*\}", _PLACEHOLDER, raw).replace("$$", "$")
 
 
+def url_problem(url: str, shown: str | None = None) -> tuple[str, str] | None:
+    """(rule, message) when ``url`` cannot be a base URL at all; shared with resolution, which
+    checks values that came from ``${VAR}`` references."""
+    shown = url if shown is None else shown
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range
+        return "base-url-scheme", f"base_url '{shown}' is not a valid URL (check the host and port)"
+    if not port_ok or any(c.isspace() for c in parts.netloc):
+        return "base-url-scheme", f"base_url '{shown}' is not a valid URL (check the host and port)"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "base-url-scheme", f"base_url '{shown}' must be an http:// or https:// URL"
+    if parts.query or (parts.fragment and not url.endswith("#")) or url.count("#") > 1:
+        return (
+            "base-url-query",
+            "base_url must not carry a query string or fragment; put parameters "
+            "in 'api_version' or 'headers'",
+        )
+    return None
+
+
 def rule_base_url(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
     for i, provider in enumerate(pf.providers):
         path = _p(i, "base_url")
@@ -170,24 +192,11 @@ def rule_base_url(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
         url = _static_url(provider.base_url)
         if url is None:
             continue
+        problem = url_problem(url, provider.base_url)
+        if problem is not None:
+            yield Finding(path, "error", *problem)
+            continue
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            yield Finding(
-                path,
-                "error",
-                "base-url-scheme",
-                f"base_url '{provider.base_url}' must be an http:// or https:// URL",
-            )
-            continue
-        if parts.query or (parts.fragment and not url.endswith("#")) or url.count("#") > 1:
-            yield Finding(
-                path,
-                "error",
-                "base-url-query",
-                "base_url must not carry a query string or fragment; put parameters "
-                "in 'api_version' or 'headers'",
-            )
-            continue
         stripped = url.rstrip("#").rstrip("/")
         endpoint = next((s for s in ENDPOINT_SUFFIXES if stripped.endswith("/" + s)), None)
         if endpoint and not url.endswith("#"):

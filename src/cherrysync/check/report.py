@@ -18,10 +18,13 @@ _MAX_CELL = 100
 
 
 def summary(results: Sequence[CheckResult]) -> dict[str, int]:
-    levels = Counter(r.level for r in results)
+    """Counts; a skipped check is neither passed nor failed, so it is counted on its own."""
+    skipped = sum(r.status == "skipped" and r.level != "fail" for r in results)
+    levels = Counter(r.level for r in results if not (r.status == "skipped" and r.level != "fail"))
     return {
         "total": len(results),
         "passed": levels["pass"],
+        "skipped": skipped,
         "warnings": levels["warn"],
         "failed": levels["fail"],
     }
@@ -58,7 +61,8 @@ def render_text(results: Sequence[CheckResult]) -> str:
     s = summary(results)
     lines.append("")
     lines.append(
-        f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, {s['failed']} failed"
+        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
+        f"{s['warnings']} warnings, {s['failed']} failed"
     )
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -132,7 +136,8 @@ def render_github(
         lines.append(f"::{command} {where}title={title}::{github_escape(r.message)}")
     s = summary(results)
     lines.append(
-        f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, {s['failed']} failed"
+        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
+        f"{s['warnings']} warnings, {s['failed']} failed"
     )
     return "\n".join(lines) + "\n"
 
@@ -188,8 +193,8 @@ def render_markdown(results: Sequence[CheckResult]) -> str:
     lines = [
         f"### {icon} cherrysync check",
         "",
-        f"{s['total']} checks: {s['passed']} passed, {s['warnings']} warnings, "
-        f"{s['failed']} failed.",
+        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
+        f"{s['warnings']} warnings, {s['failed']} failed.",
         "",
         "| provider | key | model | status | message |",
         "|---|---|---|---|---|",

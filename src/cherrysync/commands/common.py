@@ -97,5 +97,9 @@ def load_providers(
     )
     sys.stderr.write(render_text([*validated.diagnostics, *problems]))
     if has_errors(problems):
-        raise CommandError("unset environment variables; set them or pass --env-file", 1)
+        raise CommandError(
+            "the file's ${VAR} references cannot be used as they are (see above); set them or "
+            "pass --env-file",
+            1,
+        )
     return LoadedProviders(validated, resolved)
