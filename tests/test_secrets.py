@@ -117,3 +117,32 @@ def test_base_url_from_the_environment_gets_the_url_checks(value: str) -> None:
     assert "${RELAY_URL} (as set in the environment)" in problems[0].message
     assert value not in problems[0].message
     assert resolved[0].base_url is None
+
+
+@pytest.mark.parametrize(
+    ("key", "header"),
+    [
+        ("sk-abc\ndef-0123456789", "ok"),
+        ("sk-ünïcode-0123456789", "ok"),
+        ("sk-a,sk-b-0123", "ok"),
+        ("sk-fine-0123456789", "a\r\nX-Evil: 1"),
+        ("sk-fine-0123456789", "café"),
+    ],
+)
+def test_environment_values_that_http_cannot_carry_are_errors(key: str, header: str) -> None:
+    text = (
+        "version: 1\nproviders:\n  - name: A\n    type: openai\n    api_key: ${K}\n"
+        "    headers: {X-A: '${H}'}\n"
+    )
+    validated = validate_text(text, "p.yaml")
+    assert validated.model is not None
+    resolved, problems = resolve_providers(
+        validated.model, {"K": key, "H": header}, filename="p.yaml", document=validated.document
+    )
+    bad_key = key != "sk-fine-0123456789"
+    assert [p.rule for p in problems] == ["key-chars" if bad_key else "header-value"]
+    assert all(key not in p.message and header not in p.message for p in problems)
+
+
+def test_short_values_are_not_redacted_into_garbage() -> None:
+    assert redact("unexpected error", [Secret("x")]) == "unexpected error"

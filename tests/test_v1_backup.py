@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import zipfile
@@ -24,6 +25,7 @@ from cherrysync.samples.v1backup import (
     restore,
     write_backup,
 )
+from cherrysync.secrets import Secret
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v1backup import BackupTarget
 from cherrysync.targets.v1zip import member_span
@@ -319,14 +321,24 @@ def test_cli_apply_writes_out_and_refuses_input(
 
 
 def test_keys_from_the_environment_that_the_app_would_split(backup: Path) -> None:
+    from ruamel.yaml import YAML
+
     env = dict(ENV, RELAY_KEY_2="sk-a,sk-b")
-    plan = BackupTarget(backup).plan(resolved(env=env), prune=False)
+    pf = ProvidersFile.model_validate(YAML(typ="safe").load(FILE))
+    _, problems = resolve_providers(pf, env)
+    assert [p.rule for p in problems] == ["key-chars"], "resolution refuses it first"
+    # The target refuses it too, for callers that build providers without resolving.
+    good = resolved(env=ENV)
+    relay = next(i for i, p in enumerate(good) if p.id == "relay")
+    keys = (good[relay].api_keys[0], Secret("sk-a,sk-b"))
+    providers = [*good[:relay], dataclasses.replace(good[relay], api_keys=keys), *good[relay + 1 :]]
+    plan = BackupTarget(backup).plan(providers, prune=False)
     assert plan.blockers == [
         "provider 'relay': key 2 contains a comma or whitespace, which the app treats as a key "
         "separator; list several keys as separate entries"
     ]
     with pytest.raises(TargetError, match="key 2"):
-        BackupTarget(backup).apply(resolved(env=env), prune=False)
+        BackupTarget(backup).apply(providers, prune=False)
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -7,6 +7,7 @@ never passed on as a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -15,6 +16,11 @@ from cherrysync.model import ModelSpec, Provider, ProvidersFile
 from cherrysync.rules import url_problem
 from cherrysync.secrets import EnvSyntaxError, Secret, UnsetVariableError, interpolate
 from cherrysync.yamlload import Path, Position, YamlDocument
+
+#: printable ASCII without spaces or commas: what the app's key rotation and HTTP both accept
+_KEY_CHARS = re.compile(r"[!-+\--~]+")
+#: a header value: printable ASCII and tabs/spaces inside
+_HEADER_VALUE = re.compile(r"[\t -~]*")
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,16 @@ class _Resolver:
                 (*base, "api_key", k) if isinstance(spec.api_key, list) else (*base, "api_key")
             )
             resolved = self.value(raw, path)
+            if resolved and not _KEY_CHARS.fullmatch(resolved):
+                source = f"the key from {raw}" if raw != resolved else "the key"
+                self.report(
+                    path,
+                    "error",
+                    "key-chars",
+                    f"{source} contains whitespace, a comma, a control or non-ASCII "
+                    "character; the app splits or rejects such keys",
+                )
+                continue
             if resolved and Secret(resolved) in keys:
                 self.report(
                     path,
@@ -88,6 +104,15 @@ class _Resolver:
         headers: dict[str, Secret] = {}
         for name, raw in (spec.headers or {}).items():
             resolved = self.value(raw, (*base, "headers", name))
+            if resolved is not None and not _HEADER_VALUE.fullmatch(resolved):
+                self.report(
+                    (*base, "headers", name),
+                    "error",
+                    "header-value",
+                    f"header {name} has a line break, control or non-ASCII character, which "
+                    "HTTP headers cannot carry",
+                )
+                continue
             if resolved is not None:
                 headers[name] = Secret(resolved)
         return ResolvedProvider(spec, index, spec.provider_id, base_url, tuple(keys), headers)

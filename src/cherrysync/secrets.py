@@ -54,9 +54,15 @@ class Secret:
 
 
 def redact(text: str, secrets: Iterable[Secret | str]) -> str:
-    """Replace every occurrence of any secret in ``text`` by its mask (longest first)."""
+    """Replace every occurrence of any secret in ``text`` by its mask (longest first).
+
+    Values shorter than 4 characters are left alone: replacing every "x" in a message hides
+    nothing and garbles the text (a header value can be that short; a real key never is).
+    """
     values = sorted(
-        {s.reveal() if isinstance(s, Secret) else s for s in secrets if s}, key=len, reverse=True
+        {v for v in (s.reveal() if isinstance(s, Secret) else s for s in secrets) if len(v) >= 4},
+        key=len,
+        reverse=True,
     )
     for value in values:
         if value in text:
