@@ -136,7 +136,7 @@ def test_environment_values_that_http_cannot_carry_are_errors(key: str, header: 
     )
     validated = validate_text(text, "p.yaml")
     assert validated.model is not None
-    resolved, problems = resolve_providers(
+    _, problems = resolve_providers(
         validated.model, {"K": key, "H": header}, filename="p.yaml", document=validated.document
     )
     bad_key = key != "sk-fine-0123456789"
