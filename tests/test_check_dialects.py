@@ -8,7 +8,7 @@ import pytest
 
 from check_support import provider, run_json, statuses, write_providers
 from emulators import AnthropicEmulator, AzureEmulator, GeminiEmulator, OllamaEmulator, Reply
-from emulators.anthropic import anthropic_error
+from emulators.anthropic import anthropic_error, anthropic_rate_limited
 from emulators.gemini import rate_limited
 
 AKEY = "sk-ant-api03-GOODgoodGOODgood-AAAA"
@@ -403,3 +403,51 @@ def test_anthropic_key_sent_as_bearer_by_a_wrong_type_is_auth_failed(
         code, report, _ = run_json(capsys, path)
         assert emu.requests[0].headers["authorization"] == f"Bearer {AKEY}"
     assert code == 1 and report["results"][0]["status"] == "auth_failed"
+
+
+def test_ollama_slow_first_generation_is_a_timeout_then_passes_on_retry(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Loading a model makes the first probe slow; the load goes on, so a retry succeeds."""
+    with OllamaEmulator(["llama3.2:latest"], load_delay=1.5) as emu:
+        path = write_providers(
+            tmp_path, [provider("ol", "ollama", emu.url, ["llama3.2"])], monkeypatch
+        )
+        _code, report, _ = run_json(capsys, path, "--probe", "--timeout", "1", "--retries", "0")
+        assert statuses(report) == [(None, "ok"), ("llama3.2", "timeout")]
+    with OllamaEmulator(["llama3.2:latest"], load_delay=1.5) as emu:
+        path = write_providers(
+            tmp_path, [provider("ol", "ollama", emu.url, ["llama3.2"])], monkeypatch
+        )
+        code, report, _ = run_json(capsys, path, "--probe", "--timeout", "1", "--retries", "2")
+        assert code == 0 and statuses(report) == [(None, "ok"), ("llama3.2", "ok")]
+        assert emu.count("/api/chat") == 2
+
+
+def test_anthropic_429_with_ratelimit_headers(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with (
+        AnthropicEmulator([AKEY], ["claude-x"]) as once,
+        AnthropicEmulator([AKEY], ["claude-x"]) as always,
+    ):
+        once.inject("/v1/models", anthropic_rate_limited("0"), times=1)
+        always.inject("/v1/models", anthropic_rate_limited("0"))
+        path = write_providers(
+            tmp_path,
+            [
+                provider("once", "anthropic", once.url, ["claude-x"], "K"),
+                provider("always", "anthropic", always.url, ["claude-x"], "K"),
+            ],
+            monkeypatch,
+            {"K": AKEY},
+        )
+        _code, report, _ = run_json(capsys, path)
+        by = {(r["provider"], r["model"]): r["status"] for r in report["results"]}
+        assert by[("once", None)] == "ok" and by[("once", "claude-x")] == "ok"
+        assert by[("always", None)] == "rate_limited"
+        assert once.count("/v1/models") == 2 and always.count("/v1/models") == 2  # FAST: 1 retry

@@ -24,6 +24,24 @@ def anthropic_error(
     return Reply(status, body, headers=headers or {})
 
 
+def anthropic_rate_limited(retry_after: str = "1") -> Reply:
+    """429 ``rate_limit_error`` with ``retry-after`` and the ``anthropic-ratelimit-*`` family."""
+    return anthropic_error(
+        429,
+        "rate_limit_error",
+        "Number of request tokens has exceeded your per-minute rate limit",
+        headers={
+            "retry-after": retry_after,
+            "anthropic-ratelimit-requests-limit": "50",
+            "anthropic-ratelimit-requests-remaining": "0",
+            "anthropic-ratelimit-requests-reset": "2026-11-25T12:00:30Z",
+            "anthropic-ratelimit-input-tokens-limit": "30000",
+            "anthropic-ratelimit-input-tokens-remaining": "0",
+            "anthropic-ratelimit-input-tokens-reset": "2026-11-25T12:00:30Z",
+        },
+    )
+
+
 class AnthropicEmulator(Emulator):
     """``models`` newest first; ``aliases`` map alias → dated ID; ``page_cap`` bounds ``limit``.
     Key modes: ``billing`` (402), ``forbidden`` (403)."""

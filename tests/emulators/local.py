@@ -126,12 +126,20 @@ class OllamaEmulator(Emulator):
 
     name = "ollama"
 
-    def __init__(self, models: list[str], **kw: Any) -> None:
+    def __init__(self, models: list[str], *, load_delay: float = 0.0, **kw: Any) -> None:
         super().__init__(**kw)
         self.models = models
+        self.load_delay = load_delay  # the first generation loads the model into memory
+        self.loading: dict[str, float] = {}
 
     def _normal(self, name: str) -> str:
         return name if ":" in name else f"{name}:latest"
+
+    def _wait_for_load(self, name: str) -> None:
+        """Like Ollama: the load goes on when a client gives up, so a retry waits less."""
+        with self.lock:
+            ready = self.loading.setdefault(name, time.monotonic() + self.load_delay)
+        time.sleep(max(0.0, ready - time.monotonic()))
 
     def handle(self, request: Request) -> Reply:
         path, method = request.path, request.method
@@ -166,6 +174,7 @@ class OllamaEmulator(Emulator):
             name = self._normal(str((request.json or {}).get("model")))
             if name not in self.models:
                 return Reply(404, {"error": f"model '{name}' not found"})
+            self._wait_for_load(name)
             if path == "/api/embed":
                 return Reply(body={"model": name, "embeddings": [[0.1, 0.2]]})
             return Reply(
