@@ -8,13 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run_steps(workdir: Path, inputs: dict[str, str], skip: set[str]) -> tuple[int, str, str]:
-    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
     values = {k: str(v.get("default", "")) for k, v in action["inputs"].items()} | inputs
     summary = workdir / "summary.md"
     summary.touch()

@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from ruamel.yaml import YAML
 
 from cherrysync.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
-HOOKS = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+HOOKS = {h["id"]: h for h in YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())}
 
 
 def test_hooks_name_existing_commands_and_match_providers_files() -> None:
