@@ -12,7 +12,6 @@ from cherrysync.check.dialects.base import (
     json_object,
     listing_body,
 )
-from cherrysync.check.http import failure_from
 from cherrysync.check.result import ProbeFailure
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
@@ -58,16 +57,11 @@ class AnthropicDialect(Dialect):
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         """``GET /v1/models/{id}`` resolves aliases (``claude-sonnet-4-0`` → dated ID)."""
-        reply = await self.session.request(
-            "GET",
-            f"{self.endpoint.base}/v1/models/{quote(model_id, safe=':')}",
-            headers=self.headers(key),
-            phase="model",
+        reply = await self.lookup(
+            "GET", f"{self.endpoint.base}/v1/models/{quote(model_id, safe=':')}", key
         )
-        if reply.status == 404:
+        if reply is None:
             return None
-        if not 200 <= reply.status < 300:
-            raise failure_from(reply, phase="model", kind=self.kind, what="model lookup")
         data = json_object(reply, "model lookup", "id")
         return str(data["id"])
 

@@ -72,6 +72,19 @@ class Dialect(ABC):
 
     # ------------------------------------------------------------------ helpers for dialects
 
+    async def lookup(
+        self, method: str, url: str, key: Secret | None, *, json_body: Any = None
+    ) -> Reply | None:
+        """A per-model lookup: the 2xx reply, None for 404 (unknown model), else a failure."""
+        reply = await self.session.request(
+            method, url, headers=self.headers(key), json_body=json_body, phase="model"
+        )
+        if reply.status == 404:
+            return None
+        if not 200 <= reply.status < 300:
+            raise failure_from(reply, phase="model", kind=self.kind, what="model lookup")
+        return reply
+
     async def call(
         self,
         method: str,

@@ -12,7 +12,6 @@ from cherrysync.check.dialects.base import (
     json_object,
     listing_body,
 )
-from cherrysync.check.http import failure_from
 from cherrysync.check.result import ProbeFailure
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
@@ -63,16 +62,11 @@ class GeminiDialect(Dialect):
         return bare(model_id) if bare(model_id) in ids else None
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
-        reply = await self.session.request(
-            "GET",
-            f"{self.endpoint.base}/models/{quote(bare(model_id))}",
-            headers=self.headers(key),
-            phase="model",
+        reply = await self.lookup(
+            "GET", f"{self.endpoint.base}/models/{quote(bare(model_id))}", key
         )
-        if reply.status == 404:
+        if reply is None:
             return None
-        if not 200 <= reply.status < 300:
-            raise failure_from(reply, phase="model", kind=self.kind, what="model lookup")
         return bare(str(json_object(reply, "model lookup", "name")["name"]))
 
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:

@@ -10,7 +10,6 @@ from cherrysync.check.dialects.base import (
     json_object,
     listing_body,
 )
-from cherrysync.check.http import failure_from
 from cherrysync.check.result import ProbeFailure
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
@@ -44,17 +43,10 @@ class OllamaDialect(Dialect):
         return None
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
-        reply = await self.session.request(
-            "POST",
-            f"{self.endpoint.base}/api/show",
-            headers=self.headers(key),
-            json_body={"model": model_id},
-            phase="model",
-        )
-        if reply.status == 404:
+        body = {"model": model_id}
+        reply = await self.lookup("POST", f"{self.endpoint.base}/api/show", key, json_body=body)
+        if reply is None:
             return None
-        if not 200 <= reply.status < 300:
-            raise failure_from(reply, phase="model", kind=self.kind, what="model lookup")
         return model_id
 
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
