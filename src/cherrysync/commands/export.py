@@ -11,9 +11,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from cherrysync.commands import CommandError
 from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
+from cherrysync.fileio import write_atomic
 
 HELP = "export the providers as a 1.x providers JSON array or as cherrystudio:// deep links"
 EPILOG = """examples:
@@ -81,10 +83,7 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_atomic(Path(output), text, 0o600)  # it holds real keys
     except OSError as exc:
         raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
 

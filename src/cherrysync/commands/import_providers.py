@@ -7,13 +7,12 @@ the generated file, then writes it and the dotenv file of keys (mode 0600) atomi
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from cherrysync.commands import CommandError
+from cherrysync.fileio import write_atomic
 
 HELP = "write a providers file from the custom providers in the app (1.x backup or 2.x data)"
 EPILOG = """examples:
@@ -48,19 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force", action="store_true", help="overwrite the output and dotenv files if they exist"
     )
-
-
-def write_atomic(path: Path, text: str, mode: int) -> None:
-    """Temp file in the same folder with ``mode`` from the start, then rename over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def run(args: argparse.Namespace) -> int:

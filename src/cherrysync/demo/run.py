@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cherrysync.demo.endpoints import DEMO_RELAY_KEY, RELAY, VLLM, serve
+from cherrysync.fileio import write_atomic
 
 PROVIDERS = """\
 # yaml-language-server: $schema=https://cherrysync.dev/schema/providers.schema.json
@@ -62,8 +63,7 @@ def run_demo(folder: Path, run: Callable[[list[str]], int]) -> int:
         providers = folder / "providers.yaml"
         providers.write_text(PROVIDERS.format(vllm=vllm_url, relay=relay_url), encoding="utf-8")
         env_file = folder / ".env"
-        env_file.write_text(f"DEMO_RELAY_KEY={DEMO_RELAY_KEY}\n", encoding="utf-8")
-        env_file.chmod(0o600)
+        write_atomic(env_file, f"DEMO_RELAY_KEY={DEMO_RELAY_KEY}\n", 0o600)
         data_folder = folder / "CherryStudio"
         database = build_data_folder(data_folder)
         backup = write_backup(folder / "cherry-studio-backup.zip")
