@@ -73,6 +73,8 @@ def _read(path: Path) -> _Loaded:
             comment = zf.comment
     except zipfile.BadZipFile as exc:
         raise TargetError(f"{path} is not a valid zip file ({exc})") from None
+    # zlib/EOF: damaged deflate data; NotImplementedError: zipfile's word for an unknown
+    # compression method; UnicodeDecodeError/ValueError: a damaged central directory.
     except (zlib.error, EOFError, NotImplementedError, UnicodeDecodeError, ValueError) as exc:
         raise TargetError(
             f"{path} is damaged: its zip index or data.json cannot be read "

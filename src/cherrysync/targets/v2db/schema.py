@@ -66,22 +66,22 @@ KNOWN_MODEL_COLUMNS = frozenset(
         "preferred_endpoint_type",
     }
 )
+#: What plans read from ``user_model``; each must exist, or reading would fail.
+MODEL_READ_COLUMNS = (
+    "id",
+    "provider_id",
+    "model_id",
+    "preset_model_id",
+    "name",
+    "description",
+    "group",
+    "capabilities",
+    "endpoint_types",
+    "order_key",
+)
+#: Columns a database must have before cherrysync writes models into it.
 REQUIRED_MODEL_COLUMNS = frozenset(
-    {
-        "id",
-        "provider_id",
-        "model_id",
-        "preset_model_id",
-        "name",
-        "description",
-        "group",
-        "capabilities",
-        "endpoint_types",
-        "supports_streaming",
-        "order_key",
-        "created_at",
-        "updated_at",
-    }
+    {*MODEL_READ_COLUMNS, "supports_streaming", "created_at", "updated_at"}
 )
 #: Columns only the pre-release (alpha/beta) provider table has.
 PRERELEASE_PROVIDER_COLUMNS = frozenset({"id", "sort_order", "base_urls", "api_compatibility"})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cherrysync.targets.v2db.rows import JSON_COLUMNS, Row
-from cherrysync.targets.v2db.schema import SchemaInfo
+from cherrysync.targets.v2db.schema import MODEL_READ_COLUMNS, SchemaInfo
 
 #: Preferences that hold a model id as the app's defaults; such a model must not be deleted.
 DEFAULT_MODEL_PREFERENCES = (
@@ -58,20 +58,6 @@ def _rows(conn: sqlite3.Connection, sql: str, columns: Sequence[str]) -> Iterato
                 with contextlib.suppress(ValueError):
                     row[i] = json.loads(value)
         yield dict(zip(columns, row, strict=True))
-
-
-MODEL_READ_COLUMNS = (
-    "id",
-    "provider_id",
-    "model_id",
-    "preset_model_id",
-    "name",
-    "description",
-    "group",
-    "capabilities",
-    "endpoint_types",
-    "order_key",
-)
 
 
 def read_state(conn: sqlite3.Connection, info: SchemaInfo) -> DbState:
