@@ -10,7 +10,6 @@ from typing import Any
 
 from cherrysync.commands import CommandError
 from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
-from cherrysync.resolve import ResolvedProvider
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
 FORMATS = (
@@ -127,18 +126,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_network_arguments(parser)
 
 
-def select(providers: list[ResolvedProvider], names: list[str]) -> list[ResolvedProvider]:
-    """The providers named by ``--provider`` (id or name), in file order."""
-    if not names:
-        return providers
-    known = {p.id for p in providers} | {p.spec.name for p in providers}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        ids = ", ".join(p.id for p in providers) or "none"
-        raise CommandError(f"unknown provider {', '.join(unknown)} (known: {ids})")
-    return [p for p in providers if p.id in names or p.spec.name in names]
-
-
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -146,8 +133,8 @@ def run(args: argparse.Namespace) -> int:
     from cherrysync.check.report import Progress, exit_code, render, render_markdown
     from cherrysync.check.runner import Runner, Settings, billable_requests
 
-    loaded = load_providers(args.file, args, only=args.provider)
-    providers = select(loaded.providers, args.provider)
+    loaded = load_providers(args.file, args, only=args.provider)  # unknown names are errors
+    providers = loaded.providers
     settings = Settings(
         probe=args.probe,
         allow_unlisted=args.allow_unlisted,

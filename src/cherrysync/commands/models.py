@@ -50,12 +50,11 @@ def run(args: argparse.Namespace) -> int:
 
     from cherrysync.check.result import ProbeFailure
     from cherrysync.check.runner import Settings, fetch_listing
-    from cherrysync.commands.check import select
     from cherrysync.secrets import redact
     from cherrysync.yamledit import YamlEditError, add_models
 
     loaded = load_providers(args.file, args, only=[args.provider])
-    (provider,) = select(loaded.providers, [args.provider])[:1]
+    (provider,) = loaded.providers[:1]  # load_providers resolved just this one
     settings = Settings(
         timeout=args.timeout,
         retries=args.retries,
