@@ -7,13 +7,11 @@ reproduced exactly, text and dotenv alike.
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -190,10 +188,6 @@ def test_v1_round_trip(data: dict[str, Any], values: st.DataObject) -> None:
     round_trip(data, env, v1_apply_then_read)
 
 
-V2_AVAILABLE = importlib.util.find_spec("cherrysync.targets.v2db") is not None
-
-
-@pytest.mark.skipif(not V2_AVAILABLE, reason="cherrysync.targets.v2db is not importable yet")
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=providers_files(), values=st.data())
 def test_v2_round_trip(data: dict[str, Any], values: st.DataObject) -> None:
