@@ -173,3 +173,14 @@ def test_selected_provider_needs_only_its_own_variables(
     code, report, _ = run_json(capsys, path, "--provider", "missing")
     assert code == 1  # gpt-x is still missing from that provider
     assert {r["provider"] for r in report["results"]} == {"missing"}
+
+
+def test_every_status_is_expected_by_some_end_to_end_test() -> None:
+    """Guards the issue's promise: each classification is produced by at least one test."""
+    sources = "".join(
+        p.read_text(encoding="utf-8")
+        for p in Path(__file__).parent.glob("test_check_*.py")
+        if p.name != "test_check_units.py"
+    )
+    missing = [s for s in STATUSES if f'"{s}"' not in sources.replace("STATUSES", "")]
+    assert not missing, missing
