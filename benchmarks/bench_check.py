@@ -152,7 +152,7 @@ def _phases(path: Path, args: argparse.Namespace) -> dict[str, float]:
     """The same pipeline as ``cherrysync check``, timed per stage (a second run)."""
     import asyncio as aio
 
-    from cherrysync.check.report import render
+    from cherrysync.check.formats import render
     from cherrysync.check.runner import Runner, Settings
     from cherrysync.commands.common import load_providers
 

@@ -91,10 +91,10 @@ def build_backup(path: Path, size_mb: int) -> None:
 
 def child_apply(src: str, out: str) -> None:
     """Run in a fresh process: apply, then report wall time and peak RSS as JSON."""
+    from cherrysync.load.yamldoc import parse_yaml
     from cherrysync.model import ProvidersFile
     from cherrysync.resolve import resolve_providers
-    from cherrysync.targets.v1backup import BackupTarget
-    from cherrysync.yamlload import parse_yaml
+    from cherrysync.targets.v1.target import BackupTarget
 
     document, _ = parse_yaml(PROVIDERS_YAML, "bench.yaml")
     assert document is not None

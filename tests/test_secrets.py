@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cherrysync.envfile import EnvFileError, parse_env_text
+from cherrysync.load.envfile import EnvFileError, parse_env_text
 from cherrysync.resolve import resolve_providers
 from cherrysync.secrets import (
     EnvSyntaxError,
@@ -16,7 +16,7 @@ from cherrysync.secrets import (
     mask,
     redact,
 )
-from cherrysync.validate import validate_text
+from cherrysync.validate.pipeline import validate_text
 
 
 def test_mask() -> None:

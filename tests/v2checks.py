@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from cherrysync.targets.v2db import orderkey
+from cherrysync.targets.v2 import orderkey
 
 TABLE_KEYS = {
     "__drizzle_migrations": "id",

@@ -18,7 +18,7 @@ from cherrysync.samples.v2db import (  # noqa: F401 - re-exported for the tests
     provider,
     schema_sql,
 )
-from cherrysync.validate import ValidationOptions, validate_path
+from cherrysync.validate.pipeline import ValidationOptions, validate_path
 
 # ----------------------------------------------------------------------------- providers files
 

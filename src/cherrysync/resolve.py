@@ -12,10 +12,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from cherrysync.diagnostics import Diagnostic, Severity
+from cherrysync.load.yamldoc import Path, Position, YamlDocument
 from cherrysync.model import ModelSpec, Provider, ProvidersFile
-from cherrysync.rules import url_problem
 from cherrysync.secrets import EnvSyntaxError, Secret, UnsetVariableError, interpolate
-from cherrysync.yamlload import Path, Position, YamlDocument
+from cherrysync.validate.rules import url_problem
 
 #: printable ASCII without spaces or commas: what the app's key rotation and HTTP both accept
 _KEY_CHARS = re.compile(r"[!-+\--~]+")

@@ -129,8 +129,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from cherrysync.check.locate import result_locator
-    from cherrysync.check.report import Progress, exit_code, render, render_markdown
+    from cherrysync.check.formats import Progress, exit_code, render, render_markdown
+    from cherrysync.check.positions import result_locator
     from cherrysync.check.runner import Runner, Settings, billable_requests
 
     loaded = load_providers(args.file, args, only=args.provider)  # unknown names are errors

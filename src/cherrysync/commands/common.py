@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from cherrysync.commands import CommandError
 from cherrysync.diagnostics import has_errors
-from cherrysync.envfile import EnvFileError, read_env_file
-from cherrysync.reporters import render_text
+from cherrysync.load.envfile import EnvFileError, read_env_file
 from cherrysync.resolve import ResolvedProvider, resolve_providers
-from cherrysync.validate import ValidatedFile, ValidationOptions, validate_path
+from cherrysync.validate.formats import render_text
+from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
 
 DEFAULT_FILE = "providers.yaml"
 

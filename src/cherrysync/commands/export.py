@@ -89,8 +89,8 @@ def _write(text: str, output: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cherrysync.appmodel_v1 import key_problems, v1_provider
-    from cherrysync.deeplink import build
+    from cherrysync.targets.deeplink import build
+    from cherrysync.targets.v1.appmodel import key_problems, v1_provider
 
     if args.open and args.to != "deeplinks":
         raise CommandError("--open works with --to deeplinks only")

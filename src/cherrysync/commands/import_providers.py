@@ -50,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cherrysync.importer import ImportFailure, build_import
     from cherrysync.targets.base import TargetError
+    from cherrysync.targets.importer import ImportFailure, build_import
     from cherrysync.targets.open import open_target
 
     output = Path(args.output)
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"the imported file would not validate: {exc}", 1) from exc
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    from cherrysync.importer import render_env
+    from cherrysync.targets.importer import render_env
 
     try:
         if result.env:

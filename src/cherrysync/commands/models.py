@@ -50,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
 
     from cherrysync.check.result import ProbeFailure
     from cherrysync.check.runner import Settings, fetch_listing
+    from cherrysync.load.yamledit import YamlEditError, add_models
     from cherrysync.secrets import redact
-    from cherrysync.yamledit import YamlEditError, add_models
 
     loaded = load_providers(args.file, args, only=[args.provider])
     (provider,) = loaded.providers[:1]  # load_providers resolved just this one

@@ -6,7 +6,7 @@ import argparse
 
 from cherrysync.commands import CommandError
 from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
-from cherrysync.plan import print_plan
+from cherrysync.plan.diff import print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
 EPILOG = """examples:

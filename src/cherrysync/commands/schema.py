@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cherrysync.commands import CommandError
-from cherrysync.schema import render_markdown, render_schema
+from cherrysync.validate.fileschema import render_markdown, render_schema
 
 HELP = "print the JSON Schema of providers files, or check the committed copy"
 EPILOG = """examples:

@@ -8,8 +8,8 @@ import sys
 from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_env
 from cherrysync.console import QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
-from cherrysync.reporters import FORMATS, render, render_summary
-from cherrysync.validate import ValidationOptions, validate_path
+from cherrysync.validate.formats import FORMATS, render, render_summary
+from cherrysync.validate.pipeline import ValidationOptions, validate_path
 
 HELP = "check providers files offline (schema and semantic rules)"
 EPILOG = """examples:

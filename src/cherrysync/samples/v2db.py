@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cherrysync.targets.v2db import orderkey
+from cherrysync.targets.v2 import orderkey
 
 MIGRATIONS_20 = [
     ("0000_orange_jasper_sitwell", 1785247785125),

@@ -1,6 +1,6 @@
 """The small interface every app target implements (v2 database, v1 backup zip).
 
-``plan`` compares the file with the app's current state through :mod:`cherrysync.plan`;
+``plan`` compares the file with the app's current state through :mod:`cherrysync.plan.diff`;
 ``apply`` writes after a backup, atomically; ``read_custom_providers`` feeds ``import``.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from cherrysync.model import ModelSpec, ProviderType
-from cherrysync.plan import Plan
+from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.secrets import Secret
 

@@ -1,0 +1,37 @@
+"""Point each check result at the YAML node it is about (for annotations and SARIF)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from cherrysync.check.result import CheckResult
+from cherrysync.load.yamldoc import Path, YamlDocument
+from cherrysync.resolve import ResolvedProvider
+
+Locator = Callable[[CheckResult], tuple[int, int]]
+
+
+def result_locator(document: YamlDocument | None, providers: Sequence[ResolvedProvider]) -> Locator:
+    """model result -> its model entry; key result -> its key; else the provider's id or name."""
+    by_id = {p.id: p for p in providers}
+
+    def locate(result: CheckResult) -> tuple[int, int]:
+        if document is None or result.provider not in by_id:
+            return 1, 1
+        provider = by_id[result.provider]
+        base: Path = ("providers", provider.index)
+        path: Path = (*base, "id") if provider.spec.id is not None else (*base, "name")
+        if result.model is not None:
+            ids = [m.id for m in provider.models]
+            if result.model in ids:
+                path = (*base, "models", ids.index(result.model))
+        elif result.key is not None:
+            masks = [k.masked for k in provider.api_keys]
+            if result.key in masks and isinstance(provider.spec.api_key, list):
+                path = (*base, "api_key", masks.index(result.key))
+            elif provider.spec.api_key is not None:
+                path = (*base, "api_key")
+        position = document.position(path)
+        return position.line, position.column
+
+    return locate

@@ -1,0 +1,1 @@
+"""Stage 5, plan: target-independent plans (data and diff) and their output formats."""

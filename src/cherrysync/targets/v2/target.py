@@ -1,0 +1,259 @@
+"""The Cherry Studio 2.x target: plan and apply a providers file against ``cherrystudio.sqlite``.
+
+Apply refuses while the app runs or a restore is staged, backs the database up with SQLite's
+online backup API, then writes every change in one ``BEGIN IMMEDIATE`` transaction with foreign
+keys on; any failure rolls back and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cherrysync.plan.diff import Change, Plan
+from cherrysync.resolve import ResolvedProvider
+from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
+from cherrysync.targets.v2 import datadir
+from cherrysync.targets.v2.changes import Computed, compute, reference_blockers
+from cherrysync.targets.v2.dbschema import SchemaInfo, connect, describe_error, introspect
+from cherrysync.targets.v2.rows import app_provider
+from cherrysync.targets.v2.store import model_references, read_state, write
+
+#: Test hook: when set to a file path, apply creates that file inside the open transaction and
+#: waits, so a test can kill the process mid-apply and show nothing was written.
+PAUSE_HOOK = "_CHERRYSYNC_TEST_PAUSE_IN_TRANSACTION"
+
+
+def _migration_mark(path: Path) -> int:
+    """The newest applied migration of a database, or -1 when it is not a usable 2.x database."""
+    try:
+        conn = connect(path, readonly=True, busy_timeout_ms=1000)
+    except TargetError:
+        return -1
+    try:
+        value = conn.execute("SELECT MAX(created_at) FROM __drizzle_migrations").fetchone()[0]
+        return int(value) if value is not None else -1
+    except sqlite3.Error:
+        return -1
+    finally:
+        conn.close()
+
+
+def _pick_database(files: list[Path], notes: list[str]) -> Path:
+    if len(files) == 1:
+        return files[0]
+    best = max(files, key=_migration_mark)  # max keeps the first (Data/) on a tie
+    others = ", ".join(str(f) for f in files if f != best)
+    notes.append(f"{best} and {others} both exist; using {best} (the newer migration history)")
+    return best
+
+
+class DatabaseTarget:
+    """``cherrystudio.sqlite`` of a Cherry Studio 2.x data folder."""
+
+    busy_timeout_ms = 5000
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        notes: list[str] | None = None,
+        platform: str = sys.platform,
+        process_check: Callable[[], bool] = datadir.windows_app_running,
+    ) -> None:
+        self.path = path
+        self.folder = datadir.data_folder_of(path)
+        self.notes = list(notes or [])
+        self.platform = platform
+        self.process_check = process_check
+        self.description = f"Cherry Studio 2.x database {path}"
+        self._shown: list[Change] | None = None
+
+    @classmethod
+    def locate(cls, spec: str) -> DatabaseTarget:
+        """``auto``, a data folder (either database location) or a database file."""
+        notes: list[str] = []
+        if spec == "auto":
+            folders = datadir.candidate_data_folders(sys.platform, os.environ, Path.home())
+            for folder in folders:
+                files = datadir.database_files(folder)
+                if files:
+                    return cls(_pick_database(files, notes), notes=notes)
+            searched = ", ".join(str(f) for f in folders)
+            raise TargetError(
+                f"no Cherry Studio 2.x database found (searched {searched}); pass --target with "
+                "the app's data folder or its cherrystudio.sqlite (for Cherry Studio 1.x, a "
+                "backup .zip)"
+            )
+        path = Path(os.path.abspath(Path(spec).expanduser()))
+        if path.is_dir():
+            files = datadir.database_files(path)
+            if not files:
+                raise TargetError(
+                    f"{path} holds no {datadir.DB_NAME} (looked in {path / 'Data'} and {path}); "
+                    "is it Cherry Studio's data folder? (for 1.x, pass a backup .zip)"
+                )
+            return cls(_pick_database(files, notes), notes=notes)
+        if not path.exists():
+            raise TargetError(f"--target {spec}: no such file or folder", code=2)
+        return cls(path, notes=notes)
+
+    # ----------------------------------------------------------------------- reading
+
+    def _safety_problem(self) -> str | None:
+        activity = datadir.app_running(
+            self.folder, self.platform, self.process_check
+        ) or datadir.pending_restore(self.folder)
+        return activity.message if activity else None
+
+    def _compute(
+        self,
+        conn: sqlite3.Connection,
+        info: SchemaInfo,
+        providers: list[ResolvedProvider],
+        prune: bool,
+    ) -> tuple[Plan, Computed]:
+        state = read_state(conn, info)
+        computed = compute(state, providers, prune=prune, now=int(time.time() * 1000))
+        blocking, informational = model_references(conn, info, computed.removed_models)
+        ref_blockers, ref_notes = reference_blockers(blocking, informational)
+        description = f"Cherry Studio {info.generation} database {self.path}"
+        plan = Plan(
+            description,
+            computed.changes,
+            [*self.notes, *info.notes, *ref_notes],
+            [*computed.blockers, *ref_blockers],
+        )
+        return plan, computed
+
+    def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
+        conn = connect(self.path, readonly=True, busy_timeout_ms=self.busy_timeout_ms)
+        try:
+            info = introspect(self.path, conn)
+            plan, _ = self._compute(conn, info, providers, prune)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise describe_error(self.path, exc) from exc
+        finally:
+            conn.close()
+        problem = self._safety_problem()
+        if problem and not plan.empty:
+            plan.notes.append(f"apply will refuse: {problem}")
+        self._shown = list(plan.changes)
+        return plan
+
+    def read_custom_providers(self) -> list[AppProvider]:
+        conn = connect(self.path, readonly=True, busy_timeout_ms=self.busy_timeout_ms)
+        try:
+            info = introspect(self.path, conn)
+            state = read_state(conn, info)
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise describe_error(self.path, exc) from exc
+        finally:
+            conn.close()
+        found = (
+            app_provider(row, state.models.get(pid, {}).values())
+            for pid, row in state.providers.items()
+        )
+        return [p for p in found if p is not None]
+
+    # ----------------------------------------------------------------------- writing
+
+    def _check_writable(self) -> None:
+        for path in (self.path, self.path.parent):
+            if not os.access(path, os.W_OK):
+                raise TargetError(
+                    f"{path} is read-only; cherrysync needs to write {self.path} and a backup "
+                    "next to it (fix the permissions, or run as the user who owns the data folder)"
+                )
+
+    def _backup(self) -> Path:
+        """An online-backup copy of the database, next to it, named with the UTC time.
+
+        Taken through a second connection while ours holds the write lock: WAL readers see the
+        last committed state, which is exactly what the plan was computed from.
+        """
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        base = self.path.with_name(f"{self.path.stem}.{stamp}.cherrysync-backup{self.path.suffix}")
+        target = base
+        n = 1
+        while target.exists():
+            n += 1
+            target = base.with_name(f"{base.stem}-{n}{base.suffix}")
+        partial = target.with_name(target.name + ".partial")
+        try:
+            source = connect(self.path, readonly=True, busy_timeout_ms=self.busy_timeout_ms)
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+                source.close()
+            partial.replace(target)
+        except (OSError, sqlite3.Error, TargetError) as exc:
+            partial.unlink(missing_ok=True)
+            raise TargetError(
+                f"cannot back up {self.path} to {target}: {exc}; nothing was changed"
+            ) from exc
+        return target
+
+    @staticmethod
+    def _pause_for_tests() -> None:
+        marker = os.environ.get(PAUSE_HOOK)
+        if marker:
+            Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+            time.sleep(60)
+
+    def apply(self, providers: list[ResolvedProvider], *, prune: bool) -> ApplyResult:
+        problem = self._safety_problem()
+        if problem:
+            raise TargetError(f"{self.path} was not changed: {problem}")
+        self._check_writable()
+        conn = connect(self.path, readonly=False, busy_timeout_ms=self.busy_timeout_ms)
+        try:
+            return self._apply(conn, providers, prune)
+        except sqlite3.IntegrityError as exc:
+            raise TargetError(
+                f"the database refused the write ({exc}); {self.path} was not changed"
+            ) from exc
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise describe_error(self.path, exc) from exc
+        finally:
+            conn.close()
+
+    def _apply(
+        self, conn: sqlite3.Connection, providers: list[ResolvedProvider], prune: bool
+    ) -> ApplyResult:
+        check = conn.execute("PRAGMA quick_check").fetchone()
+        if not check or check[0] != "ok":
+            raise TargetError(
+                f"{self.path} failed SQLite's integrity check ({check[0] if check else '?'}); "
+                "restore a backup or let Cherry Studio repair it; nothing was changed"
+            )
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            info = introspect(self.path, conn)  # under the lock: the schema cannot move now
+            plan, computed = self._compute(conn, info, providers, prune)
+            if plan.blockers:
+                raise TargetError("; ".join(plan.blockers))
+            if self._shown is not None and plan.changes != self._shown:
+                raise TargetError(
+                    f"{self.path} changed since the plan was shown; nothing was written, run "
+                    "the command again"
+                )
+            if computed.writes.empty:
+                conn.execute("ROLLBACK")
+                return ApplyResult(plan)
+            backup = self._backup()
+            write(conn, info, computed.writes)
+            self._pause_for_tests()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return ApplyResult(plan, backup_path=backup, transactions=1)

@@ -1,0 +1,1 @@
+"""Stage 2, validate: YAML -> JSON Schema -> typed model -> semantic rules, all offline."""

@@ -1,0 +1,161 @@
+"""The offline validation pipeline: bytes -> YAML -> schema -> model -> semantic rules.
+
+Every stage reports into one list of diagnostics, so a single run shows every problem. This module
+must not import the HTTP stack: ``validate`` runs in pre-commit hooks and CI without network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from cherrysync.diagnostics import Diagnostic, Severity, has_errors
+from cherrysync.load.yamldoc import YamlDocument, decode, parse_yaml
+from cherrysync.model import ProvidersFile
+from cherrysync.validate.rules import RuleOptions, check_semantics
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    """``require_env``: unset variables are errors; ``strict``: warnings are errors."""
+
+    require_env: bool = False
+    strict: bool = False
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ValidatedFile:
+    filename: str
+    document: YamlDocument | None
+    model: ProvidersFile | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not has_errors(self.diagnostics)
+
+
+def _finish(result: ValidatedFile, options: ValidationOptions) -> ValidatedFile:
+    if options.strict:
+        result.diagnostics = [
+            Diagnostic(d.file, d.line, d.column, "error", d.rule, d.message)
+            for d in result.diagnostics
+        ]
+    result.diagnostics.sort(key=lambda d: (d.line, d.column, d.rule, d.message))
+    return result
+
+
+def _build_model(
+    document: YamlDocument,
+    structural: list[Diagnostic],
+    broken: set[int],
+    filename: str,
+    diagnostics: list[Diagnostic],
+) -> tuple[ProvidersFile | None, list[int]]:
+    """The model, or when some providers are malformed, a model of the well-formed ones.
+
+    Semantic rules then still run on every provider that can be read, so one run reports
+    everything; ``index_map[k]`` is the original index of the k-th provider kept.
+    """
+    data = document.data
+    providers = data.get("providers")
+    all_indices = list(range(len(providers))) if isinstance(providers, list) else []
+    if not structural:
+        try:
+            return ProvidersFile.model_validate(data), all_indices
+        except ValidationError as exc:  # the schema should have caught it; never a traceback
+            for error in exc.errors():
+                loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+                pos = document.position(loc)
+                diagnostics.append(
+                    Diagnostic(filename, pos.line, pos.column, "error", "schema", error["msg"])
+                )
+            return None, []
+    if not isinstance(providers, list):
+        return None, []
+    kept = [i for i in all_indices if i not in broken]
+    try:
+        partial = ProvidersFile.model_validate(
+            {"version": 1, "providers": [providers[i] for i in kept]}
+        )
+    except ValidationError:
+        return None, []
+    return partial, kept
+
+
+def validate_text(
+    text: str, filename: str, options: ValidationOptions | None = None
+) -> ValidatedFile:
+    options = options or ValidationOptions()
+    document, diagnostics = parse_yaml(text, filename)
+    result = ValidatedFile(filename, document, None, diagnostics)
+    if document is None:
+        return _finish(result, options)
+    if not isinstance(document.data, dict):
+        diagnostics.append(
+            Diagnostic(
+                filename,
+                1,
+                1,
+                "error",
+                "wrong-type",
+                "the file must be a mapping with 'version' and 'providers'",
+            )
+        )
+        return _finish(result, options)
+    try:  # the fast path: pydantic-core accepts exactly what the schema accepts
+        model: ProvidersFile | None = ProvidersFile.model_validate(document.data)
+        structural: list[Diagnostic] = []
+        index_map = list(range(len(model.providers))) if model else []
+    except ValidationError:
+        # Only a malformed file pays for JSON Schema, which explains each error at its node.
+        from cherrysync.validate.structure import StructureChecker
+
+        checker = StructureChecker(filename, document)
+        structural = checker.check()
+        diagnostics.extend(structural)
+        model, index_map = _build_model(
+            document, structural, checker.broken_providers, filename, diagnostics
+        )
+    if model is None:
+        return _finish(result, options)
+    if not structural:
+        result.model = model
+    rule_options = RuleOptions(require_env=options.require_env, env=options.env)
+    for finding in check_semantics(model, rule_options):
+        path = finding.path
+        if path[:1] == ("providers",) and len(path) > 1 and isinstance(path[1], int):
+            path = ("providers", index_map[path[1]], *path[2:])
+        pos = document.key_position(path) if finding.at_key else document.position(path)
+        column = pos.column
+        if finding.offset and pos.line == document.position(path).line:
+            column = pos.content_column + finding.offset
+        severity: Severity = "error" if finding.severity == "error" else "warning"
+        diagnostics.append(
+            Diagnostic(filename, pos.line, column, severity, finding.rule, finding.message)
+        )
+    return _finish(result, options)
+
+
+def validate_bytes(
+    raw: bytes, filename: str, options: ValidationOptions | None = None
+) -> ValidatedFile:
+    options = options or ValidationOptions()
+    text, diagnostics = decode(raw, filename)
+    if text is None:
+        return _finish(ValidatedFile(filename, None, None, diagnostics), options)
+    return validate_text(text, filename, options)
+
+
+def validate_path(path: str | Path, options: ValidationOptions | None = None) -> ValidatedFile:
+    """Validate a file on disk; ``OSError`` propagates (the CLI turns it into exit code 2)."""
+    file = Path(path)
+    with file.open("rb") as handle:
+        from cherrysync.load.yamldoc import MAX_BYTES
+
+        raw = handle.read(MAX_BYTES + 1)
+    return validate_bytes(raw, str(path), options)

@@ -1,0 +1,359 @@
+"""Semantic rules: what the schema cannot say, checked on the typed model.
+
+Each rule is a function yielding findings; :func:`check_semantics` runs them all so one run
+reports every problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE, ENDPOINT_SUFFIXES
+from cherrysync.load.yamldoc import Path
+from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
+from cherrysync.secrets import EnvSyntaxError, references
+
+_AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_VERSION_TAIL = re.compile(r"/v\d+(alpha|beta)?\d*$")
+_PLACEHOLDER = "envref"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A semantic problem at a path in the document (positions are looked up later)."""
+
+    path: Path
+    severity: str
+    rule: str
+    message: str
+    at_key: bool = False
+    #: characters into the scalar's text, for problems inside a value (e.g. a bad ``${``)
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    require_env: bool = False
+    env: Mapping[str, str] | None = None
+
+
+Rule = Callable[[ProvidersFile, RuleOptions], Iterator[Finding]]
+
+
+def _p(index: int, *rest: str | int) -> Path:
+    return ("providers", index, *rest)
+
+
+def _id_path(provider: Provider, index: int) -> Path:
+    return _p(index, "id") if provider.id is not None else _p(index, "name")
+
+
+def rule_unique_providers(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for i, provider in enumerate(pf.providers):
+        pid = provider.provider_id
+        if pid in seen_ids:
+            yield Finding(
+                _id_path(provider, i),
+                "error",
+                "duplicate-id",
+                f"duplicate provider id '{pid}' (also providers[{seen_ids[pid]}])",
+            )
+        else:
+            seen_ids[pid] = i
+        name = provider.name.strip().casefold()
+        if name in seen_names:
+            yield Finding(
+                _p(i, "name"),
+                "error",
+                "duplicate-name",
+                f"duplicate provider name '{provider.name}' (also providers[{seen_names[name]}])",
+            )
+        else:
+            seen_names[name] = i
+
+
+def rule_provider_id(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
+    for i, provider in enumerate(pf.providers):
+        pid = provider.provider_id
+        if provider.id is None and not re.match(ID_PATTERN, pid):
+            yield Finding(
+                _p(i, "name"),
+                "error",
+                "invalid-id",
+                f"cannot derive an id from name '{provider.name}'; set 'id'",
+            )
+        elif pid in BUILTIN_PROVIDER_IDS:
+            how = "" if provider.id is not None else " (derived from the name; set 'id')"
+            yield Finding(
+                _id_path(provider, i),
+                "error",
+                "reserved-id",
+                f"id '{pid}' is a built-in Cherry Studio provider id{how}; "
+                f"a custom provider must not shadow it, e.g. use '{pid}-custom'",
+            )
+
+
+def rule_models(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
+    for i, provider in enumerate(pf.providers):
+        seen: dict[str, int] = {}
+        for j, spec in enumerate(provider.model_specs):
+            path = (
+                _p(i, "models", j)
+                if isinstance(provider.models[j], str)
+                else _p(i, "models", j, "id")
+            )
+            if spec.id in seen:
+                yield Finding(
+                    path,
+                    "error",
+                    "duplicate-model",
+                    f"duplicate model id '{spec.id}' in provider '{provider.provider_id}' "
+                    f"(also models[{seen[spec.id]}])",
+                )
+            else:
+                seen[spec.id] = j
+            bad = sorted({c for c in spec.id if c in "?#"})
+            if bad:
+                yield Finding(
+                    path,
+                    "error",
+                    "model-id-chars",
+                    f"model id '{spec.id}' contains {', '.join(map(repr, bad))}, "
+                    "which the app does not allow in model ids",
+                )
+            elif spec.id != spec.id.strip():
+                yield Finding(
+                    path,
+                    "error",
+                    "model-id-chars",
+                    f"model id '{spec.id}' has leading or trailing whitespace (the app trims it)",
+                )
+            if provider.type == "new-api" and spec.endpoint_type is None:
+                yield Finding(
+                    path,
+                    "error",
+                    "new-api-endpoint-type",
+                    f"new-api model '{spec.id}' needs 'endpoint_type' "
+                    "(openai, openai-response, anthropic, gemini, ...)",
+                )
+
+
+def _static_url(raw: str) -> str | None:
+    """The URL with references replaced by a placeholder; None when a reference starts it."""
+    try:
+        refs = references(raw)
+    except EnvSyntaxError:
+        return None
+    if refs and raw.startswith("${"):
+        return None
+    return re.sub(r"\$\{[^}]*\}", _PLACEHOLDER, raw).replace("$$", "$")
+
+
+def url_problem(url: str, shown: str | None = None) -> tuple[str, str] | None:
+    """(rule, message) when ``url`` cannot be a base URL at all; shared with resolution, which
+    checks values that came from ``${VAR}`` references."""
+    shown = url if shown is None else shown
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range
+        return "base-url-scheme", f"base_url '{shown}' is not a valid URL (check the host and port)"
+    if not port_ok or any(c.isspace() for c in parts.netloc):
+        return "base-url-scheme", f"base_url '{shown}' is not a valid URL (check the host and port)"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "base-url-scheme", f"base_url '{shown}' must be an http:// or https:// URL"
+    if parts.query or (parts.fragment and not url.endswith("#")) or url.count("#") > 1:
+        return (
+            "base-url-query",
+            "base_url must not carry a query string or fragment; put parameters "
+            "in 'api_version' or 'headers'",
+        )
+    return None
+
+
+def rule_base_url(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
+    for i, provider in enumerate(pf.providers):
+        path = _p(i, "base_url")
+        if provider.base_url is None:
+            if provider.type in ("azure-openai", "new-api"):
+                yield Finding(
+                    _p(i, "type"),
+                    "error",
+                    "base-url-required",
+                    f"type {provider.type} has no default host; set 'base_url'",
+                )
+            continue
+        url = _static_url(provider.base_url)
+        if url is None:
+            continue
+        problem = url_problem(url, provider.base_url)
+        if problem is not None:
+            yield Finding(path, "error", *problem)
+            continue
+        parts = urlsplit(url)
+        stripped = url.rstrip("#").rstrip("/")
+        endpoint = next((s for s in ENDPOINT_SUFFIXES if stripped.endswith("/" + s)), None)
+        if endpoint and not url.endswith("#"):
+            root = stripped[: -len(endpoint) - 1]
+            yield Finding(
+                path,
+                "error",
+                "base-url-endpoint",
+                f"base_url ends in the endpoint path '/{endpoint}', which the app "
+                f"appends itself; use '{root}/' (or '{stripped}#' to make the app use "
+                "the URL verbatim)",
+            )
+        elif url.endswith("#"):
+            yield Finding(
+                path,
+                "warning",
+                "base-url-verbatim",
+                "a trailing '#' (use the URL verbatim) is honoured by Cherry Studio 1.6+ "
+                "only; older 1.x and some 2.x releases append paths anyway",
+            )
+        if (
+            provider.type not in ("azure-openai", "ollama")
+            and _VERSION_TAIL.search(parts.path)
+            and not url.endswith("#")
+        ):
+            yield Finding(
+                path,
+                "warning",
+                "base-url-v1-slash",
+                f"older app versions turn '{url}' into '{url}/v1/'; write '{url}/' "
+                "(with the trailing slash), which every version reads the same",
+            )
+
+
+def rule_azure(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
+    for i, provider in enumerate(pf.providers):
+        if provider.type == "azure-openai" and provider.api_version is None:
+            yield Finding(
+                _p(i, "type"),
+                "error",
+                "azure-api-version",
+                "azure-openai needs 'api_version' (e.g. 2024-10-21, or 'v1' for the Responses API)",
+            )
+
+
+def _secret_values(provider: Provider, index: int) -> Iterator[tuple[Path, str, bool]]:
+    """(path, raw value, is-a-key) for every value that may hold a secret."""
+    for k, key in enumerate(provider.api_keys):
+        path = (
+            _p(index, "api_key", k) if isinstance(provider.api_key, list) else _p(index, "api_key")
+        )
+        yield path, key, True
+    for name, value in (provider.headers or {}).items():
+        yield _p(index, "headers", name), value, bool(_AUTH_HEADER.search(name))
+
+
+def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
+    env = options.env or {}
+    for i, provider in enumerate(pf.providers):
+        values = list(_secret_values(provider, i))
+        if provider.base_url is not None:
+            values.append((_p(i, "base_url"), provider.base_url, False))
+        for path, raw, is_key in values:
+            try:
+                refs = references(raw)
+            except EnvSyntaxError as exc:
+                yield Finding(path, "error", "env-syntax", str(exc), offset=exc.offset)
+                continue
+            if options.require_env:
+                for ref in refs:
+                    if ref.name not in env and ref.default is None:
+                        detail = f": {ref.required_message}" if ref.required_message else ""
+                        yield Finding(
+                            path,
+                            "error",
+                            "env-unset",
+                            f"environment variable {ref.name} is not set{detail}",
+                        )
+            if is_key and not refs and raw:
+                what = "api_key" if path[2] == "api_key" else f"header '{path[-1]}'"
+                yield Finding(
+                    path,
+                    "warning",
+                    "literal-secret",
+                    f"{what} holds a literal secret; reference it as ${{VAR}} and keep "
+                    "the value out of Git",
+                )
+            if path[2] == "api_key" and not refs:
+                yield from _key_characters(path, raw)
+
+
+def _key_characters(path: Path, key: str) -> Iterator[Finding]:
+    if any(c in key for c in ",，") or any(c.isspace() for c in key):
+        yield Finding(
+            path,
+            "error",
+            "key-chars",
+            "api_key contains a comma or whitespace, which the app treats as a key "
+            "separator; list several keys as a YAML list instead",
+        )
+    elif any(c in key for c in "&=+"):
+        yield Finding(
+            path,
+            "warning",
+            "key-chars",
+            "api_key contains '&', '=' or '+', which broke model fetching in some app releases",
+        )
+
+
+def rule_headers(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
+    for i, provider in enumerate(pf.providers):
+        for name in provider.headers or {}:
+            if not _HEADER_NAME.match(name):
+                yield Finding(
+                    _p(i, "headers", name),
+                    "error",
+                    "header-name",
+                    f"'{name}' is not a valid HTTP header name",
+                    at_key=True,
+                )
+
+
+def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
+    for i, provider in enumerate(pf.providers):
+        fields: list[tuple[str, str | None]] = [
+            ("id", provider.id),
+            ("name", provider.name),
+            ("base_url", provider.base_url),
+        ]
+        fields += [
+            ("api_key", k) for k in provider.api_keys[:1] if isinstance(provider.api_key, str)
+        ]
+        for name, value in fields:
+            bad = sorted({c for c in (value or "") if c in DEEPLINK_UNSAFE})
+            if bad:
+                shown = "(a secret)" if name == "api_key" else f"'{value}'"
+                listed = ", ".join(repr(c) for c in bad)
+                yield Finding(
+                    _p(i, name),
+                    "warning",
+                    "deeplink-chars",
+                    f"{name} {shown} contains {listed}, which Cherry Studio 1.x "
+                    "deep links corrupt (parentheses dropped, quotes rewritten)",
+                )
+
+
+RULES: tuple[Rule, ...] = (
+    rule_unique_providers,
+    rule_provider_id,
+    rule_models,
+    rule_base_url,
+    rule_azure,
+    rule_secrets,
+    rule_headers,
+    rule_deeplink_chars,
+)
+
+
+def check_semantics(pf: ProvidersFile, options: RuleOptions) -> list[Finding]:
+    return [finding for rule in RULES for finding in rule(pf, options)]

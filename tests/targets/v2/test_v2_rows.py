@@ -1,0 +1,123 @@
+"""The pure app model: providers-file entries to v2 rows and back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cherrysync.model import ModelSpec
+from cherrysync.secrets import Secret
+from cherrysync.targets.v2.rows import (
+    app_provider,
+    desired_model,
+    desired_provider,
+    is_builtin_row,
+    key_entry_id,
+    provider_fields,
+)
+from v2fixtures import FILE, load, write_file
+
+
+def test_key_ids_are_stable_and_never_show_the_key(tmp_path: Path) -> None:
+    (acme, *_) = load(write_file(tmp_path))
+    first = desired_provider(acme, None)["api_keys"]
+    assert first == desired_provider(acme, None)["api_keys"]
+    assert all("sk-" not in entry["id"] for entry in first)
+    assert key_entry_id("a", "k") != key_entry_id("b", "k")
+
+
+def test_existing_key_entries_keep_id_and_label(tmp_path: Path) -> None:
+    (acme, *_) = load(write_file(tmp_path))
+    existing = {
+        "api_keys": [
+            {"id": "old", "key": "sk-acme-first-0123456789", "label": "L", "isEnabled": False},
+            {"id": "gone", "key": "sk-removed", "isEnabled": True},
+        ]
+    }
+    keys = desired_provider(acme, existing)["api_keys"]
+    assert keys[0] == {
+        "id": "old",
+        "key": "sk-acme-first-0123456789",
+        "label": "L",
+        "isEnabled": True,
+    }
+    assert [k["key"] for k in keys] == ["sk-acme-first-0123456789", "sk-acme-second-0123456789"]
+
+
+def test_unmanaged_settings_auth_and_dialect_survive(tmp_path: Path) -> None:
+    providers = load(write_file(tmp_path))
+    azure = next(p for p in providers if p.id == "azure-eu")
+    existing = {
+        "auth_config": {"type": "iam-azure", "apiVersion": "old", "deploymentId": "d"},
+        "provider_settings": {"apiVersion": "old", "timeout": 30, "notes": "stale"},
+        "endpoint_configs": {
+            "openai-chat-completions": {"baseUrl": "x", "dialect": {"developerRole": True}},
+            "openai-responses": {"baseUrl": "y"},
+        },
+    }
+    row = desired_provider(azure, existing)
+    assert row["auth_config"] == {
+        "type": "iam-azure",
+        "apiVersion": "2024-10-21",
+        "deploymentId": "d",
+    }
+    assert row["provider_settings"] == {"apiVersion": "2024-10-21", "timeout": 30}
+    assert row["endpoint_configs"] == {
+        "openai-chat-completions": {
+            "baseUrl": "https://contoso.openai.azure.com",
+            "dialect": {"developerRole": True},
+        }
+    }
+
+
+def test_plan_fields_hold_secrets_not_plain_keys(tmp_path: Path) -> None:
+    (acme, *_) = load(write_file(tmp_path))
+    fields = provider_fields(desired_provider(acme, None))
+    assert fields["api_keys"] == [
+        Secret("sk-acme-first-0123456789"),
+        Secret("sk-acme-second-0123456789"),
+    ]
+    assert "0123456789" not in repr(fields)
+
+
+def test_model_rows_derive_group_per_provider() -> None:
+    assert desired_model("acme", ModelSpec(id="Qwen/Qwen3-32b"))["group"] == "qwen"
+    assert desired_model("silicon-x", ModelSpec(id="deepseek-r1"))["group"] == "deepseek-r1"
+    row = desired_model("acme", ModelSpec(id="m", capabilities=["vision", "vision"]))
+    assert row["capabilities"] == ["image-recognition"]
+
+
+def test_rows_the_file_cannot_express_are_not_imported() -> None:
+    preset = {"provider_id": "openai", "preset_provider_id": "openai", "name": "OpenAI"}
+    bedrock = {"provider_id": "u1", "preset_provider_id": "aws-bedrock", "name": "B"}
+    assert is_builtin_row(preset)
+    assert app_provider(preset, []) is None
+    assert app_provider(bedrock, []) is None
+    gemini = {
+        "provider_id": "u2",
+        "name": "G",
+        "endpoint_configs": {"google-generate-content": {"baseUrl": "https://g"}},
+        "default_chat_endpoint": None,
+        "is_enabled": 0,
+    }
+    imported = app_provider(gemini, [{"model_id": "gemini-pro", "name": None}])
+    assert imported is not None
+    assert (imported.type, imported.base_url, imported.enabled) == ("gemini", "https://g", False)
+    assert imported.models == [ModelSpec(id="gemini-pro")]
+
+
+def test_azure_responses_api_versions_default_to_responses(tmp_path: Path) -> None:
+    text = FILE.replace('api_version: "2024-10-21"', "api_version: v1")
+    azure = next(p for p in load(write_file(tmp_path, text)) if p.id == "azure-eu")
+    row = desired_provider(azure, None)
+    url = {"baseUrl": "https://contoso.openai.azure.com"}
+    assert row["endpoint_configs"] == {"openai-chat-completions": url, "openai-responses": url}
+    assert row["default_chat_endpoint"] == "openai-responses"
+    assert row["auth_config"] == {"type": "iam-azure", "apiVersion": "v1"}
+    full = {"provider_id": "azure-eu", **row}
+    imported = app_provider(full, [])
+    assert imported is not None
+    assert (imported.type, imported.base_url, imported.api_version) == (
+        "azure-openai",
+        "https://contoso.openai.azure.com",
+        "v1",
+    )
