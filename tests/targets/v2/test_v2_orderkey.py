@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,17 +37,28 @@ def test_valid_keys(key: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "key",
-    ["", "zz", "a", "b0", "a00", "a1V0", "A" + "0" * 26, "0a", "a-", "a0é"],
+    ("key", "problem"),
+    [
+        ("", "empty order key"),
+        ("zz", "shorter than its head demands"),
+        ("a", "shorter than its head demands"),
+        ("b0", "shorter than its head demands"),
+        ("a00", "has a fraction ending in 0"),
+        ("a1V0", "has a fraction ending in 0"),
+        ("A" + "0" * 26, "is reserved"),
+        ("0a", "invalid order key head '0'"),
+        ("a-", "holds a character outside base 62"),
+        ("a0é", "holds a character outside base 62"),
+    ],
 )
-def test_invalid_keys(key: str) -> None:
+def test_invalid_keys(key: str, problem: str) -> None:
     assert not orderkey.is_valid(key)
-    with pytest.raises(orderkey.OrderKeyError):
+    with pytest.raises(orderkey.OrderKeyError, match=re.escape(problem)):
         orderkey.key_after(key)
 
 
 def test_scope_end_is_an_error() -> None:
-    with pytest.raises(orderkey.OrderKeyError):
+    with pytest.raises(orderkey.OrderKeyError, match=r"order key scope is full"):
         orderkey.key_after("z" + "z" * 26)
 
 
