@@ -166,6 +166,17 @@ def test_messages_quote_references_as_written() -> None:
     assert "${RELAY_HOST}" in diagnostic[4] and "envref" not in diagnostic[4]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: trailing whitespace in a quoted base_url hides the endpoint path from the "
+    "rules (the checker trims the URL, the validator does not)",
+)
+def test_trailing_whitespace_does_not_hide_an_endpoint_path() -> None:
+    assert rules(provider("A", "https://relay.example.com/v1/chat/completions ")) == [
+        (5, "base-url-endpoint")
+    ]
+
+
 def test_url_problem_quotes_the_url_itself_by_default() -> None:
     assert url_problem("ftp://relay.example.com") == (
         "base-url-scheme",
