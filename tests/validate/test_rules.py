@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cherrysync.validate.pipeline import ValidationOptions, validate_text
-from cherrysync.validate.rules import RuleOptions, check_semantics, url_problem
+from cherrysync.validate.rules import RuleOptions, check_semantics
 
 Row = tuple[int, int, str, str, str]
 
@@ -175,18 +175,6 @@ def test_trailing_whitespace_does_not_hide_an_endpoint_path() -> None:
     assert rules(provider("A", "https://relay.example.com/v1/chat/completions ")) == [
         (5, "base-url-endpoint")
     ]
-
-
-def test_url_problem_quotes_the_url_itself_by_default() -> None:
-    assert url_problem("ftp://relay.example.com") == (
-        "base-url-scheme",
-        f"base_url 'ftp://relay.example.com' {SCHEME}",
-    )
-    assert url_problem("ftp://relay.example.com", "${URL}") == (
-        "base-url-scheme",
-        f"base_url '${{URL}}' {SCHEME}",
-    )
-    assert url_problem("https://relay.example.com/v1/") is None
 
 
 # ------------------------------------------------------------------------- keys and secrets
