@@ -113,11 +113,13 @@ def render_junit(results: Sequence[CheckResult]) -> str:
     return "\n".join(out) + "\n"
 
 
-Locator = Callable[[CheckResult], tuple[int, int]]
+#: result -> (file, line, column); the file is "" for the main providers file, or the overlay
+#: the value came from
+Locator = Callable[[CheckResult], tuple[str, int, int]]
 
 
-def _nowhere(result: CheckResult) -> tuple[int, int]:
-    return 1, 1
+def _nowhere(result: CheckResult) -> tuple[str, int, int]:
+    return "", 1, 1
 
 
 def render_github(
@@ -131,8 +133,8 @@ def render_github(
         title = github_escape(f"{r.provider} {_case_name(r)}: {r.status}", prop=True)
         where = ""
         if file is not None:
-            line, column = locate(r)
-            where = f"file={github_escape(file, prop=True)},line={line},col={column},"
+            source, line, column = locate(r)
+            where = f"file={github_escape(source or file, prop=True)},line={line},col={column},"
         lines.append(f"::{command} {where}title={title}::{github_escape(r.message)}")
     s = summary(results)
     lines.append(
@@ -170,14 +172,14 @@ def render_sarif(results: Sequence[CheckResult], file: str, locate: Locator = _n
     for r in results:
         if r.level == "pass":
             continue
-        line, column = locate(r)
+        source, line, column = locate(r)
         message = f"{r.provider} {_case_name(r)}: {r.message}"
         items.append(
             SarifResult(
                 f"check/{r.status}",
                 "error" if r.level == "fail" else "warning",
                 message,
-                file,
+                source or file,
                 line,
                 column,
             )

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from cherrysync.commands import CommandError
-from cherrysync.commands.common import load_providers
+from cherrysync.commands.common import load_providers, refuse_prune_with_tags
 from cherrysync.commands.plan import add_target_arguments
 from cherrysync.plan.diff import print_plan
 
@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from cherrysync.targets.base import TargetError
     from cherrysync.targets.open import open_target
 
+    refuse_prune_with_tags(args.prune, args.tag)
     loaded = load_providers(args.file, args)
     try:
         target = open_target(args.target, out=args.out)

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from cherrysync.commands import CommandError
-from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
+from cherrysync.commands.common import (
+    add_env_file_option,
+    add_file_argument,
+    add_overlay_options,
+    load_providers,
+)
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
 FORMATS = (
@@ -22,6 +27,7 @@ FORMATS = (
 EPILOG = """examples:
   cherrysync check providers.yaml
   cherrysync check --provider openai-work --format json
+  cherrysync check --overlay laptop.yaml --tag work
   cherrysync check --probe --format github        # also sends one-token requests (billed)
 
 Without --probe nothing billable is sent: keys are proven by listing models.
@@ -93,6 +99,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="check only this provider (id or name; repeatable)",
     )
+    add_overlay_options(parser)
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument(
         "--summary",

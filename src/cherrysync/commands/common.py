@@ -1,18 +1,21 @@
-"""Plumbing shared by commands: env files, loading and resolving a providers file."""
+"""Plumbing shared by commands: env files, overlays, loading and resolving a providers file."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from cherrysync.commands import CommandError
 from cherrysync.diagnostics import has_errors
-from cherrysync.load.envfile import EnvFileError, read_env_file
+from cherrysync.load.envfile import EnvFileError
+from cherrysync.load.sops import read_env_source
 from cherrysync.resolve import ResolvedProvider, resolve_providers
+from cherrysync.selection import SelectionError, select
 from cherrysync.validate.formats import render_text
+from cherrysync.validate.overlays import Overlay, read_overlay
 from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
 
 DEFAULT_FILE = "providers.yaml"
@@ -39,12 +42,56 @@ def add_env_file_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_env(args: argparse.Namespace) -> dict[str, str]:
-    """Environment for ``${VAR}`` references: dotenv files first, then the real environment."""
+def add_overlay_options(parser: argparse.ArgumentParser) -> None:
+    """``--overlay`` and ``--tag``: one reviewed providers file, varied per machine."""
+    parser.add_argument(
+        "--overlay",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="apply this overlay on top of the providers file, by provider id "
+        "(repeatable; later overlays win)",
+    )
+    parser.add_argument(
+        "--tag",
+        metavar="TAG",
+        action="append",
+        default=[],
+        help="only providers carrying this tag (repeatable: any of them; "
+        "with --provider: providers matching both)",
+    )
+
+
+def refuse_prune_with_tags(prune: bool, tags: Sequence[str]) -> None:
+    """``--prune`` removes what the run does not list; with ``--tag`` that would be every
+    provider of the file the tags leave out, so the two are refused together."""
+    if prune and tags:
+        raise CommandError(
+            "--prune cannot be combined with --tag: it would remove the file's providers the "
+            "tags leave out; switch providers off per machine with an overlay (enabled: false)"
+        )
+
+
+def load_overlays(paths: Sequence[str]) -> list[Overlay]:
+    """Read and check each ``--overlay`` file once (a missing one is a usage error)."""
+    overlays = []
+    for path in paths:
+        try:
+            overlays.append(read_overlay(path))
+        except OSError as exc:
+            raise CommandError(f"cannot read overlay {path}: {exc.strerror or exc}") from exc
+    return overlays
+
+
+def load_env(args: argparse.Namespace, *, decrypt: bool = True) -> dict[str, str]:
+    """Environment for ``${VAR}`` references: dotenv files first, then the real environment.
+
+    sops-encrypted files are decrypted; with ``decrypt=False`` only their names are read.
+    """
     env: dict[str, str] = {}
     for path in getattr(args, "env_file", None) or []:
         try:
-            env.update(read_env_file(path))
+            env.update(read_env_source(path, decrypt=decrypt))
         except EnvFileError as exc:
             raise CommandError(str(exc)) from exc
         except OSError as exc:
@@ -70,36 +117,39 @@ def load_providers(
 ) -> LoadedProviders:
     """Validate and resolve ``path`` or raise :class:`CommandError` after printing diagnostics.
 
-    Warnings are printed to stderr and do not stop the command; errors (including unset
-    variables) exit with code 1.
+    ``args.overlay`` files are merged on top first; ``only`` (provider names) and ``args.tag``
+    select the providers to resolve, so only their variables and secrets are read. Warnings are
+    printed to stderr and do not stop the command; errors (including unset variables and
+    unreadable secrets) exit with code 1.
     """
+    from cherrysync.secretstores import SecretStores
+
+    overlays = load_overlays(getattr(args, "overlay", None) or [])
     env = load_env(args)
     try:
-        validated = validate_path(path, ValidationOptions(env=env))
+        validated = validate_path(path, ValidationOptions(env=env), overlays)
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not validated.ok or validated.model is None:
         sys.stderr.write(render_text(validated.diagnostics))
         raise CommandError(f"{path} is not valid; fix the errors above", 1)
-    if only:
-        known = {p.provider_id for p in validated.model.providers}
-        known |= {p.name for p in validated.model.providers}
-        unknown = [name for name in only if name not in known]
-        if unknown:
-            ids = ", ".join(p.provider_id for p in validated.model.providers) or "none"
-            raise CommandError(f"unknown provider {', '.join(unknown)} (known: {ids})")
+    try:
+        selected = select(validated.model, list(only or ()), getattr(args, "tag", None) or [])
+    except SelectionError as exc:
+        raise CommandError(str(exc)) from None
     resolved, problems = resolve_providers(
         validated.model,
         env,
         filename=validated.filename,
         document=validated.document,
-        only=only or None,
+        only=selected,
+        read_store=SecretStores().read,
     )
     sys.stderr.write(render_text([*validated.diagnostics, *problems]))
     if has_errors(problems):
         raise CommandError(
-            "the file's ${VAR} references cannot be used as they are (see above); set them or "
-            "pass --env-file",
+            "the file's references cannot be used as they are (see above); set the variables "
+            "(or pass --env-file) and make the secrets readable",
             1,
         )
     return LoadedProviders(validated, resolved)

@@ -14,7 +14,12 @@ import sys
 from pathlib import Path
 
 from cherrysync.commands import CommandError
-from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
+from cherrysync.commands.common import (
+    add_env_file_option,
+    add_file_argument,
+    add_overlay_options,
+    load_providers,
+)
 from cherrysync.fileio import write_atomic
 
 HELP = "export the providers as a 1.x providers JSON array or as cherrystudio:// deep links"
@@ -42,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="only this provider (repeatable; default: all)",
     )
+    add_overlay_options(parser)
     parser.add_argument(
         "-o", "--output", metavar="PATH", help="write to PATH (mode 0600) instead of stdout"
     )

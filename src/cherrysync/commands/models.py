@@ -9,7 +9,8 @@ from pathlib import Path
 
 from cherrysync.commands import CommandError
 from cherrysync.commands.check import add_network_arguments
-from cherrysync.commands.common import DEFAULT_FILE, load_providers
+from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_providers
+from cherrysync.validate.pipeline import ValidatedFile
 
 HELP = "list the models a provider's endpoint offers; add IDs to the providers file"
 EPILOG = """examples:
@@ -42,7 +43,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--add-all", action="store_true", help="append every offered ID not yet configured"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_overlay_options(parser)
     add_network_arguments(parser)
+
+
+def _models_in_main_file(validated: ValidatedFile, index: int, file: str) -> None:
+    """``--add`` edits the providers file; models an overlay sets must be edited there."""
+    document = validated.document
+    source = document.position(("providers", index, "models")).file if document else file
+    if source and source != file:
+        raise CommandError(
+            f"the models of this provider come from the overlay {source}; "
+            "add the IDs there (models --add edits only the providers file)"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
     loaded = load_providers(args.file, args, only=[args.provider])
     (provider,) = loaded.providers[:1]  # load_providers resolved just this one
+    if args.add or args.add_all:
+        _models_in_main_file(loaded.validated, provider.index, args.file)
     settings = Settings(
         timeout=args.timeout,
         retries=args.retries,

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from cherrysync.commands import CommandError
-from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
+from cherrysync.commands.common import (
+    add_env_file_option,
+    add_file_argument,
+    add_overlay_options,
+    load_providers,
+    refuse_prune_with_tags,
+)
 from cherrysync.plan.diff import print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
@@ -13,6 +19,7 @@ EPILOG = """examples:
   cherrysync plan providers.yaml --target auto
   cherrysync plan providers.yaml --target ~/.config/CherryStudio --format json
   cherrysync plan providers.yaml --target backup.zip --detailed-exitcode
+  cherrysync plan providers.yaml --overlay laptop.yaml --target auto
 
 exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
 (with --detailed-exitcode) changes present"""
@@ -31,6 +38,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also remove custom providers and models the file no longer lists",
     )
+    add_overlay_options(parser)
     add_env_file_option(parser)
 
 
@@ -48,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from cherrysync.targets.base import TargetError
     from cherrysync.targets.open import open_target
 
+    refuse_prune_with_tags(args.prune, args.tag)
     loaded = load_providers(args.file, args)
     try:
         target = open_target(args.target)

@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from cherrysync.commands import CommandError
-from cherrysync.validate.fileschema import render_markdown, render_schema
+from cherrysync.validate.fileschema import SCHEMA_PATHS, SCHEMAS, render_markdown, render_schema
 
-HELP = "print the JSON Schema of providers files, or check the committed copy"
+HELP = "print the JSON Schema of providers (or overlay) files, or check the committed copies"
 EPILOG = """examples:
   cherrysync schema > schema/providers.schema.json
-  cherrysync schema --check            # exit 1 when schema/providers.schema.json is stale"""
-DEFAULT_PATH = "schema/providers.schema.json"
+  cherrysync schema --kind overlay -o schema/overlay.schema.json
+  cherrysync schema --check            # exit 1 when a committed schema in schema/ is stale"""
+DEFAULT_PATH = SCHEMA_PATHS["providers"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,30 +31,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="json: the JSON Schema; markdown: the field reference table for the README",
     )
     parser.add_argument(
-        "--path",
-        default=DEFAULT_PATH,
-        help=f"committed schema for --check (default: {DEFAULT_PATH})",
+        "--kind",
+        choices=tuple(SCHEMAS),
+        default="providers",
+        help="providers: the providers file (default); overlay: an --overlay file",
     )
+    parser.add_argument(
+        "--path",
+        help="committed schema for --check (default: every schema in schema/)",
+    )
+
+
+def _check(kind: str, path: str) -> bool:
+    try:
+        committed = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if committed != render_schema(kind):
+        option = "" if kind == "providers" else f" --kind {kind}"
+        print(
+            f"{path} is stale; regenerate it with: cherrysync schema{option} -o {path}",
+            file=sys.stderr,
+        )
+        return False
+    print(f"{path} is up to date")
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         sys.stdout.write(render_markdown())
         return 0
-    text = render_schema()
+    text = render_schema(args.kind)
     if args.check:
-        try:
-            committed = Path(args.path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"cannot read {args.path}: {exc.strerror or exc}") from exc
-        if committed != text:
-            print(
-                f"{args.path} is stale; regenerate it with: cherrysync schema -o {args.path}",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{args.path} is up to date")
-        return 0
+        targets = [(args.kind, args.path)] if args.path else list(SCHEMA_PATHS.items())
+        fresh = [_check(kind, path) for kind, path in targets]
+        return 0 if all(fresh) else 1
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

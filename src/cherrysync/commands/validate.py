@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_env
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_env_file_option,
+    add_overlay_options,
+    load_env,
+    load_overlays,
+)
 from cherrysync.console import QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.validate.formats import FORMATS, render, render_summary
@@ -16,6 +22,7 @@ EPILOG = """examples:
   cherrysync validate providers.yaml
   cherrysync validate --format github --strict configs/*.yaml
   cherrysync validate --format sarif providers.yaml > cherrysync.sarif
+  cherrysync validate providers.yaml --overlay laptop.yaml   # the merged result
 
 exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O error"""
 
@@ -39,20 +46,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also append a Markdown summary to PATH (e.g. $GITHUB_STEP_SUMMARY)",
     )
     add_env_file_option(parser)
+    add_overlay_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     files = args.files or [DEFAULT_FILE]
-    env = load_env(args) if args.require_env else {}
-    options = ValidationOptions(require_env=args.require_env, strict=args.strict, env=env)
+    # names only: validate never decrypts a sops file or reads a secret store
+    env = load_env(args, decrypt=False) if args.require_env else {}
+    options = ValidationOptions(
+        require_env=args.require_env, strict=args.strict, env=env, tags=frozenset(args.tag)
+    )
+    overlays = load_overlays(args.overlay)  # each overlay applies to each file
     diagnostics: list[Diagnostic] = []
     io_failed = False
     for file in files:
         try:
-            diagnostics.extend(validate_path(file, options).diagnostics)
+            diagnostics.extend(validate_path(file, options, overlays).diagnostics)
         except OSError as exc:
             io_failed = True
             print(f"cherrysync: error: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
+    diagnostics = list(dict.fromkeys(diagnostics))  # an overlay's own errors, once
+    files = [*files, *args.overlay]
     shown = diagnostics
     if args.verbosity == QUIET and args.format == "text":
         shown = [d for d in diagnostics if d.severity == "error"]
