@@ -9,7 +9,7 @@ value. ``validate`` never comes here: it checks the syntax of references only.
 
 from __future__ import annotations
 
-from cherrysync.external import ToolError, find_tool, run_tool
+from cherrysync.external import DEFAULT_TIMEOUT, ToolError, find_tool, run_tool
 from cherrysync.secrets import KeyringRef, OpRef, Secret, SecretLookupError, StoreRef
 
 KEYRING_HINT = "install it with: pip install 'cherrysync[keyring]'"
@@ -20,6 +20,7 @@ NO_BACKEND = (
 )
 OP_HINT = "install the 1Password CLI (https://developer.1password.com/docs/cli/get-started/)"
 OP_LIMIT = 64 * 1024  # bytes: a field, not a document
+OP_TIMEOUT = DEFAULT_TIMEOUT
 
 #: (words in op's stderr, what cherrysync says instead of echoing it)
 _OP_FAILURES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -75,7 +76,9 @@ def read_op(ref: OpRef) -> str:
     """``op read --no-newline REF``: the reference is an argument, the value comes on stdout."""
     try:
         op = find_tool("op", OP_HINT)
-        run = run_tool([op, "read", "--no-newline", ref.uri], what="op read", limit=OP_LIMIT)
+        run = run_tool(
+            [op, "read", "--no-newline", ref.uri], what="op read", limit=OP_LIMIT, timeout=OP_TIMEOUT
+        )
     except ToolError as exc:
         raise SecretLookupError(ref, exc.message) from None
     if run.returncode != 0:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cherrysync.external import ToolError, find_tool, run_tool
+from cherrysync.external import DEFAULT_TIMEOUT, ToolError, find_tool, run_tool
 from cherrysync.load.envfile import EnvFileError, parse_env_text
 from cherrysync.load.yamldoc import MAX_BYTES
 
 _METADATA = re.compile(r"^\s*sops_(?:version|mac)=", re.MULTILINE)
 SOPS_HINT = "install sops (https://github.com/getsops/sops/releases)"
+SOPS_TIMEOUT = DEFAULT_TIMEOUT
 
 
 def is_sops_dotenv(text: str) -> bool:
@@ -31,7 +32,9 @@ def decrypt_dotenv(path: str | Path) -> str:
     argv_tail = ["--decrypt", "--input-type", "dotenv", "--output-type", "dotenv", str(path)]
     try:
         sops = find_tool("sops", SOPS_HINT)
-        run = run_tool([sops, *argv_tail], what=f"sops --decrypt {path}", limit=MAX_BYTES)
+        run = run_tool(
+            [sops, *argv_tail], what=f"sops --decrypt {path}", limit=MAX_BYTES, timeout=SOPS_TIMEOUT
+        )
     except ToolError as exc:
         raise EnvFileError(f"{path}: is encrypted with sops, but {exc.message}") from None
     if run.returncode != 0:
