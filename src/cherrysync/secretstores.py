@@ -76,9 +76,8 @@ def read_op(ref: OpRef) -> str:
     """``op read --no-newline REF``: the reference is an argument, the value comes on stdout."""
     try:
         op = find_tool("op", OP_HINT)
-        run = run_tool(
-            [op, "read", "--no-newline", ref.uri], what="op read", limit=OP_LIMIT, timeout=OP_TIMEOUT
-        )
+        argv = [op, "read", "--no-newline", ref.uri]
+        run = run_tool(argv, what="op read", limit=OP_LIMIT, timeout=OP_TIMEOUT)
     except ToolError as exc:
         raise SecretLookupError(ref, exc.message) from None
     if run.returncode != 0:

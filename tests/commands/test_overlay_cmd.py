@@ -209,3 +209,29 @@ def test_ca_bundle_from_an_overlay_is_relative_to_the_overlay(tmp_path: Path) ->
     )
     assert not problems
     assert resolved[0].spec.check_options.ca_bundle == str((machine / "ca.pem").resolve())
+
+
+def test_readme_overlay_example_applies_to_the_example_file(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in readme.split("```") if "$schema=./schema/overlay.schema.json" in b)
+    overlay = tmp_path / "laptop.yaml"
+    overlay.write_text(block.removeprefix("yaml\n"))
+    example = str(root / "providers.example.yaml")
+    code = main(["validate", "--format", "json", example, "--overlay", str(overlay)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report
+    assert all(d["severity"] == "warning" for d in report["diagnostics"])
+
+
+def test_schema_check_covers_the_overlay_schema(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(root)
+    assert main(["schema", "--check"]) == 0
+    assert "schema/overlay.schema.json is up to date" in capsys.readouterr().out
+    stale = tmp_path / "overlay.schema.json"
+    stale.write_text("{}\n")
+    assert main(["schema", "--check", "--kind", "overlay", "--path", str(stale)]) == 1
+    assert "cherrysync schema --kind overlay -o" in capsys.readouterr().err

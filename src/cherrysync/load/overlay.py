@@ -109,9 +109,7 @@ class _Merge:
         return out
 
 
-def merge(
-    base: YamlDocument, overlay: YamlDocument, skip: Collection[int] = ()
-) -> YamlDocument:
+def merge(base: YamlDocument, overlay: YamlDocument, skip: Collection[int] = ()) -> YamlDocument:
     """``base`` with ``overlay``'s provider entries applied; neither input is changed.
 
     A base whose ``providers`` is not a list, or an overlay without a ``providers`` list, leaves
