@@ -222,11 +222,6 @@ def references(text: str) -> list[Reference]:
     return [s for s in parse_template(text) if not isinstance(s, str)]
 
 
-def is_literal(text: str) -> bool:
-    """True when the value holds no reference at all (a key typed into the file)."""
-    return not references(text)
-
-
 StoreReader = Callable[[StoreRef], str]
 
 
