@@ -151,9 +151,8 @@ class StructureChecker:
                 continue
             hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(known)})"
-            yield self._diag(
-                (*v.path, key), "unknown-key", f"unknown key '{key}' in {v.where}{suggestion}", True
-            )
+            message = f"unknown key '{key}' in {v.where}{suggestion}"
+            yield self._diag((*v.path, key), "unknown-key", message, key=True)
 
     def _missing_keys(self, v: _Violation) -> Iterator[Diagnostic]:
         missing: Any = v.error.validator_value
