@@ -8,7 +8,7 @@ import sys
 from cherrysync.commands import CommandError
 from cherrysync.commands.common import load_providers
 from cherrysync.commands.plan import add_target_arguments
-from cherrysync.plan.diff import print_plan
+from cherrysync.plan.formats import print_plan
 
 HELP = "write the providers file into the app after showing the plan"
 EPILOG = """examples:

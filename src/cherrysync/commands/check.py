@@ -8,17 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cherrysync.check.formats import CHECK_FORMATS
 from cherrysync.commands import CommandError
 from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
-FORMATS = (
-    "text",
-    "json",
-    "junit",
-    "github",
-    "sarif",
-)  # as check.report.FORMATS, without importing it
 EPILOG = """examples:
   cherrysync check providers.yaml
   cherrysync check --provider openai-work --format json
@@ -93,7 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="check only this provider (id or name; repeatable)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--format", choices=list(CHECK_FORMATS), default="text", help="output format"
+    )
     parser.add_argument(
         "--summary",
         metavar="PATH",

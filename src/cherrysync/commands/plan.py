@@ -6,7 +6,7 @@ import argparse
 
 from cherrysync.commands import CommandError
 from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
-from cherrysync.plan.diff import print_plan
+from cherrysync.plan.formats import PLAN_FORMATS, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
 EPILOG = """examples:
@@ -36,7 +36,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=list(PLAN_FORMATS), default="text")
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",

@@ -8,7 +8,7 @@ import sys
 from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_env
 from cherrysync.console import QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
-from cherrysync.validate.formats import FORMATS, render, render_summary
+from cherrysync.validate.formats import DIAGNOSTIC_FORMATS, render, render_summary
 from cherrysync.validate.pipeline import ValidationOptions, validate_path
 
 HELP = "check providers files offline (schema and semantic rules)"
@@ -24,7 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help=f"providers files (default: {DEFAULT_FILE})"
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--format", choices=list(DIAGNOSTIC_FORMATS), default="text", help="output format"
+    )
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings (e.g. literal-secret) as errors"
     )
