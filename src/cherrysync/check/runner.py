@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cherrysync.check.dialects import Dialect, Listing, make_dialect
+from cherrysync.check.dialects import DIALECTS, Dialect, Listing, make_dialect
 from cherrysync.check.http import ClientPool, Limits, Session
 from cherrysync.check.result import CheckResult, ProbeFailure, Status, default_level
 from cherrysync.check.retry import RetryPolicy
@@ -57,8 +57,8 @@ def probing(provider: ResolvedProvider, settings: Settings) -> bool:
 
 
 def billable_requests(providers: list[ResolvedProvider], settings: Settings) -> int:
-    """Upper bound of billed requests a run sends: one per key x model probed (not Anthropic,
-    whose probe is the free count_tokens endpoint). Zero unless probing."""
+    """Upper bound of billed requests a run sends: one per key x model probed, unless the
+    dialect's probe is free (Anthropic's count_tokens). Zero unless probing."""
     total = 0
     for provider in providers:
         if provider.spec.check_options.skip or not probing(provider, settings):
@@ -69,7 +69,7 @@ def billable_requests(providers: list[ResolvedProvider], settings: Settings) -> 
             kind = endpoint_for(provider).kind
         except UrlError:
             continue
-        if kind != "anthropic":
+        if not DIALECTS[kind].free_probe:
             total += max(1, len(provider.api_keys)) * len(provider.models)
     return total
 
@@ -153,7 +153,7 @@ class Runner:
         )
         extra = {name: value.reveal() for name, value in provider.headers.items()}
         dialect = make_dialect(endpoint, session, extra)
-        dialect.wanted = frozenset(m.id.removeprefix("models/") for m in provider.models)
+        dialect.wanted = frozenset(dialect.bare(m.id) for m in provider.models)
         keys: list[Secret | None] = list(provider.api_keys) or [None]
         batches = await asyncio.gather(*(self._key(provider, dialect, k) for k in keys))
         return [r for batch in batches for r in batch]
@@ -273,11 +273,7 @@ class Runner:
         if listing.ids is None:
             if probe:
                 return done("ok", await dialect.probe(key, model))
-            return done(
-                "not_verifiable",
-                "deployments cannot be listed with an API key; run with --probe (or set "
-                "check.probe) to send one billable one-token request per deployment",
-            )
+            return done("not_verifiable", dialect.unlisted_reason)
         found = dialect.match(model.id, listing.ids)
         note = "listed"
         if found is None:
