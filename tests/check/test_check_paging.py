@@ -1,4 +1,5 @@
-"""The one pagination helper (Anthropic cursors, Gemini page tokens), over loopback HTTP."""
+"""The one pagination helper (Anthropic cursors, Gemini page tokens) and the one place that
+builds a dialect for both ``check`` and ``models``, over loopback HTTP."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 from check_support import FAST, provider, run_json, statuses, write_providers
 from cherrysync.cli import main
@@ -111,3 +113,26 @@ def test_paging_ends_after_max_pages(
         code, report, _ = run_json(capsys, path)
         assert code == 0 and emu.count(listing) == 50
     assert report["results"][0]["message"].endswith("; stopped after 50 pages")
+
+
+def test_check_and_models_refuse_an_unreadable_ca_bundle_alike(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with AnthropicEmulator([AKEY], MODELS, tls=trustme.CA()) as emu:
+        extra = {"check": {"ca_bundle": "missing.pem"}}
+        path = write_providers(
+            tmp_path,
+            [provider("p", "anthropic", emu.url, ["model-0"], "K", **extra)],
+            monkeypatch,
+            {"K": AKEY},
+        )
+        code, report, _ = run_json(capsys, path)
+        assert code == 1
+        assert statuses(report) == [(None, "tls_error")]
+        message = report["results"][0]["message"]
+        assert message == "cannot use ca_bundle: No such file or directory"
+        assert main(["models", "p", str(path), *FAST]) == 1
+        assert f"p: tls_error: {message}" in capsys.readouterr().err
+        assert emu.requests == []
