@@ -33,7 +33,6 @@ DEFAULT_BASE_URLS: dict[str, str] = {
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 MAX_NAME_LENGTH = 32
-EXTENSION_PREFIX = "x-"
 
 
 def slugify(name: str) -> str:
