@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
             name,
             parents=[common],
             help=module.HELP,
-            description=getattr(module, "DESCRIPTION", module.HELP),
+            description=module.HELP,
             epilog=getattr(module, "EPILOG", None),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
