@@ -56,14 +56,40 @@ def probing(provider: ResolvedProvider, settings: Settings) -> bool:
     return settings.probe or provider.spec.check_options.probe
 
 
+def skip_reason(provider: ResolvedProvider, settings: Settings) -> str | None:
+    """Why ``provider`` gets one ``skipped`` result instead of checks; None when it is checked."""
+    if not provider.spec.enabled and not settings.include_disabled:
+        return "provider is disabled (enabled: false); name it with --provider to check"
+    if provider.spec.check_options.skip:
+        return "check.skip is set"
+    return None
+
+
+def expected_results(providers: list[ResolvedProvider], settings: Settings) -> int:
+    """How many results :meth:`Runner.run` reports, for the progress line's ``checked N/M``.
+
+    One for a skipped provider or an unusable base URL; otherwise, per key (or once without
+    keys), one for the key and one per model.
+    """
+    return sum(_result_count(p, settings) for p in providers)
+
+
+def _result_count(provider: ResolvedProvider, settings: Settings) -> int:
+    if skip_reason(provider, settings) is not None:
+        return 1
+    try:
+        endpoint_for(provider)
+    except UrlError:
+        return 1  # its wrong_base_url result
+    return max(1, len(provider.api_keys)) * (1 + len(provider.models))
+
+
 def billable_requests(providers: list[ResolvedProvider], settings: Settings) -> int:
     """Upper bound of billed requests a run sends: one per key x model probed, unless the
     dialect's probe is free (Anthropic's count_tokens). Zero unless probing."""
     total = 0
     for provider in providers:
-        if provider.spec.check_options.skip or not probing(provider, settings):
-            continue
-        if not provider.spec.enabled and not settings.include_disabled:
+        if skip_reason(provider, settings) is not None or not probing(provider, settings):
             continue
         try:
             kind = endpoint_for(provider).kind
@@ -145,19 +171,10 @@ class Runner:
         return results
 
     async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:
-        options = provider.spec.check_options
-        if not provider.spec.enabled and not self.settings.include_disabled:
-            message = "provider is disabled (enabled: false); name it with --provider to check"
+        reason = skip_reason(provider, self.settings)
+        if reason is not None:
             return [
-                self._emit(CheckResult(provider.id, None, None, "skipped", message, level="pass"))
-            ]
-        if options.skip:
-            return [
-                self._emit(
-                    CheckResult(
-                        provider.id, None, None, "skipped", "check.skip is set", level="pass"
-                    )
-                )
+                self._emit(CheckResult(provider.id, None, None, "skipped", reason, level="pass"))
             ]
         try:
             dialect = self.connections.dialect(provider)
