@@ -12,11 +12,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from cherrysync.errors import CherrysyncError
 from cherrysync.model import Provider, ProvidersFile
 
 
-class SelectionError(ValueError):
-    """A ``--provider`` or ``--tag`` that selects nothing; the message lists what exists."""
+class SelectionError(CherrysyncError):
+    """A ``--provider`` or ``--tag`` that selects nothing (a usage error, exit 2); the message
+    lists what exists."""
 
 
 def carries(provider: Provider, tags: Sequence[str]) -> bool:

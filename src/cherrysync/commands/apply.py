@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from cherrysync.commands import CommandError
-from cherrysync.commands.common import load_providers, refuse_prune_with_tags
+from cherrysync.commands.common import DEFAULT_FILE, load_for_command, refuse_prune_with_tags
 from cherrysync.commands.plan import add_target_arguments
-from cherrysync.plan.diff import print_plan
+from cherrysync.errors import CherrysyncError
+from cherrysync.plan.formats import print_plan
 
 HELP = "write the providers file into the app after showing the plan"
 EPILOG = """examples:
@@ -16,6 +18,20 @@ EPILOG = """examples:
   cherrysync apply providers.yaml --target backup.zip --yes  # writes backup.cherrysync.zip
 
 exit codes: 0 applied (or nothing to do), 1 error or declined, 2 usage error"""
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    """What ``cherrysync apply`` was asked to do; ``out`` is for v1 backup targets only."""
+
+    target: str
+    file: str = DEFAULT_FILE
+    prune: bool = False
+    yes: bool = False
+    out: str | None = None
+    env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,9 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _confirm() -> bool:
+def ask() -> bool:
+    """Ask on the terminal; without one, refuse (a script must say --yes)."""
     if not sys.stdin or not sys.stdin.isatty():
-        raise CommandError(
+        raise CherrysyncError(
             "refusing to apply without confirmation: pass --yes (standard input is not a terminal)",
             1,
         )
@@ -40,25 +57,38 @@ def _confirm() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cherrysync.targets.base import TargetError
+    options = ApplyOptions(
+        target=args.target,
+        file=args.file,
+        prune=args.prune,
+        yes=args.yes,
+        out=args.out,
+        env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+    )
+    return apply(options)
+
+
+def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
+    """Show the plan, ``confirm`` it unless ``yes``, apply it; 1 when blocked or declined."""
     from cherrysync.targets.open import open_target
 
-    refuse_prune_with_tags(args.prune, args.tag)
-    loaded = load_providers(args.file, args)
-    try:
-        target = open_target(args.target, out=args.out)
-        plan = target.plan(loaded.providers, prune=args.prune)
-        print_plan(plan)
-        if plan.blockers:
-            return 1
-        if plan.empty:
-            return 0
-        if not args.yes and not _confirm():
-            print("Apply cancelled; nothing was written.", file=sys.stderr)
-            return 1
-        result = target.apply(loaded.providers, prune=args.prune)
-    except TargetError as exc:
-        raise CommandError(exc.message, exc.code) from exc
+    refuse_prune_with_tags(options.prune, options.tags)
+    loaded = load_for_command(
+        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+    )
+    target = open_target(options.target, out=options.out)
+    plan = target.plan(loaded.providers, prune=options.prune)
+    print_plan(plan)
+    if plan.blockers:
+        return 1
+    if plan.empty:
+        return 0
+    if not options.yes and not confirm():
+        print("Apply cancelled; nothing was written.", file=sys.stderr)
+        return 1
+    result = target.apply(loaded.providers, prune=options.prune)
     if result.backup_path:
         print(f"Backup of the previous state: {result.backup_path}")
     if result.output_path:

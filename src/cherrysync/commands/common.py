@@ -1,19 +1,24 @@
-"""Plumbing shared by commands: env files, overlays, loading and resolving a providers file."""
+"""Plumbing shared by commands: env files, overlays, loading and resolving a providers file,
+summaries.
+
+:func:`load_providers` returns what it found (or raises with the diagnostics attached) and prints
+nothing; :func:`load_for_command` is the commands' way to call it, printing those diagnostics.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
-from cherrysync.commands import CommandError
-from cherrysync.diagnostics import has_errors
-from cherrysync.load.envfile import EnvFileError
+from cherrysync.diagnostics import Diagnostic, has_errors
+from cherrysync.errors import CherrysyncError, ProvidersFileError, io_message
 from cherrysync.load.sops import read_env_source
 from cherrysync.resolve import ResolvedProvider, resolve_providers
-from cherrysync.selection import SelectionError, select
+from cherrysync.selection import select
 from cherrysync.validate.formats import render_text
 from cherrysync.validate.overlays import Overlay, read_overlay
 from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
@@ -66,46 +71,48 @@ def refuse_prune_with_tags(prune: bool, tags: Sequence[str]) -> None:
     """``--prune`` removes what the run does not list; with ``--tag`` that would be every
     provider of the file the tags leave out, so the two are refused together."""
     if prune and tags:
-        raise CommandError(
+        raise CherrysyncError(
             "--prune cannot be combined with --tag: it would remove the file's providers the "
             "tags leave out; switch providers off per machine with an overlay (enabled: false)"
         )
 
 
-def load_overlays(paths: Sequence[str]) -> list[Overlay]:
+def load_overlays(paths: Iterable[str]) -> list[Overlay]:
     """Read and check each ``--overlay`` file once (a missing one is a usage error)."""
     overlays = []
     for path in paths:
         try:
             overlays.append(read_overlay(path))
         except OSError as exc:
-            raise CommandError(f"cannot read overlay {path}: {exc.strerror or exc}") from exc
+            raise CherrysyncError(io_message(f"overlay {path}", exc)) from exc
     return overlays
 
 
-def load_env(args: argparse.Namespace, *, decrypt: bool = True) -> dict[str, str]:
+def load_env(env_files: Iterable[str], *, decrypt: bool = True) -> dict[str, str]:
     """Environment for ``${VAR}`` references: dotenv files first, then the real environment.
 
     sops-encrypted files are decrypted; with ``decrypt=False`` only their names are read.
     """
     env: dict[str, str] = {}
-    for path in getattr(args, "env_file", None) or []:
+    for path in env_files:
         try:
             env.update(read_env_source(path, decrypt=decrypt))
-        except EnvFileError as exc:
-            raise CommandError(str(exc)) from exc
         except OSError as exc:
-            raise CommandError(f"cannot read env file {path}: {exc.strerror or exc}") from exc
+            raise CherrysyncError(io_message(f"env file {path}", exc)) from exc
     env.update(os.environ)
     return env
 
 
 @dataclass
 class LoadedProviders:
-    """A validated file whose references were resolved for use."""
+    """A validated file whose references were resolved for use.
+
+    ``diagnostics`` are the warnings found on the way, for the command to show.
+    """
 
     validated: ValidatedFile
     providers: list[ResolvedProvider]
+    diagnostics: list[Diagnostic]
 
     @property
     def filename(self) -> str:
@@ -113,30 +120,32 @@ class LoadedProviders:
 
 
 def load_providers(
-    path: str, args: argparse.Namespace, only: Collection[str] | None = None
+    path: str,
+    env: Mapping[str, str],
+    only: Collection[str] | None = None,
+    *,
+    overlays: Sequence[str] = (),
+    tags: Sequence[str] = (),
 ) -> LoadedProviders:
-    """Validate and resolve ``path`` or raise :class:`CommandError` after printing diagnostics.
+    """Validate and resolve ``path`` with the ``overlays`` files merged on top.
 
-    ``args.overlay`` files are merged on top first; ``only`` (provider names) and ``args.tag``
-    select the providers to resolve, so only their variables and secrets are read. Warnings are
-    printed to stderr and do not stop the command; errors (including unset variables and
-    unreadable secrets) exit with code 1.
+    ``only`` (provider ids or names) and ``tags`` select the providers to resolve, so only their
+    variables and secrets are read. Raises :class:`ProvidersFileError` (exit 1, diagnostics
+    attached) for errors in the merged file, including unset variables and unreadable secrets,
+    and :class:`CherrysyncError` (exit 2) for an unreadable file or a selection that matches
+    nothing.
     """
     from cherrysync.secretstores import SecretStores
 
-    overlays = load_overlays(getattr(args, "overlay", None) or [])
-    env = load_env(args)
+    parsed = load_overlays(overlays)
     try:
-        validated = validate_path(path, ValidationOptions(env=env), overlays)
+        validated = validate_path(path, ValidationOptions(env=env), parsed)
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise CherrysyncError(io_message(path, exc)) from exc
     if not validated.ok or validated.model is None:
-        sys.stderr.write(render_text(validated.diagnostics))
-        raise CommandError(f"{path} is not valid; fix the errors above", 1)
-    try:
-        selected = select(validated.model, list(only or ()), getattr(args, "tag", None) or [])
-    except SelectionError as exc:
-        raise CommandError(str(exc)) from None
+        message = f"{path} is not valid; fix the errors above"
+        raise ProvidersFileError(message, validated.diagnostics)
+    selected = select(validated.model, list(only or ()), list(tags))
     resolved, problems = resolve_providers(
         validated.model,
         env,
@@ -145,11 +154,44 @@ def load_providers(
         only=selected,
         read_store=SecretStores().read,
     )
-    sys.stderr.write(render_text([*validated.diagnostics, *problems]))
+    diagnostics = [*validated.diagnostics, *problems]
     if has_errors(problems):
-        raise CommandError(
+        message = (
             "the file's references cannot be used as they are (see above); set the variables "
-            "(or pass --env-file) and make the secrets readable",
-            1,
+            "(or pass --env-file) and make the secrets readable"
         )
-    return LoadedProviders(validated, resolved)
+        raise ProvidersFileError(message, diagnostics)
+    return LoadedProviders(validated, resolved, diagnostics)
+
+
+def load_for_command(
+    path: str,
+    env_files: Iterable[str],
+    only: Collection[str] | None = None,
+    stderr: TextIO | None = None,
+    *,
+    overlays: Sequence[str] = (),
+    tags: Sequence[str] = (),
+) -> LoadedProviders:
+    """:func:`load_providers` with the environment of ``env_files``, its diagnostics shown.
+
+    Warnings go to ``stderr`` and the command goes on; errors go there before the error ends it.
+    """
+    stream = stderr or sys.stderr
+    try:
+        env = load_env(env_files)
+        loaded = load_providers(path, env, only, overlays=overlays, tags=tags)
+    except ProvidersFileError as exc:
+        stream.write(render_text(exc.diagnostics))
+        raise
+    stream.write(render_text(loaded.diagnostics))
+    return loaded
+
+
+def append_summary(path: str, markdown: str) -> None:
+    """Append a Markdown summary to ``path`` (``$GITHUB_STEP_SUMMARY`` collects every step's)."""
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(markdown)
+    except OSError as exc:
+        raise CherrysyncError(io_message(path, exc, "write")) from exc

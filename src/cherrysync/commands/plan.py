@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
-from cherrysync.commands import CommandError
 from cherrysync.commands.common import (
+    DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
-    load_providers,
+    load_for_command,
     refuse_prune_with_tags,
 )
-from cherrysync.plan.diff import print_plan
+from cherrysync.plan.formats import PLAN_FORMATS, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
 EPILOG = """examples:
@@ -23,6 +24,20 @@ EPILOG = """examples:
 
 exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
 (with --detailed-exitcode) changes present"""
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it."""
+
+    target: str
+    file: str = DEFAULT_FILE
+    prune: bool = False
+    format: str = "text"
+    detailed_exitcode: bool = False
+    env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +59,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=list(PLAN_FORMATS), default="text")
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -53,19 +68,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cherrysync.targets.base import TargetError
+    options = PlanOptions(
+        target=args.target,
+        file=args.file,
+        prune=args.prune,
+        format=args.format,
+        detailed_exitcode=args.detailed_exitcode,
+        env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+    )
+    return plan(options)
+
+
+def plan(options: PlanOptions) -> int:
+    """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
     from cherrysync.targets.open import open_target
 
-    refuse_prune_with_tags(args.prune, args.tag)
-    loaded = load_providers(args.file, args)
-    try:
-        target = open_target(args.target)
-        plan = target.plan(loaded.providers, prune=args.prune)
-    except TargetError as exc:
-        raise CommandError(exc.message, exc.code) from exc
-    print_plan(plan, args.format)
-    if plan.blockers:
+    refuse_prune_with_tags(options.prune, options.tags)
+    loaded = load_for_command(
+        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+    )
+    target = open_target(options.target)
+    shown = target.plan(loaded.providers, prune=options.prune)
+    print_plan(shown, options.format)
+    if shown.blockers:
         return 1
-    if args.detailed_exitcode and not plan.empty:
+    if options.detailed_exitcode and not shown.empty:
         return 2
     return 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from cherrysync.commands import CommandError
+from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.validate.fileschema import SCHEMA_PATHS, SCHEMAS, render_markdown, render_schema
 
 HELP = "print the JSON Schema of providers (or overlay) files, or check the committed copies"
@@ -15,6 +16,18 @@ EPILOG = """examples:
   cherrysync schema --kind overlay -o schema/overlay.schema.json
   cherrysync schema --check            # exit 1 when a committed schema in schema/ is stale"""
 DEFAULT_PATH = SCHEMA_PATHS["providers"]
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    """``check`` compares with ``path`` (every committed schema when None); otherwise the
+    schema of ``kind`` goes to ``output`` or stdout."""
+
+    check: bool = False
+    output: str | None = None
+    format: str = "json"
+    path: str | None = None
+    kind: str = "providers"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,11 +55,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def run(args: argparse.Namespace) -> int:
+    options = SchemaOptions(
+        check=args.check, output=args.output, format=args.format, path=args.path, kind=args.kind
+    )
+    return schema(options)
+
+
+def schema(options: SchemaOptions) -> int:
+    """Print, write or check the schema; 1 when the committed copy is stale."""
+    if options.format == "markdown":
+        sys.stdout.write(render_markdown())
+        return 0
+    text = render_schema(options.kind)
+    if options.check:
+        targets = [(options.kind, options.path)] if options.path else list(SCHEMA_PATHS.items())
+        fresh = [_check(kind, path) for kind, path in targets]
+        return 0 if all(fresh) else 1
+    if options.output:
+        try:
+            Path(options.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CherrysyncError(io_message(options.output, exc, "write")) from exc
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
 def _check(kind: str, path: str) -> bool:
+    """True when the committed schema at ``path`` is what ``kind`` generates now."""
     try:
         committed = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise CherrysyncError(io_message(path, exc)) from exc
     if committed != render_schema(kind):
         option = "" if kind == "providers" else f" --kind {kind}"
         print(
@@ -56,22 +97,3 @@ def _check(kind: str, path: str) -> bool:
         return False
     print(f"{path} is up to date")
     return True
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.format == "markdown":
-        sys.stdout.write(render_markdown())
-        return 0
-    text = render_schema(args.kind)
-    if args.check:
-        targets = [(args.kind, args.path)] if args.path else list(SCHEMA_PATHS.items())
-        fresh = [_check(kind, path) for kind, path in targets]
-        return 0 if all(fresh) else 1
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
-        return 0
-    sys.stdout.write(text)
-    return 0

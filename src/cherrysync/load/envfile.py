@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cherrysync.errors import EnvFileError
+
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
-
-
-class EnvFileError(ValueError):
-    """A line that is not ``KEY=value``; the message names file and line, never the value."""
 
 
 def _unquote(raw: str, where: str) -> str:

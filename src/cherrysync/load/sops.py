@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cherrysync.errors import EnvFileError
 from cherrysync.external import DEFAULT_TIMEOUT, ToolError, find_tool, run_tool
-from cherrysync.load.envfile import EnvFileError, parse_env_text
+from cherrysync.load.envfile import parse_env_text
 from cherrysync.load.yamldoc import MAX_BYTES
 
 _METADATA = re.compile(r"^\s*sops_(?:version|mac)=", re.MULTILINE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
+from cherrysync.errors import ImportFailure
 from cherrysync.model import DEFAULT_BASE_URLS, ID_PATTERN, MAX_NAME_LENGTH, ModelSpec, slugify
 from cherrysync.targets.base import AppProvider
 from cherrysync.validate.pipeline import ValidatedFile, validate_text
@@ -23,10 +24,6 @@ HEADER = (
     "# yaml-language-server: $schema=https://cherrysync.dev/schema/providers.schema.json\n"
     "# Imported by cherrysync from {source}.{keys}\n"
 )
-
-
-class ImportFailure(Exception):
-    """The generated file did not validate; nothing should be written."""
 
 
 @dataclass
