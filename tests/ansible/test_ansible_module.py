@@ -19,6 +19,8 @@ import pytest
 import yaml
 
 from ansible_support import COLLECTION_SOURCE, ROOT, ansible_env, program
+from cherrysync.cli import main
+from v2fixtures import ENV, build_data_folder, write_file
 
 MODULE_FILE = COLLECTION_SOURCE / "plugins" / "modules" / "apply.py"
 ROLE = COLLECTION_SOURCE / "roles" / "providers"
@@ -130,6 +132,25 @@ def test_error_messages_come_from_the_cli(module: ModuleType) -> None:
     message = module.error_message(old_cli, 2)
     assert "does not know --overlay, --wait" in message and "install the cherrysync" in message
     assert module.error_message("", 3) == "cherrysync exited with 3"
+
+
+def test_an_unset_variable_is_named_with_its_position(
+    module: ModuleType,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("RELAY_KEY")
+    folder = tmp_path / "CherryStudio"
+    build_data_folder(folder)
+    file = str(write_file(tmp_path))
+    code = main(["plan", file, "--target", str(folder), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    message = module.error_message(err, code)
+    assert f"{file}:" in message and "RELAY_KEY" in message and "set them" in message
 
 
 def test_diff_lists_changed_fields_and_whole_new_objects(module: ModuleType) -> None:

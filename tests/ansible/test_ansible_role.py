@@ -39,7 +39,7 @@ PLAYBOOK = """\
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel of this checkout, as a team would build one for machines without PyPI."""
+    """A wheel of this checkout, built as the README's "Many machines" says."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
@@ -51,7 +51,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_role_installs_copies_and_applies(tmp_path: Path, collections: Path, wheel: Path) -> None:
+def test_role_installs_a_wheel_copies_and_applies(
+    tmp_path: Path, collections: Path, wheel: Path
+) -> None:
     db = build_data_folder(tmp_path / "CherryStudio")
     before = snapshot(db)
     venv, config = tmp_path / "node" / "venv", tmp_path / "node" / "config"
@@ -64,7 +66,7 @@ def test_role_installs_copies_and_applies(tmp_path: Path, collections: Path, whe
                         "ansible_connection": "local",
                         "ansible_python_interpreter": sys.executable,
                         "cherrysync_python": sys.executable,
-                        "cherrysync_pip_spec": str(wheel),
+                        "cherrysync_wheel": str(wheel),
                         "cherrysync_venv": str(venv),
                         "cherrysync_config_dir": str(config),
                         "cherrysync_providers_file": str(write_file(tmp_path)),
@@ -105,7 +107,7 @@ def test_role_installs_copies_and_applies(tmp_path: Path, collections: Path, whe
     result = json.loads((tmp_path / "result.json").read_text())
     assert result["changed"] and result["target"] == str(db)
     assert Path(result["backup_path"]).exists() and snapshot(db) != before
-    assert (venv / "bin" / "cherrysync").exists()
+    assert (venv / "bin" / "cherrysync").exists() and (config / wheel.name).exists()
     assert (config / "providers.yaml").stat().st_mode & 0o777 == 0o600
     assert config.stat().st_mode & 0o777 == 0o700
 

@@ -256,8 +256,9 @@ def cli_args(executable: str, params: dict[str, Any], check_mode: bool) -> list[
 def error_message(stderr: str, rc: int) -> str:
     """The CLI's own error lines (already free of keys), or a generic line when it printed none."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    errors = [line.split("error: ", 1)[1] for line in lines if line.startswith("cherrysync: ")]
-    errors = errors or [line for line in lines if ": error: " in line]
+    # diagnostics (file:line:col: error: ...) first: the final line may only say "see above"
+    errors = [line for line in lines if ": error: " in line and not line.startswith("cherrysync")]
+    errors += [line.split("error: ", 1)[1] for line in lines if line.startswith("cherrysync")]
     message = "; ".join(errors) if errors else f"cherrysync exited with {rc}"
     rejected = stderr.split("unrecognized arguments:", 1)[1] if "unrecognized" in stderr else ""
     unknown = [flag for flag in NEWER_FLAGS if flag in rejected.split("\n", 1)[0].split()]
