@@ -230,8 +230,9 @@ ARGUMENT_SPEC: dict[str, Any] = {
 
 #: The fields of a change the module returns; before/after values go into the diff only.
 CHANGE_KEYS = ("action", "kind", "provider", "model", "fields")
-#: Options that need a newer CLI than the first release: named in the error when it lacks them.
-NEWER_FLAGS = ("--overlay", "--tag", "--wait")
+#: Flags an older cherrysync may lack (apply --format came with this collection): an error
+#: naming one says to install the matching version.
+NEWER_FLAGS = ("--format", "--overlay", "--tag", "--wait")
 
 
 def cli_args(executable: str, params: dict[str, Any], check_mode: bool) -> list[str]:
