@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cherrysync.commands.common import DEFAULT_FILE, load_for_command, refuse_prune_with_tags
 from cherrysync.commands.plan import add_target_arguments
 from cherrysync.errors import CherrysyncError
-from cherrysync.plan.formats import print_plan
+from cherrysync.plan.diff import plan_as_dict
+from cherrysync.plan.formats import PLAN_FORMATS, print_plan
+
+if TYPE_CHECKING:
+    from cherrysync.targets.base import ApplyResult
 
 HELP = "write the providers file into the app after showing the plan"
 EPILOG = """examples:
   cherrysync apply providers.yaml --target auto            # Cherry Studio 2.x, app closed
   cherrysync apply providers.yaml --target backup.zip --yes  # writes backup.cherrysync.zip
+  cherrysync apply providers.yaml --target auto --yes --format json  # for tools (Ansible)
 
 exit codes: 0 applied (or nothing to do), 1 error or declined, 2 usage error"""
 
@@ -30,6 +37,7 @@ class ApplyOptions:
     yes: bool = False
     out: str | None = None
     env_files: tuple[str, ...] = ()
+    format: str = "text"
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
@@ -42,6 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="v1 backup target: where to write the patched zip "
         "(default: next to the input; never the input itself)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=list(PLAN_FORMATS),
+        default="text",
+        help="json: one object, the plan JSON plus backup_path, output_path and applied counts "
+        "(needs --yes)",
     )
 
 
@@ -56,6 +71,17 @@ def ask() -> bool:
     return answer.strip() == "yes"
 
 
+def apply_as_dict(result: ApplyResult, *, applied: bool) -> dict[str, Any]:
+    """The ``--format json`` contract: the plan JSON plus where things were written."""
+    counts = {a: result.plan.count(a) if applied else 0 for a in ("add", "change", "remove")}
+    return {
+        **plan_as_dict(result.plan),
+        "backup_path": str(result.backup_path) if result.backup_path else None,
+        "output_path": str(result.output_path) if result.output_path else None,
+        "applied": counts,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     options = ApplyOptions(
         target=args.target,
@@ -64,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         yes=args.yes,
         out=args.out,
         env_files=tuple(args.env_file),
+        format=args.format,
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
     )
@@ -72,23 +99,32 @@ def run(args: argparse.Namespace) -> int:
 
 def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     """Show the plan, ``confirm`` it unless ``yes``, apply it; 1 when blocked or declined."""
+    from cherrysync.targets.base import ApplyResult
     from cherrysync.targets.open import open_target
 
+    as_json = options.format == "json"
+    if as_json and not options.yes:
+        raise CherrysyncError("--format json needs --yes: nothing can answer the prompt", 2)
     refuse_prune_with_tags(options.prune, options.tags)
     loaded = load_for_command(
         options.file, options.env_files, overlays=options.overlays, tags=options.tags
     )
     target = open_target(options.target, out=options.out)
     plan = target.plan(loaded.providers, prune=options.prune)
-    print_plan(plan)
-    if plan.blockers:
-        return 1
-    if plan.empty:
-        return 0
+    if not as_json:
+        print_plan(plan)
+    if plan.blockers or plan.empty:
+        if as_json:
+            doc = apply_as_dict(ApplyResult(plan), applied=False)
+            print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 1 if plan.blockers else 0
     if not options.yes and not confirm():
         print("Apply cancelled; nothing was written.", file=sys.stderr)
         return 1
     result = target.apply(loaded.providers, prune=options.prune)
+    if as_json:
+        print(json.dumps(apply_as_dict(result, applied=True), indent=2, ensure_ascii=False))
+        return 0
     if result.backup_path:
         print(f"Backup of the previous state: {result.backup_path}")
     if result.output_path:

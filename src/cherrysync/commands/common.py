@@ -157,8 +157,8 @@ def load_providers(
     diagnostics = [*validated.diagnostics, *problems]
     if has_errors(problems):
         message = (
-            "the file's references cannot be used as they are (see above); set the variables "
-            "(or pass --env-file) and make the secrets readable"
+            "the file's references cannot be used as they are (see above); set them or pass "
+            "--env-file, and make the secrets in stores readable"
         )
         raise ProvidersFileError(message, diagnostics)
     return LoadedProviders(validated, resolved, diagnostics)

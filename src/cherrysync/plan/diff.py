@@ -45,12 +45,17 @@ class Change:
 
 @dataclass
 class Plan:
-    """The changes for one target, plus notes (warnings) and blockers (errors that stop apply)."""
+    """The changes for one target, plus notes (warnings) and blockers (errors that stop apply).
+
+    ``target`` describes the target for people; ``target_path`` is the absolute file it resolved
+    to (the database or the backup zip), for tools such as the Ansible module.
+    """
 
     target: str
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
+    target_path: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -140,6 +145,7 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
     """The documented ``plan --format json`` object (secrets masked)."""
     return {
         "target": plan.target,
+        "target_path": plan.target_path,
         "summary": {a: plan.count(a) for a in ("add", "change", "remove")},
         "changes": [
             {

@@ -113,7 +113,7 @@ class BackupTarget:
         for obj in data.providers:
             if isinstance(obj, dict) and isinstance(obj.get("id"), str):
                 current[obj["id"]] = provider_state(obj)
-        plan = Plan(self.description)
+        plan = Plan(self.description, target_path=os.path.abspath(self.path))
         plan.blockers.extend(p for provider in providers for p in key_problems(provider))
         for obj in desired:
             have = current.get(obj["id"])

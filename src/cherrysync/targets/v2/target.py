@@ -128,6 +128,7 @@ class DatabaseTarget:
             computed.changes,
             [*self.notes, *info.notes, *ref_notes],
             [*computed.blockers, *ref_blockers],
+            target_path=os.path.abspath(self.path),
         )
         return plan, computed
 
