@@ -44,7 +44,7 @@ def load_env(args: argparse.Namespace) -> dict[str, str]:
     env: dict[str, str] = {}
     for path in getattr(args, "env_file", None) or []:
         try:
-            env.update(read_env_file(path))
+            env.update(read_env_file(path, environ=os.environ, inherited=env))
         except EnvFileError as exc:
             raise CommandError(str(exc)) from exc
         except OSError as exc:
