@@ -50,7 +50,7 @@ def load_env(env_files: Iterable[str]) -> dict[str, str]:
     env: dict[str, str] = {}
     for path in env_files:
         try:
-            env.update(read_env_file(path))
+            env.update(read_env_file(path, environ=os.environ, inherited=env))
         except OSError as exc:
             raise CherrysyncError(io_message(f"env file {path}", exc)) from exc
     env.update(os.environ)
