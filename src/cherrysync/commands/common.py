@@ -96,7 +96,8 @@ def load_env(env_files: Iterable[str], *, decrypt: bool = True) -> dict[str, str
     env: dict[str, str] = {}
     for path in env_files:
         try:
-            env.update(read_env_source(path, decrypt=decrypt))
+            source = read_env_source(path, decrypt=decrypt, environ=os.environ, inherited=env)
+            env.update(source)
         except OSError as exc:
             raise CherrysyncError(io_message(f"env file {path}", exc)) from exc
     env.update(os.environ)

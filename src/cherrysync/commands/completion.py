@@ -11,7 +11,7 @@ from cherrysync.completion import SHELLS, render_completion
 HELP = "print a shell completion script (bash, zsh or fish)"
 EPILOG = """examples:
   source <(cherrysync completion bash)                 # in ~/.bashrc
-  source <(cherrysync completion zsh)                  # in ~/.zshrc
+  source <(cherrysync completion zsh)                  # in ~/.zshrc, after compinit
   cherrysync completion fish > ~/.config/fish/completions/cherrysync.fish"""
 
 

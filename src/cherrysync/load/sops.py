@@ -11,12 +11,12 @@ decrypting anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from cherrysync.errors import EnvFileError
 from cherrysync.external import DEFAULT_TIMEOUT, ToolError, find_tool, run_tool
-from cherrysync.load.envfile import parse_env_text
-from cherrysync.load.yamldoc import MAX_BYTES
+from cherrysync.load.envfile import MAX_BYTES, parse_env_text, read_env_text
 
 _METADATA = re.compile(r"^\s*sops_(?:version|mac)=", re.MULTILINE)
 SOPS_HINT = "install sops (https://github.com/getsops/sops/releases)"
@@ -50,23 +50,24 @@ def decrypt_dotenv(path: str | Path) -> str:
         raise EnvFileError(f"{path}: sops printed text that is not UTF-8") from None
 
 
-def read_env_source(path: str | Path, *, decrypt: bool = True) -> dict[str, str]:
-    """A dotenv file, decrypted by sops when it is a sops file.
+def read_env_source(
+    path: str | Path,
+    *,
+    decrypt: bool = True,
+    environ: Mapping[str, str] | None = None,
+    inherited: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """A dotenv file, decrypted by sops when it is a sops file, read as :mod:`.envfile` reads one
+    (``environ`` and ``inherited`` as in :func:`~cherrysync.load.envfile.parse_env_text`).
 
     With ``decrypt=False`` a sops file yields its variable names with empty values: enough to
     know which variables are set, without a key or a secret. ``OSError`` propagates.
     """
-    with Path(path).open("rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise EnvFileError(f"{path}: larger than {MAX_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise EnvFileError(f"{path}: not valid UTF-8") from None
+    text = read_env_text(path)
     if not is_sops_dotenv(text):
-        return parse_env_text(text, str(path))
+        return parse_env_text(text, str(path), environ=environ, inherited=inherited)
     if not decrypt:
         names = parse_env_text(text, str(path))
         return {name: "" for name in names if not name.startswith("sops_")}
-    return parse_env_text(decrypt_dotenv(path), str(path))
+    plain = decrypt_dotenv(path)
+    return parse_env_text(plain, str(path), environ=environ, inherited=inherited)

@@ -168,11 +168,9 @@ def render_env(env: dict[str, str], file_name: str) -> str:
     """Dotenv text that :mod:`cherrysync.load.envfile` reads back to the same values."""
     lines = [f"# API keys referenced by {file_name} (cherrysync import). Keep out of Git."]
     for name, value in env.items():
-        if "'" not in value:
-            lines.append(f"{name}='{value}'")
-        else:
-            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'{name}="{quoted}"')
+        # single quotes are never expanded; inside them only \\ and \' are escapes
+        quoted = value.replace("\\", "\\\\").replace("'", "\\'")
+        lines.append(f"{name}='{quoted}'")
     return "\n".join(lines) + "\n"
 
 
