@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-#: Built-in provider ids of late 1.x, plus the managed `cherryai`. A floor: the list grows.
+#: Every provider id the app seeds (reference §2.3), the one list ``validate``, ``plan``,
+#: ``apply`` and ``import`` use: the built-in providers of late 1.x, the 2.x registry presets
+#: (``packages/provider-registry/data/providers.json``, 2.0.8) and the ids the 2.x seeders add
+#: (the managed ``cherryai``, ``local-embedding``). A floor: newer apps add more, which is why
+#: the 2.x target also refuses any row that is its own preset.
 BUILTIN_PROVIDER_IDS: frozenset[str] = frozenset(
     """
     cherryin silicon aihubmix ocoolai deepseek ppio alayanew qiniu dmxapi burncloud tokenflux
@@ -11,7 +15,8 @@ BUILTIN_PROVIDER_IDS: frozenset[str] = frozenset(
     doubao infini minimax groq together fireworks nvidia grok hyperbolic mistral jina
     perplexity modelscope xirang hunyuan tencent-cloud-ti baidu-cloud gpustack voyageai
     aws-bedrock poe aionly longcat huggingface sophnet gateway cerebras mimo minimax-global zai
-    cherryai
+    radeon-cloud claude-code openai-codex grok-cli opencode tokenhub
+    cherryai local-embedding
     """.split()
 )
 
