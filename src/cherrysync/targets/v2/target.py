@@ -105,6 +105,10 @@ class DatabaseTarget:
 
     # ----------------------------------------------------------------------- reading
 
+    def _describe(self, info: SchemaInfo) -> None:
+        """Name the database by its migration chain once it is read (plan header, import)."""
+        self.description = f"Cherry Studio 2.x database {self.path} ({info.schema})"
+
     def _safety_problem(self) -> str | None:
         activity = datadir.app_running(
             self.folder, self.platform, self.process_check
@@ -122,9 +126,9 @@ class DatabaseTarget:
         computed = compute(state, providers, prune=prune, now=int(time.time() * 1000))
         blocking, informational = model_references(conn, info, computed.removed_models)
         ref_blockers, ref_notes = reference_blockers(blocking, informational)
-        description = f"Cherry Studio {info.generation} database {self.path}"
+        self._describe(info)
         plan = Plan(
-            description,
+            self.description,
             computed.changes,
             [*self.notes, *info.notes, *ref_notes],
             [*computed.blockers, *ref_blockers],
@@ -151,6 +155,7 @@ class DatabaseTarget:
         try:
             info = introspect(self.path, conn)
             state = read_state(conn, info)
+            self._describe(info)
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise describe_error(self.path, exc) from exc
         finally:
