@@ -72,9 +72,16 @@ def test_first_apply_writes_every_type_and_leaves_the_rest_identical(
     assert ollama["default_chat_endpoint"] == "ollama-chat"
     assert ollama["api_keys"] == [] and ollama["provider_settings"] is None
     newapi = _provider(db, "newrelay")
+    # as the app's own editor writes a new-api provider: the preset, the URL on four endpoints
+    assert newapi["preset_provider_id"] == "new-api"
+    url = {"baseUrl": "https://newapi.example"}
     assert newapi["endpoint_configs"] == {
-        "openai-chat-completions": {"baseUrl": "https://newapi.example", "adapterFamily": "newapi"}
+        "openai-chat-completions": url,
+        "openai-responses": url,
+        "anthropic-messages": url,
+        "google-generate-content": url,
     }
+    assert newapi["default_chat_endpoint"] == "openai-chat-completions"
     assert _provider(db, "resp")["default_chat_endpoint"] == "openai-responses"
     assert _provider(db, "claude")["endpoint_configs"] == {
         "anthropic-messages": {"baseUrl": "https://api.anthropic.com"}
@@ -100,10 +107,10 @@ def test_first_apply_writes_every_type_and_leaves_the_rest_identical(
     chat2 = models["acme::chat-2"]
     assert chat2["name"] == "Chat Two" and chat2["group"] == "chat"
     assert chat2["description"] == "second model"
+    # web_search has no 2.x capability (the app would reject the row on its next edit)
     assert json.loads(chat2["capabilities"]) == [
         "image-recognition",
         "function-call",
-        "web-search",
         "reasoning",
         "rerank",
     ]
@@ -301,7 +308,12 @@ def test_import_reads_back_what_apply_wrote(db: Path, tmp_path: Path) -> None:
         assert app.api_version == spec.api_version
         assert app.headers == {k: v.reveal() for k, v in rp.headers.items()}
         assert app.notes == spec.notes
-        assert app.models == spec.model_specs
+        assert app.models == [
+            m.model_copy(update={"capabilities": [c for c in m.capabilities if c != "web_search"]})
+            if m.capabilities
+            else m
+            for m in spec.model_specs
+        ]
     mine = imported[USER_PROVIDER_ID]
     assert (mine.type, mine.base_url, mine.name) == ("openai", "https://relay.mine/v1", "My Relay")
 

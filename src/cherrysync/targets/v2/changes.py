@@ -15,6 +15,7 @@ from cherrysync.targets.v2.rows import (
     Row,
     desired_model,
     desired_provider,
+    dropped_capabilities,
     is_builtin_row,
     model_fields,
     model_row_id,
@@ -33,6 +34,7 @@ class Computed:
     writes: WriteSet
     blockers: list[str] = field(default_factory=list)
     removed_models: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def current_states(state: DbState) -> dict[str, ProviderState]:
@@ -82,6 +84,7 @@ class _Desired:
     providers: dict[str, Row] = field(default_factory=dict)
     models: dict[str, dict[str, Row]] = field(default_factory=dict)
     states: list[ProviderState] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _refusal(rp: ResolvedProvider, existing: Row | None) -> str | None:
@@ -94,6 +97,17 @@ def _refusal(rp: ResolvedProvider, existing: Row | None) -> str | None:
     if "::" in rp.id:
         return f"provider id '{rp.id}' must not contain '::'"
     return None
+
+
+def _capability_notes(rp: ResolvedProvider) -> list[str]:
+    """Capabilities of the file that a 2.x model cannot hold: said, then left out."""
+    return [
+        f"provider '{rp.id}' model '{m.id}': capability {cap} does not exist in Cherry Studio "
+        "2.x (web search is a provider tool there, and the app rejects unknown capabilities); "
+        "it is not written"
+        for m in rp.models
+        for cap in dropped_capabilities(m)
+    ]
 
 
 def _desired(
@@ -109,6 +123,7 @@ def _desired(
             continue
         row = desired_provider(rp, existing)
         models = {m.id: desired_model(rp.id, m) for m in rp.models}
+        want.notes.extend(_capability_notes(rp))
         want.providers[rp.id] = row
         want.models[rp.id] = models
         want.states.append(
@@ -206,7 +221,7 @@ def compute(
     writer = _RowWriter(state, want, changes, blockers, now)
     for change in changes:
         writer.write(change)
-    return Computed(changes, writer.writes, blockers, writer.removed)
+    return Computed(changes, writer.writes, blockers, writer.removed, want.notes)
 
 
 def reference_blockers(

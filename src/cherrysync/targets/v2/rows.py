@@ -18,6 +18,18 @@ from cherrysync.model import DEFAULT_BASE_URLS, ModelSpec, ProviderType
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.secrets import Secret
 from cherrysync.targets.base import AppProvider
+from cherrysync.targets.v2.vocab import (
+    AZURE_RESPONSES_VERSIONS,
+    CAPABILITY,
+    CHAT_ENDPOINT,
+    IMPLIED_CAPABILITY,
+    MODEL_ENDPOINT,
+    NEWAPI_ENDPOINTS,
+    NEWAPI_FAMILY,
+    PRESET,
+    REVERSE_CAPABILITY,
+    REVERSE_ENDPOINT,
+)
 
 Row = dict[str, Any]
 
@@ -58,41 +70,6 @@ MANAGED_SETTINGS = ("extraHeaders", "notes", "apiVersion")
 #: ``endpoint_configs`` entry fields the file owns; others (dialect, ...) are kept.
 MANAGED_ENDPOINT_FIELDS = ("baseUrl", "adapterFamily")
 
-CHAT_ENDPOINT: dict[str, str] = {
-    "openai": "openai-chat-completions",
-    "openai-response": "openai-responses",
-    "anthropic": "anthropic-messages",
-    "gemini": "google-generate-content",
-    "azure-openai": "openai-chat-completions",
-    "ollama": "ollama-chat",
-    "new-api": "openai-chat-completions",
-}
-PRESET: dict[str, str] = {"azure-openai": "azure-openai", "ollama": "ollama"}
-#: Azure api versions that select the Responses API instead of deployment URLs.
-AZURE_RESPONSES_VERSIONS = frozenset({"preview", "v1"})
-NEWAPI_FAMILY = "newapi"
-
-#: v1-style model endpoint types (the file's ``endpoint_type``) -> v2 endpoint types.
-MODEL_ENDPOINT: dict[str, str] = {
-    "openai": "openai-chat-completions",
-    "openai-response": "openai-responses",
-    "anthropic": "anthropic-messages",
-    "gemini": "google-generate-content",
-    "image-generation": "openai-image-generation",
-    "jina-rerank": "jina-rerank",
-}
-#: The file's capabilities -> the app's capability values.
-CAPABILITY: dict[str, str] = {
-    "vision": "image-recognition",
-    "function_calling": "function-call",
-    "web_search": "web-search",
-    "reasoning": "reasoning",
-    "embedding": "embedding",
-    "rerank": "rerank",
-}
-_REVERSE_ENDPOINT = {v: k for k, v in MODEL_ENDPOINT.items()}
-_REVERSE_CAPABILITY = {v: k for k, v in CAPABILITY.items()}
-
 #: Namespace for key-entry ids: the same provider and key always get the same id.
 KEY_ID_NAMESPACE = uuid.UUID("6f1d3c52-8a4e-5b7f-9c0d-2e3f4a5b6c7d")
 
@@ -121,24 +98,44 @@ def _mapping(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _endpoints(rp: ResolvedProvider) -> tuple[list[str], str | None]:
     """The endpoint keys a provider gets and its default chat endpoint.
 
     Azure with api version ``preview`` or ``v1`` is the Responses API (reference §2.8), so it also
     gets the ``openai-responses`` endpoint as its default; other Azure rows inherit the preset's
-    default (chat completions).
+    default (chat completions). new-api gets the four text endpoints the app's editor writes.
+    Every endpoint type a model names gets the base URL too: the app sends a model through its
+    first endpoint type, and one without a config has no URL to go to.
     """
     ptype = rp.spec.type
-    if ptype == "azure-openai":
-        if rp.spec.api_version in AZURE_RESPONSES_VERSIONS:
-            return ["openai-chat-completions", "openai-responses"], "openai-responses"
-        return ["openai-chat-completions"], None
-    return [CHAT_ENDPOINT[ptype]], CHAT_ENDPOINT[ptype]
+    default: str | None = CHAT_ENDPOINT[ptype]
+    if ptype == "azure-openai" and rp.spec.api_version in AZURE_RESPONSES_VERSIONS:
+        endpoints, default = ["openai-chat-completions", "openai-responses"], "openai-responses"
+    elif ptype == "azure-openai":
+        endpoints, default = ["openai-chat-completions"], None
+    elif ptype == "new-api":
+        endpoints = list(NEWAPI_ENDPOINTS)
+    else:
+        endpoints = [CHAT_ENDPOINT[ptype]]
+    for spec in rp.models:
+        endpoint = MODEL_ENDPOINT[spec.endpoint_type] if spec.endpoint_type else None
+        if endpoint is not None and endpoint not in endpoints:
+            endpoints.append(endpoint)
+    return endpoints, default
 
 
 def _endpoint_configs(
     rp: ResolvedProvider, endpoints: list[str], existing: Mapping[str, Any]
 ) -> dict[str, Any]:
+    """One entry per endpoint: the file's base URL over what the app keeps (``dialect``, ...).
+
+    No ``adapterFamily``: presets supply it and the app's own editor never writes one; an old one
+    (earlier cherrysync wrote ``newapi`` on preset-less rows) is dropped.
+    """
     configs: dict[str, Any] = {}
     for endpoint in endpoints:
         entry = {
@@ -148,8 +145,6 @@ def _endpoint_configs(
         }
         if rp.base_url:
             entry["baseUrl"] = rp.base_url
-        if rp.spec.type == "new-api":
-            entry["adapterFamily"] = NEWAPI_FAMILY
         configs[endpoint] = entry
     return configs
 
@@ -217,12 +212,22 @@ def desired_provider(rp: ResolvedProvider, existing: Mapping[str, Any] | None) -
 
 
 def _capabilities(spec: ModelSpec) -> list[str]:
+    """The app's capability values, plus the one the model's endpoint type implies (§4.14)."""
     out: list[str] = []
     for cap in spec.capabilities or []:
-        value = CAPABILITY[cap]
-        if value not in out:
+        value = CAPABILITY.get(cap)
+        if value is not None and value not in out:
             out.append(value)
+    endpoint = MODEL_ENDPOINT[spec.endpoint_type] if spec.endpoint_type else None
+    implied = IMPLIED_CAPABILITY.get(endpoint) if endpoint else None
+    if implied is not None and implied not in out:
+        out.append(implied)
     return out
+
+
+def dropped_capabilities(spec: ModelSpec) -> list[str]:
+    """The file's capabilities that 2.x has no value for (``web_search``): not written."""
+    return [cap for cap in spec.capabilities or [] if cap not in CAPABILITY]
 
 
 def desired_model(provider_id: str, spec: ModelSpec) -> Row:
@@ -316,6 +321,9 @@ def _infer_type(row: Mapping[str, Any]) -> tuple[ProviderType, str | None] | Non
         return "azure-openai", "openai-chat-completions"
     if preset == "ollama":
         return "ollama", "ollama-chat"
+    if preset == "new-api":
+        with_url = (e for e in NEWAPI_ENDPOINTS if _mapping(configs.get(e)).get("baseUrl"))
+        return "new-api", next(with_url, NEWAPI_ENDPOINTS[0])
     if preset is not None:
         return None
     endpoint = row.get("default_chat_endpoint") or next(iter(configs), None)
@@ -333,11 +341,14 @@ def _model_spec(provider_id: str, row: Mapping[str, Any]) -> ModelSpec:
     model_id = str(row["model_id"])
     name = row.get("name")
     group = row.get("group")
-    caps = [
-        _REVERSE_CAPABILITY[c] for c in row.get("capabilities") or [] if c in _REVERSE_CAPABILITY
-    ]
-    endpoints = row.get("endpoint_types") or []
-    endpoint = _REVERSE_ENDPOINT.get(endpoints[0]) if endpoints else None
+    endpoints = _list(row.get("endpoint_types"))
+    first = endpoints[0] if endpoints and isinstance(endpoints[0], str) else None
+    endpoint = REVERSE_ENDPOINT.get(first) if first else None
+    stored = [c for c in _list(row.get("capabilities")) if isinstance(c, str)]
+    # the implied capability cherrysync appends is left out of the file (apply adds it back)
+    if first and stored and stored[-1] == IMPLIED_CAPABILITY.get(first):
+        stored.pop()
+    caps = [REVERSE_CAPABILITY[c] for c in stored if c in REVERSE_CAPABILITY]
     return ModelSpec.model_validate(
         {
             "id": model_id,

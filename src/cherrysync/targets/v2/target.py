@@ -130,7 +130,7 @@ class DatabaseTarget:
         plan = Plan(
             self.description,
             computed.changes,
-            [*self.notes, *info.notes, *ref_notes],
+            [*self.notes, *info.notes, *computed.notes, *ref_notes],
             [*computed.blockers, *ref_blockers],
         )
         return plan, computed
