@@ -38,8 +38,13 @@ ENDPOINT_SUFFIXES: tuple[str, ...] = (
     "api/tags",
 )
 
-#: Characters the 1.x deep-link handler corrupts: it deletes parentheses, rewrites quotes.
-DEEPLINK_UNSAFE = "'()"
+#: Characters no deep link can carry. The 1.x handler turns every ``'`` of the decoded text into
+#: ``"``; written as ``\u0027`` it survives that, but the handler then re-serialises the JSON and
+#: pastes it into a single-quoted JavaScript string (``encodeURIComponent`` keeps ``'``), which
+#: breaks. ``(`` and ``)``, which the handler deletes, travel as JSON escapes (``\u0028``).
+DEEPLINK_UNSAFE = "'"
+#: Characters a deep link writes as JSON escapes so the 1.x handler's stripping misses them.
+DEEPLINK_ESCAPED = {"(": "\\u0028", ")": "\\u0029"}
 
 _GROUP_FLAT_PROVIDERS = frozenset({"aihubmix", "silicon", "ocoolai", "o3", "dmxapi"})
 
