@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2 import DatabaseTarget
-from cherrysync.targets.v2.rows import key_entry_id
 from v2checks import check_invariants, execute, rows, snapshot, unmanaged
 from v2fixtures import FILE, MANAGED, USER_PROVIDER_ID, build_data_folder, load, write_file
 
@@ -48,10 +48,14 @@ def test_first_apply_writes_every_type_and_leaves_the_rest_identical(
     }
     assert acme["default_chat_endpoint"] == "openai-chat-completions"
     assert acme["auth_config"] == {"type": "api-key"}
-    assert acme["api_keys"] == [
-        {"id": key_entry_id("acme", k), "key": k, "isEnabled": True}
+    keys = acme["api_keys"]
+    assert isinstance(keys, list)
+    assert [{k: v for k, v in e.items() if k != "id"} for e in keys] == [
+        {"key": k, "isEnabled": True}
         for k in ("sk-acme-first-0123456789", "sk-acme-second-0123456789")
     ]
+    # random v4 ids, as the app's own form gives them: nothing derived from the key
+    assert [uuid.UUID(e["id"]).version for e in keys] == [4, 4]
     assert acme["provider_settings"] == {
         "extraHeaders": {"X-Team": "team-token-0123456789"},
         "notes": "Team relay",
@@ -204,11 +208,12 @@ def test_update_keeps_order_created_at_key_ids_and_app_owned_state(
             "isEnabled": True,
         },
         {
-            "id": key_entry_id("acme", "sk-new-key-0123456789"),
+            "id": acme["api_keys"][1]["id"],  # type: ignore[index]
             "key": "sk-new-key-0123456789",
             "isEnabled": True,
         },
     ]
+    assert acme["api_keys"][1]["id"] not in {k["id"] for k in keys}  # type: ignore[index]
     assert acme["provider_settings"] == {
         "extraHeaders": {"X-Team": "team-token-0123456789"},
         "notes": "Moved",

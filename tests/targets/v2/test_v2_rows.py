@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +16,19 @@ from cherrysync.targets.v2.rows import (
     desired_provider,
     dropped_capabilities,
     is_builtin_row,
-    key_entry_id,
     provider_fields,
 )
 from cherrysync.targets.v2.vocab import MODEL_ENDPOINT
 from v2fixtures import FILE, load, write_file
 
 
-def test_key_ids_are_stable_and_never_show_the_key(tmp_path: Path) -> None:
+def test_new_key_ids_are_random_and_never_derived_from_the_key(tmp_path: Path) -> None:
     (acme, *_) = load(write_file(tmp_path))
     first = desired_provider(acme, None)["api_keys"]
-    assert first == desired_provider(acme, None)["api_keys"]
-    assert all("sk-" not in entry["id"] for entry in first)
-    assert key_entry_id("a", "k") != key_entry_id("b", "k")
+    again = desired_provider(acme, None)["api_keys"]
+    assert [e["key"] for e in first] == [e["key"] for e in again]
+    assert {e["id"] for e in first}.isdisjoint(e["id"] for e in again)
+    assert all(uuid.UUID(e["id"]).version == 4 for e in first)
 
 
 def test_existing_key_entries_keep_id_and_label(tmp_path: Path) -> None:

@@ -8,8 +8,6 @@ functions compute only the columns cherrysync manages; everything else on an exi
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +16,13 @@ from cherrysync.model import DEFAULT_BASE_URLS, ModelSpec, ProviderType
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.secrets import Secret
 from cherrysync.targets.base import AppProvider
+from cherrysync.targets.v2.apikeys import (
+    NO_RECORD,
+    KeyRecord,
+    comparable,
+    desired_keys,
+    readable_keys,
+)
 from cherrysync.targets.v2.vocab import (
     AZURE_RESPONSES_VERSIONS,
     CAPABILITY,
@@ -70,19 +75,10 @@ MANAGED_SETTINGS = ("extraHeaders", "notes", "apiVersion")
 #: ``endpoint_configs`` entry fields the file owns; others (dialect, ...) are kept.
 MANAGED_ENDPOINT_FIELDS = ("baseUrl", "adapterFamily")
 
-#: Namespace for key-entry ids: the same provider and key always get the same id.
-KEY_ID_NAMESPACE = uuid.UUID("6f1d3c52-8a4e-5b7f-9c0d-2e3f4a5b6c7d")
-
 
 def model_row_id(provider_id: str, model_id: str) -> str:
     """``user_model.id`` and the string other tables use to reference a model."""
     return f"{provider_id}::{model_id}"
-
-
-def key_entry_id(provider_id: str, key: str) -> str:
-    """A stable id for a new key entry; derived from a hash so the key itself never shows."""
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    return str(uuid.uuid5(KEY_ID_NAMESPACE, f"{provider_id}\n{digest}"))
 
 
 def is_builtin_row(row: Mapping[str, Any]) -> bool:
@@ -149,30 +145,6 @@ def _endpoint_configs(
     return configs
 
 
-def _api_keys(rp: ResolvedProvider, existing: Any) -> list[dict[str, Any]]:
-    old: dict[str, Mapping[str, Any]] = {}
-    for entry in existing if isinstance(existing, list) else []:
-        if isinstance(entry, Mapping) and isinstance(entry.get("key"), str):
-            old.setdefault(entry["key"], entry)
-    entries: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for secret in rp.api_keys:
-        key = secret.reveal().strip()
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        previous = old.get(key)
-        item: dict[str, Any] = {
-            "id": previous["id"] if previous and previous.get("id") else key_entry_id(rp.id, key)
-        }
-        item["key"] = key
-        if previous and isinstance(previous.get("label"), str):
-            item["label"] = previous["label"]
-        item["isEnabled"] = True
-        entries.append(item)
-    return entries
-
-
 def _auth_config(rp: ResolvedProvider, existing: Any) -> dict[str, Any]:
     if rp.spec.type == "azure-openai":
         desired: dict[str, Any] = {"type": "iam-azure", "apiVersion": rp.spec.api_version or ""}
@@ -195,8 +167,13 @@ def _provider_settings(rp: ResolvedProvider, existing: Any) -> dict[str, Any] | 
     return settings
 
 
-def desired_provider(rp: ResolvedProvider, existing: Mapping[str, Any] | None) -> Row:
-    """The managed columns of ``rp``'s row, keeping what the app owns on ``existing``."""
+def desired_provider(
+    rp: ResolvedProvider, existing: Mapping[str, Any] | None, record: KeyRecord = NO_RECORD
+) -> Row:
+    """The managed columns of ``rp``'s row, keeping what the app owns on ``existing``.
+
+    ``record`` says which stored envelopes still hold the file's keys (see :mod:`.apikeys`).
+    """
     old: Mapping[str, Any] = existing or {}
     endpoints, default_chat = _endpoints(rp)
     return {
@@ -205,7 +182,9 @@ def desired_provider(rp: ResolvedProvider, existing: Mapping[str, Any] | None) -
         "endpoint_configs": _endpoint_configs(rp, endpoints, _mapping(old.get("endpoint_configs"))),
         "default_chat_endpoint": default_chat,
         "auth_config": _auth_config(rp, old.get("auth_config")),
-        "api_keys": _api_keys(rp, old.get("api_keys")),
+        "api_keys": desired_keys(
+            rp.id, [k.reveal() for k in rp.api_keys], old.get("api_keys"), record
+        ),
         "provider_settings": _provider_settings(rp, old.get("provider_settings")),
         "is_enabled": 1 if rp.spec.enabled else 0,
     }
@@ -275,26 +254,14 @@ def new_model_row(provider_id: str, model_id: str, managed: Row, order_key: str,
 # ------------------------------------------------------------------------- rows -> plan fields
 
 
-def _secret_keys(value: Any) -> list[Any]:
-    out: list[Any] = []
-    for entry in value if isinstance(value, list) else []:
-        if not isinstance(entry, Mapping):
-            continue
-        key = Secret(str(entry.get("key", "")))
-        out.append(key if entry.get("isEnabled", True) else {"key": key, "isEnabled": False})
-    return out
-
-
 def provider_fields(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Comparable plan fields of a provider row: keys and header values become secrets.
-
-    Key-entry ids and labels are bookkeeping and do not take part in the comparison.
-    """
+    """Comparable plan fields of a provider row: keys and header values become secrets,
+    keys the app encrypted say so (:func:`~.apikeys.comparable`)."""
     fields: dict[str, Any] = {}
     for column in MANAGED_PROVIDER_COLUMNS:
         value = row.get(column)
         if column == "api_keys":
-            value = _secret_keys(value)
+            value = comparable(value)
         elif column == "provider_settings" and isinstance(value, Mapping):
             value = dict(value)
             headers = value.get("extraHeaders")
@@ -378,11 +345,7 @@ def app_provider(row: Mapping[str, Any], models: Iterable[Mapping[str, Any]]) ->
     api_version = settings.get("apiVersion") or None
     if ptype == "azure-openai":
         api_version = auth.get("apiVersion") or api_version
-    keys = [
-        Secret(str(e["key"]))
-        for e in row.get("api_keys") or []
-        if isinstance(e, Mapping) and e.get("key")
-    ]
+    keys, encrypted = readable_keys(row.get("api_keys"))
     headers = settings.get("extraHeaders")
     notes = settings.get("notes")
     return AppProvider(
@@ -391,6 +354,7 @@ def app_provider(row: Mapping[str, Any], models: Iterable[Mapping[str, Any]]) ->
         type=ptype,
         base_url=str(base_url) if base_url else DEFAULT_BASE_URLS.get(ptype),
         api_keys=keys,
+        encrypted_keys=encrypted,
         api_version=str(api_version) if api_version else None,
         enabled=bool(row.get("is_enabled")),
         headers={str(k): str(v) for k, v in _mapping(headers).items()},
