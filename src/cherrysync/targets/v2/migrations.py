@@ -42,8 +42,6 @@ JOURNAL: tuple[int, ...] = (
     1790242863366,
     1790460395398,
 )
-#: ``0012_sink_endpoint_dialect``: endpoint ``dialect`` replaces ``api_features`` from here on.
-DIALECT_MIGRATION = JOURNAL[12]
 #: The newest migration cherrysync was built against.
 LATEST_KNOWN = JOURNAL[-1]
 
