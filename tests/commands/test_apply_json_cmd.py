@@ -40,7 +40,7 @@ def test_plan_and_apply_json_name_the_resolved_database(
 
     code, plan, _ = _run(capsys, "plan", file, "--target", folder, "--format", "json")
     assert code == 0 and plan["target_path"] == str(db)
-    assert plan["target"] == f"Cherry Studio 2.1.x database {db}"
+    assert plan["target"] == f"Cherry Studio 2.x database {db} (schema through migration 0027)"
 
     code, doc, _ = _run(capsys, "apply", file, "--target", folder, "--yes", "--format", "json")
     assert code == 0

@@ -106,13 +106,16 @@ def import_providers(options: ImportOptions) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     try:
-        if result.env:
-            write_atomic(env_out, render_env(result.env, output.name), 0o600)
+        if result.env or result.unreadable:
+            env_text = render_env(result.env, output.name, result.unreadable)
+            write_atomic(env_out, env_text, 0o600)
         write_atomic(output, result.text, 0o644)
     except OSError as exc:
         raise CherrysyncError(io_message(None, exc, "write"), 1) from exc
     print(f"Wrote {output} with {result.count} provider(s).")
-    if result.env:
+    if result.env or result.unreadable:
         print(f"Wrote {len(result.env)} key(s) to {env_out} (mode 0600); keep it out of Git.")
+        if result.unreadable:
+            print(f"Fill in the encrypted key(s) there: {', '.join(result.unreadable)}")
         print(f"Use it with: cherrysync validate {output} --require-env --env-file {env_out}")
     return 0

@@ -33,6 +33,8 @@ class AppProvider:
     headers: dict[str, str] = field(default_factory=dict)
     notes: str | None = None
     models: list[ModelSpec] = field(default_factory=list)
+    #: keys the app stores encrypted, which cannot be read back (2.x, reference §4.5)
+    encrypted_keys: int = 0
 
 
 @dataclass

@@ -289,8 +289,8 @@ def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                     _p(i, name),
                     "warning",
                     "deeplink-chars",
-                    f"{name} {shown} contains {listed}, which Cherry Studio 1.x "
-                    "deep links corrupt (parentheses dropped, quotes rewritten)",
+                    f"{name} {shown} contains {listed}, which a deep link cannot carry "
+                    "(the Cherry Studio 1.x handler rewrites or breaks on it)",
                 )
 
 

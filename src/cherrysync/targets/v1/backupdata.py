@@ -137,8 +137,12 @@ def parse_backup(text: str) -> BackupData:
     storage = top.get("localStorage")
     if storage is None or not isinstance(storage.value, dict):
         raise _not_backup(_version_hint(top))
-    if "indexedDB" in top and not isinstance(top["indexedDB"].value, dict):
-        raise _not_backup("'indexedDB' is not an object")
+    if "indexedDB" not in top or not isinstance(top["indexedDB"].value, dict):
+        # the app's restore reads it as an object (even {}) and throws otherwise (§3.4)
+        raise _not_backup(
+            "data.json has no 'indexedDB' object, so the app's restore would fail on it; make a "
+            "fresh backup in the app"
+        )
     persist = _index(text, storage.start).get(PERSIST_KEY)
     if persist is None or not isinstance(persist.value, str):
         raise _not_backup(f"localStorage has no '{PERSIST_KEY}' string")

@@ -18,9 +18,10 @@ from pathlib import Path
 from cherrysync.plan.diff import Change, Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
-from cherrysync.targets.v2 import datadir
+from cherrysync.targets.v2 import datadir, keystate
 from cherrysync.targets.v2.changes import Computed, compute, reference_blockers
 from cherrysync.targets.v2.dbschema import SchemaInfo, connect, describe_error, introspect
+from cherrysync.targets.v2.keystate import KeyState
 from cherrysync.targets.v2.rows import app_provider
 from cherrysync.targets.v2.store import model_references, read_state, write
 
@@ -73,6 +74,9 @@ class DatabaseTarget:
         self.before_commit = before_commit
         self.description = f"Cherry Studio 2.x database {path}"
         self._shown: list[Change] | None = None
+        #: cherrysync's record of the keys it applied here (read with every plan)
+        self.keys_path = keystate.state_path(path)
+        self.keys = KeyState(self.keys_path)
 
     @classmethod
     def locate(cls, spec: str) -> DatabaseTarget:
@@ -105,6 +109,41 @@ class DatabaseTarget:
 
     # ----------------------------------------------------------------------- reading
 
+    def _describe(self, info: SchemaInfo) -> None:
+        """Name the database by its migration chain once it is read (plan header, import)."""
+        self.description = f"Cherry Studio 2.x database {self.path} ({info.schema})"
+
+    def _key_state_notes(self) -> list[str]:
+        if self.keys.problem is None:
+            return []
+        return [
+            f"cherrysync's key record {self.keys_path} cannot be used ({self.keys.problem}); keys "
+            "the app has encrypted count as changed, and the next apply writes a new record"
+        ]
+
+    def _record_keys(
+        self, plan: Plan, computed: Computed, providers: list[ResolvedProvider]
+    ) -> None:
+        """After a successful apply: remember what each managed provider's entries now hold.
+
+        The database is already committed, so a failure here is a note, not an error: at worst
+        a later plan shows encrypted keys as changed and the apply after it rewrites them.
+        """
+        for rp in providers:
+            if rp.id in computed.key_entries:
+                keys = [k.reveal() for k in rp.api_keys]
+                self.keys.record(rp.id, computed.key_entries[rp.id], keys)
+        for change in computed.changes:
+            if change.kind == "provider" and change.action == "remove":
+                self.keys.forget(change.provider)
+        try:
+            self.keys.save()
+        except OSError as exc:
+            plan.notes.append(
+                f"could not write cherrysync's key record {self.keys_path} ({exc.strerror}); "
+                "once the app encrypts these keys, the next plan shows them as changed"
+            )
+
     def _safety_problem(self) -> str | None:
         activity = datadir.app_running(
             self.folder, self.platform, self.process_check
@@ -119,14 +158,16 @@ class DatabaseTarget:
         prune: bool,
     ) -> tuple[Plan, Computed]:
         state = read_state(conn, info)
-        computed = compute(state, providers, prune=prune, now=int(time.time() * 1000))
+        self.keys = KeyState.load(self.keys_path)
+        now = int(time.time() * 1000)
+        computed = compute(state, providers, prune=prune, now=now, record=self.keys)
         blocking, informational = model_references(conn, info, computed.removed_models)
         ref_blockers, ref_notes = reference_blockers(blocking, informational)
-        description = f"Cherry Studio {info.generation} database {self.path}"
+        self._describe(info)
         plan = Plan(
-            description,
+            self.description,
             computed.changes,
-            [*self.notes, *info.notes, *ref_notes],
+            [*self.notes, *info.notes, *self._key_state_notes(), *computed.notes, *ref_notes],
             [*computed.blockers, *ref_blockers],
             target_path=os.path.abspath(self.path),
         )
@@ -152,6 +193,7 @@ class DatabaseTarget:
         try:
             info = introspect(self.path, conn)
             state = read_state(conn, info)
+            self._describe(info)
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise describe_error(self.path, exc) from exc
         finally:
@@ -241,6 +283,7 @@ class DatabaseTarget:
                 )
             if computed.writes.empty:
                 conn.execute("ROLLBACK")
+                self._record_keys(plan, computed, providers)
                 return ApplyResult(plan)
             backup = self._backup()
             write(conn, info, computed.writes)
@@ -251,4 +294,5 @@ class DatabaseTarget:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        self._record_keys(plan, computed, providers)
         return ApplyResult(plan, backup_path=backup, transactions=1)
