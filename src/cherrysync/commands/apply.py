@@ -41,12 +41,17 @@ def _confirm() -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from cherrysync.targets.base import TargetError
+    from cherrysync.targets.found import report
     from cherrysync.targets.open import open_target
 
     loaded = load_providers(args.file, args)
     try:
         target = open_target(args.target, out=args.out)
+        if target.found.refusal:
+            report(target.found, args.verbosity, sys.stdout)
+            raise TargetError(target.found.refusal)
         plan = target.plan(loaded.providers, prune=args.prune)
+        report(target.found, args.verbosity, sys.stdout)
         print_plan(plan)
         if plan.blockers:
             return 1

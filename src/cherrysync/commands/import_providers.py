@@ -14,11 +14,12 @@ from pathlib import Path
 from cherrysync.commands import CommandError
 from cherrysync.fileio import write_atomic
 
-HELP = "write a providers file from the custom providers in the app (1.x backup or 2.x data)"
+HELP = "write a providers file from the custom providers in the app (any version, or a backup)"
 EPILOG = """examples:
   cherrysync import --from cherry-studio.202611251200.zip -o providers.yaml
   cherrysync import --from auto -o providers.yaml --env-out ~/.config/cherrysync.env
   cherrysync import --from ~/.config/CherryStudio -o providers.yaml --no-secrets
+  cherrysync import --from cherry-studio.20261002120000.host.desktop.zip -o providers.yaml
 
 exit codes: 0 written, 1 error (nothing written), 2 usage error"""
 
@@ -29,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="source",
         required=True,
         metavar="T",
-        help="a 1.x backup .zip, or 'auto' / the 2.x data folder / its cherrystudio.sqlite",
+        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a backup "
+        ".zip (1.x formats 5 and 6, 2.x format 7)",
     )
     parser.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="providers file to write"
@@ -51,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cherrysync.targets.base import TargetError
+    from cherrysync.targets.found import report
     from cherrysync.targets.importer import ImportFailure, build_import
     from cherrysync.targets.open import open_target
 
@@ -67,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         providers = target.read_custom_providers()
     except TargetError as exc:
         raise CommandError(exc.message, exc.code) from exc
+    report(target.found, args.verbosity, sys.stdout)
     for warning in getattr(target, "import_warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     try:

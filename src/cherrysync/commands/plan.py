@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from cherrysync.commands import CommandError
 from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
@@ -24,7 +25,9 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder, its cherrystudio.sqlite, or a 1.x backup .zip",
+        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a "
+        "backup .zip (1.x formats 5 and 6, 2.x format 7); only 2.x folders and 1.x format-5 "
+        "zips can be applied to",
     )
     parser.add_argument(
         "--prune",
@@ -46,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cherrysync.targets.base import TargetError
+    from cherrysync.targets.found import report
     from cherrysync.targets.open import open_target
 
     loaded = load_providers(args.file, args)
@@ -54,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         plan = target.plan(loaded.providers, prune=args.prune)
     except TargetError as exc:
         raise CommandError(exc.message, exc.code) from exc
+    report(target.found, args.verbosity, sys.stderr if args.format == "json" else sys.stdout)
     print_plan(plan, args.format)
     if plan.blockers:
         return 1

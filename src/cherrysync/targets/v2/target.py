@@ -18,6 +18,7 @@ from pathlib import Path
 from cherrysync.plan.diff import Change, Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
+from cherrysync.targets.found import V2_DATABASE, Found
 from cherrysync.targets.v2 import datadir
 from cherrysync.targets.v2.changes import Computed, compute, reference_blockers
 from cherrysync.targets.v2.dbschema import SchemaInfo, connect, describe_error, introspect
@@ -72,24 +73,13 @@ class DatabaseTarget:
         self.platform = platform
         self.process_check = process_check
         self.description = f"Cherry Studio 2.x database {path}"
+        self.how: str | None = None
         self._shown: list[Change] | None = None
 
     @classmethod
-    def locate(cls, spec: str) -> DatabaseTarget:
-        """``auto``, a data folder (either database location) or a database file."""
+    def locate(cls, spec: str, how: str | None = None) -> DatabaseTarget:
+        """A data folder (either database location) or a database file."""
         notes: list[str] = []
-        if spec == "auto":
-            folders = datadir.candidate_data_folders(sys.platform, os.environ, Path.home())
-            for folder in folders:
-                files = datadir.database_files(folder)
-                if files:
-                    return cls(_pick_database(files, notes), notes=notes)
-            searched = ", ".join(str(f) for f in folders)
-            raise TargetError(
-                f"no Cherry Studio 2.x database found (searched {searched}); pass --target with "
-                "the app's data folder or its cherrystudio.sqlite (for Cherry Studio 1.x, a "
-                "backup .zip)"
-            )
         path = Path(os.path.abspath(Path(spec).expanduser()))
         if path.is_dir():
             files = datadir.database_files(path)
@@ -98,10 +88,20 @@ class DatabaseTarget:
                     f"{path} holds no {datadir.DB_NAME} (looked in {path / 'Data'} and {path}); "
                     "is it Cherry Studio's data folder? (for 1.x, pass a backup .zip)"
                 )
-            return cls(_pick_database(files, notes), notes=notes)
-        if not path.exists():
+            target = cls(_pick_database(files, notes), notes=notes)
+        elif not path.exists():
             raise TargetError(f"--target {spec}: no such file or folder", code=2)
-        return cls(path, notes=notes)
+        else:
+            target = cls(path, notes=notes)
+        target.how = how
+        return target
+
+    @property
+    def found(self) -> Found:
+        what = "Cherry Studio 2.x database"
+        if self.path.parent.name != "Data":
+            what += " in the early 2.0 location"
+        return Found(what, self.path, V2_DATABASE, how=self.how)
 
     # ----------------------------------------------------------------------- reading
 
