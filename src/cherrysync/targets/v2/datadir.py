@@ -165,9 +165,14 @@ def data_folder_of(db_path: Path) -> Path:
 
 @dataclass(frozen=True)
 class Activity:
-    """Why writing now is unsafe; ``None`` from the checks means it is safe."""
+    """Why writing now is unsafe; ``None`` from the checks means it is safe.
+
+    ``state`` says what is going on ("Cherry Studio is running (pid 42, ...)"), ``message``
+    adds what to do about it.
+    """
 
     message: str
+    state: str = ""
 
 
 def _pid_alive(pid: int) -> bool:
@@ -219,17 +224,15 @@ def app_running(
     """Refuse while the app runs: its single-instance lock, or a process check on Windows."""
     if platform == "win32":
         if process_check():
+            state = f"Cherry Studio is running ({WINDOWS_EXE})"
             return Activity(
-                f"Cherry Studio is running ({WINDOWS_EXE}); quit it (also from the tray) and "
-                "run the command again"
+                f"{state}; quit it (also from the tray) and run the command again", state
             )
         return None
     pid = singleton_lock_holder(folder)
     if pid is not None:
-        return Activity(
-            f"Cherry Studio is running (pid {pid}, lock {folder / 'SingletonLock'}); quit it "
-            "and run the command again"
-        )
+        state = f"Cherry Studio is running (pid {pid}, lock {folder / 'SingletonLock'})"
+        return Activity(f"{state}; quit it and run the command again", state)
     return None
 
 

@@ -74,6 +74,8 @@ class DatabaseTarget:
         self.process_check = process_check
         self.description = f"Cherry Studio 2.x database {path}"
         self.how: str | None = None
+        #: ``apply --wait``: the plan does not warn about the running app, apply waits for it.
+        self.waits_for_app = False
         self._shown: list[Change] | None = None
 
     @classmethod
@@ -105,10 +107,16 @@ class DatabaseTarget:
 
     # ----------------------------------------------------------------------- reading
 
-    def _safety_problem(self) -> str | None:
-        activity = datadir.app_running(
-            self.folder, self.platform, self.process_check
-        ) or datadir.pending_restore(self.folder)
+    def activity(self) -> tuple[datadir.Activity | None, datadir.Activity | None]:
+        """(the running app, a staged restore): each makes writing unsafe now."""
+        running = datadir.app_running(self.folder, self.platform, self.process_check)
+        return running, datadir.pending_restore(self.folder)
+
+    def _safety_problem(self, *, for_plan: bool = False) -> str | None:
+        running, restore = self.activity()
+        if for_plan and self.waits_for_app:
+            running = None
+        activity = running or restore
         return activity.message if activity else None
 
     def _compute(
@@ -140,7 +148,7 @@ class DatabaseTarget:
             raise describe_error(self.path, exc) from exc
         finally:
             conn.close()
-        problem = self._safety_problem()
+        problem = self._safety_problem(for_plan=True)
         if problem and not plan.empty:
             plan.notes.append(f"apply will refuse: {problem}")
         self._shown = list(plan.changes)
