@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,8 +104,6 @@ class Manifest:
     app_name: Any = None
     app_version: str | None = None
     timestamp_ms: int | None = None
-    platform: str | None = None
-    resources: dict[str, Any] = field(default_factory=dict)
 
     def made(self) -> str:
         """``made with 1.9.10 on 2026-10-02`` from whatever the manifest holds."""
@@ -138,12 +136,9 @@ def read_manifest(zf: zipfile.ZipFile, path: Path) -> Manifest | None:
     if not isinstance(data, dict):
         raise TargetError(f"{path} has a {MANIFEST} that is not a JSON object; not a backup")
     stamp = data.get("timestamp")
-    resources = data.get("resources")
     return Manifest(
         version=data.get("version"),
         app_name=data.get("appName"),
         app_version=_text(data.get("appVersion")),
         timestamp_ms=stamp if isinstance(stamp, int) and not isinstance(stamp, bool) else None,
-        platform=_text(data.get("platform")),
-        resources=resources if isinstance(resources, dict) else {},
     )

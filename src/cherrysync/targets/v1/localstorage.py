@@ -49,16 +49,9 @@ def script_keys(origin: bytes = APP_ORIGIN) -> tuple[bytes, bytes]:
     )
 
 
-def encode_value(text: str) -> bytes:
-    """A value as Blink stores it: Latin-1 when every character fits, else UTF-16LE."""
-    try:
-        return bytes([LATIN1]) + text.encode("latin-1")
-    except UnicodeEncodeError:
-        return bytes([UTF16]) + text.encode("utf-16-le", "surrogatepass")
-
-
 def decode_value(raw: bytes) -> str:
-    """The text of a stored value; lone UTF-16 surrogates are kept, as JavaScript keeps them."""
+    """The text of a stored value: ``0x01`` + Latin-1 when every character fits, else ``0x00``
+    + UTF-16LE. Lone UTF-16 surrogates are kept, as JavaScript keeps them."""
     if raw[:1] == bytes([LATIN1]):
         return raw[1:].decode("latin-1")
     if raw[:1] == bytes([UTF16]) and len(raw) % 2 == 1:

@@ -15,7 +15,7 @@ from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets import archive
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
-from cherrysync.targets.found import READ_ONLY, Found, v1_refusal
+from cherrysync.targets.found import READ_ONLY, V1_WAY_FORWARD, Found, v1_refusal
 from cherrysync.targets.v1 import localstorage
 from cherrysync.targets.v1.backupdata import PersistState, parse_persist
 from cherrysync.targets.v1.planning import custom_providers, plan_state
@@ -105,5 +105,5 @@ def _extract_store(path: Path, copy: Path) -> None:
     if not (copy / "CURRENT").is_file():
         raise TargetError(
             f"{path} is a format-6 backup without a Local Storage LevelDB "
-            f"({ZIP_STORE}CURRENT), so it holds no providers; make a new backup"
+            f"({ZIP_STORE}CURRENT), so it holds no providers; {V1_WAY_FORWARD}"
         )
