@@ -7,42 +7,20 @@ as written; :mod:`cherrysync.resolve` turns them into real values when a command
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ProviderType = Literal[
     "openai", "openai-response", "anthropic", "gemini", "azure-openai", "ollama", "new-api"
 ]
-PROVIDER_TYPES: tuple[str, ...] = (
-    "openai",
-    "openai-response",
-    "anthropic",
-    "gemini",
-    "azure-openai",
-    "ollama",
-    "new-api",
-)
+PROVIDER_TYPES: tuple[str, ...] = get_args(ProviderType)
 Capability = Literal["vision", "reasoning", "embedding", "function_calling", "web_search", "rerank"]
-CAPABILITIES: tuple[str, ...] = (
-    "vision",
-    "reasoning",
-    "embedding",
-    "function_calling",
-    "web_search",
-    "rerank",
-)
+CAPABILITIES: tuple[str, ...] = get_args(Capability)
 EndpointType = Literal[
     "openai", "openai-response", "anthropic", "gemini", "image-generation", "jina-rerank"
 ]
-ENDPOINT_TYPES: tuple[str, ...] = (
-    "openai",
-    "openai-response",
-    "anthropic",
-    "gemini",
-    "image-generation",
-    "jina-rerank",
-)
+ENDPOINT_TYPES: tuple[str, ...] = get_args(EndpointType)
 
 #: Official hosts, used when ``base_url`` is omitted.
 DEFAULT_BASE_URLS: dict[str, str] = {
@@ -55,7 +33,6 @@ DEFAULT_BASE_URLS: dict[str, str] = {
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 MAX_NAME_LENGTH = 32
-EXTENSION_PREFIX = "x-"
 
 
 def slugify(name: str) -> str:

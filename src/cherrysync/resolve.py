@@ -11,11 +11,11 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from cherrysync import baseurl
 from cherrysync.diagnostics import Diagnostic, Severity
 from cherrysync.load.yamldoc import Path, Position, YamlDocument
 from cherrysync.model import ModelSpec, Provider, ProvidersFile
 from cherrysync.secrets import EnvSyntaxError, Secret, UnsetVariableError, interpolate
-from cherrysync.validate.rules import url_problem
 
 #: printable ASCII without spaces or commas: what the app's key rotation and HTTP both accept
 _KEY_CHARS = re.compile(r"[!-+\--~]+")
@@ -72,9 +72,10 @@ class _Resolver:
             base_url = self.value(spec.base_url, (*base, "base_url"))
             if base_url is not None and base_url != spec.base_url:
                 # a value from the environment gets the checks validate gave the literal text
-                problem = url_problem(base_url, f"{spec.base_url} (as set in the environment)")
-                if problem is not None:
-                    self.report((*base, "base_url"), "error", *problem)
+                try:
+                    baseurl.parse(base_url, f"{spec.base_url} (as set in the environment)")
+                except baseurl.UrlError as exc:
+                    self.report((*base, "base_url"), "error", exc.rule, exc.message)
                     base_url = None
         keys: list[Secret] = []
         for k, raw in enumerate(spec.api_keys):

@@ -144,11 +144,6 @@ def references(text: str) -> list[EnvRef]:
     return [s for s in parse_template(text) if isinstance(s, EnvRef)]
 
 
-def is_literal(text: str) -> bool:
-    """True when the value holds no reference at all (a key typed into the file)."""
-    return not references(text)
-
-
 def interpolate(text: str, env: Mapping[str, str]) -> str:
     """Substitute references; an unset variable without a default raises, never passes through.
 

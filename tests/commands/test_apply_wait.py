@@ -110,6 +110,25 @@ def test_a_change_made_while_waiting_is_planned_again(
     assert "Applied: 18 added, 1 changed, 0 removed." in out
 
 
+def test_json_stdout_stays_one_object_while_waiting_and_replanning(
+    folder: Path,
+    tmp_path: Path,
+    app: list[subprocess.Popen[str]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What the Ansible module reads: people's lines go to stderr, the result to stdout."""
+    start(app, folder, 0.5, "adopt")
+    file = str(write_file(tmp_path))
+    command = ["apply", file, "--target", str(folder), "--wait", "30", "--yes", "--format", "json"]
+    assert main(command) == 0
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    assert doc["applied"] == {"add": 18, "change": 1, "remove": 0} and doc["backup_path"]
+    assert "\nFound Cherry Studio 2.x database" in captured.err  # after the warnings
+    assert "waiting up to 30 s" in captured.err
+    assert "the plan is now:" in captured.err and '  ~ provider "off"' in captured.err
+
+
 def test_timeout_changes_nothing(
     folder: Path,
     tmp_path: Path,

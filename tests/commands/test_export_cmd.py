@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from cherrysync.cli import main
-from cherrysync.commands.export import opener_command
+from cherrysync.commands.export import ExportOptions, export, opener_command
+from cherrysync.errors import CherrysyncError
 
 FILE = """\
 version: 1
@@ -203,6 +204,16 @@ def test_open_needs_deeplinks(providers_file: Path, capsys: pytest.CaptureFixtur
     assert main(["export", str(providers_file), "--to", "providers-json", "--open"]) == 2
     assert main(["export", str(providers_file), "--to", "deeplinks", "--provider", "nope"]) == 2
     assert "unknown provider nope (known: " in capsys.readouterr().err
+
+
+def test_option_conflicts_are_refused_before_the_file_is_read(tmp_path: Path) -> None:
+    absent = str(tmp_path / "absent.yaml")
+    with pytest.raises(CherrysyncError, match=r"^--open works with --to deeplinks only$"):
+        export(ExportOptions("providers-json", absent, open=True))
+    with pytest.raises(CherrysyncError, match=r"^--open and --output exclude each other$"):
+        export(ExportOptions("deeplinks", absent, open=True, output="links.txt"))
+    with pytest.raises(CherrysyncError, match=r"^cannot read .*absent\.yaml"):
+        export(ExportOptions("deeplinks", absent))
 
 
 def test_keys_with_separators_are_refused(

@@ -1,20 +1,43 @@
-"""Render check results as a text table, JSON (the documented contract), JUnit XML or GitHub
-workflow annotations, plus a progress line for interactive terminals."""
+"""Render check results as a text table, JSON (the documented contract), JUnit XML, GitHub
+workflow annotations or SARIF, plus a job-summary table and a progress line for terminals.
+
+:data:`CHECK_FORMATS` is the one list of ``check --format`` values: the parser takes its choices
+from it. This module stays free of the HTTP stack so the parser can import it.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.check.result import CheckResult
-from cherrysync.validate.formats import github_escape
+from cherrysync.validate.formats import (
+    github_annotation,
+    markdown_cell,
+    markdown_heading,
+)
 
-FORMATS = ("text", "json", "junit", "github", "sarif")
+#: where in the providers file a result belongs, as (line, column); see :mod:`.positions`
+Locator = Callable[[CheckResult], tuple[int, int]]
 _MAX_CELL = 100
+
+
+def nowhere(result: CheckResult) -> tuple[int, int]:
+    """The locator without a document: the top of the file."""
+    return 1, 1
+
+
+class ResultRenderer(Protocol):
+    """One ``--format``: the results as the text to print. ``file`` and ``locate`` place a
+    result in the providers file for the formats that annotate it (GitHub, SARIF)."""
+
+    def __call__(
+        self, results: Sequence[CheckResult], *, file: str | None, locate: Locator
+    ) -> str: ...
 
 
 def summary(results: Sequence[CheckResult]) -> dict[str, int]:
@@ -30,6 +53,15 @@ def summary(results: Sequence[CheckResult]) -> dict[str, int]:
     }
 
 
+def summary_sentence(results: Sequence[CheckResult]) -> str:
+    """``N checks: … passed, … skipped, … warnings, … failed`` (no full stop)."""
+    s = summary(results)
+    return (
+        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
+        f"{s['warnings']} warnings, {s['failed']} failed"
+    )
+
+
 def exit_code(results: Sequence[CheckResult]) -> int:
     """0 when nothing failed (warnings allowed), 1 otherwise."""
     return 1 if any(r.level == "fail" for r in results) else 0
@@ -40,7 +72,10 @@ def _cell(text: str | None, width: int = _MAX_CELL) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_text(results: Sequence[CheckResult]) -> str:
+def render_text(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
+    """A table with one row per check, then the summary sentence."""
     header = ("PROVIDER", "KEY", "MODEL", "STATUS", "MESSAGE")
     rows = [
         (
@@ -58,16 +93,15 @@ def render_text(results: Sequence[CheckResult]) -> str:
         lines.append(
             "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
         )
-    s = summary(results)
     lines.append("")
-    lines.append(
-        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
-        f"{s['warnings']} warnings, {s['failed']} failed"
-    )
+    lines.append(summary_sentence(results))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def render_json(results: Sequence[CheckResult]) -> str:
+def render_json(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
+    """The documented JSON contract."""
     payload = {"results": [r.as_dict() for r in results], "summary": summary(results)}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
@@ -76,7 +110,29 @@ def _case_name(result: CheckResult) -> str:
     return f"{result.key or 'no key'} / {result.model or '(key)'}"
 
 
-def render_junit(results: Sequence[CheckResult]) -> str:
+def _junit_case(provider: str, r: CheckResult) -> list[str]:
+    seconds = (r.latency_ms or 0) / 1000
+    out = [
+        f"    <testcase classname={quoteattr(provider)} name={quoteattr(_case_name(r))} "
+        f'time="{seconds:.3f}">'
+    ]
+    if r.level == "fail":
+        out.append(
+            f"      <failure type={quoteattr(r.status)} message={quoteattr(r.message)}>"
+            f"{escape(r.message)}</failure>"
+        )
+    elif r.status == "skipped":
+        out.append(f"      <skipped message={quoteattr(r.message)}/>")
+    elif r.level == "warn":
+        out.append(f"      <system-out>{escape(r.status + ': ' + r.message)}</system-out>")
+    out.append("    </testcase>")
+    return out
+
+
+def render_junit(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
+    """One test suite per provider, one test case per check (for CI test reports)."""
     by_provider: dict[str, list[CheckResult]] = {}
     for result in results:
         by_provider.setdefault(result.provider, []).append(result)
@@ -93,52 +149,33 @@ def render_junit(results: Sequence[CheckResult]) -> str:
             f'failures="{failures}" skipped="{skipped}">'
         )
         for r in items:
-            seconds = (r.latency_ms or 0) / 1000
-            out.append(
-                f"    <testcase classname={quoteattr(provider)} name={quoteattr(_case_name(r))} "
-                f'time="{seconds:.3f}">'
-            )
-            if r.level == "fail":
-                out.append(
-                    f"      <failure type={quoteattr(r.status)} message={quoteattr(r.message)}>"
-                    f"{escape(r.message)}</failure>"
-                )
-            elif r.status == "skipped":
-                out.append(f"      <skipped message={quoteattr(r.message)}/>")
-            elif r.level == "warn":
-                out.append(f"      <system-out>{escape(r.status + ': ' + r.message)}</system-out>")
-            out.append("    </testcase>")
+            out += _junit_case(provider, r)
         out.append("  </testsuite>")
     out.append("</testsuites>")
     return "\n".join(out) + "\n"
 
 
-Locator = Callable[[CheckResult], tuple[int, int]]
-
-
-def _nowhere(result: CheckResult) -> tuple[int, int]:
-    return 1, 1
+def _findings(results: Sequence[CheckResult]) -> Iterator[tuple[CheckResult, str]]:
+    """The results worth an annotation, with their severity: failures and warnings."""
+    for r in results:
+        if r.level != "pass":
+            yield r, "error" if r.level == "fail" else "warning"
 
 
 def render_github(
-    results: Sequence[CheckResult], file: str | None = None, locate: Locator = _nowhere
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
 ) -> str:
-    lines = []
-    for r in results:
-        if r.level == "pass":
-            continue
-        command = "error" if r.level == "fail" else "warning"
-        title = github_escape(f"{r.provider} {_case_name(r)}: {r.status}", prop=True)
-        where = ""
-        if file is not None:
-            line, column = locate(r)
-            where = f"file={github_escape(file, prop=True)},line={line},col={column},"
-        lines.append(f"::{command} {where}title={title}::{github_escape(r.message)}")
-    s = summary(results)
-    lines.append(
-        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
-        f"{s['warnings']} warnings, {s['failed']} failed"
-    )
+    """One workflow annotation per failure or warning (at its node when ``file`` is given)."""
+    lines = [
+        github_annotation(
+            level,
+            f"{r.provider} {_case_name(r)}: {r.status}",
+            r.message,
+            None if file is None else (file, *locate(r)),
+        )
+        for r, level in _findings(results)
+    ]
+    lines.append(summary_sentence(results))
     return "\n".join(lines) + "\n"
 
 
@@ -161,61 +198,60 @@ STATUS_HELP: dict[str, str] = {
 }
 
 
-def render_sarif(results: Sequence[CheckResult], file: str, locate: Locator = _nowhere) -> str:
+def render_sarif(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
     """SARIF with one result per failure or warning; rule ids are ``check/<status>``."""
     from cherrysync.sarif import SarifResult
     from cherrysync.sarif import render_sarif as render_log
 
-    items = []
-    for r in results:
-        if r.level == "pass":
-            continue
-        line, column = locate(r)
-        message = f"{r.provider} {_case_name(r)}: {r.message}"
-        items.append(
-            SarifResult(
-                f"check/{r.status}",
-                "error" if r.level == "fail" else "warning",
-                message,
-                file,
-                line,
-                column,
-            )
+    file = file or "providers.yaml"
+    items = [
+        SarifResult(
+            f"check/{r.status}",
+            level,
+            f"{r.provider} {_case_name(r)}: {r.message}",
+            file,
+            *locate(r),
         )
+        for r, level in _findings(results)
+    ]
     rules = {f"check/{status}": text for status, text in STATUS_HELP.items()}
     return render_log(items, rules)
 
 
+#: ``check --format`` value -> renderer; the order is the order ``--help`` lists them in.
+CHECK_FORMATS: dict[str, ResultRenderer] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "github": render_github,
+    "sarif": render_sarif,
+}
+
+
+def render(
+    fmt: str, results: Sequence[CheckResult], file: str | None = None, locate: Locator = nowhere
+) -> str:
+    return CHECK_FORMATS[fmt](results, file=file, locate=locate)
+
+
 def render_markdown(results: Sequence[CheckResult]) -> str:
     """A job-summary table (``$GITHUB_STEP_SUMMARY``); keys appear masked only."""
-    s = summary(results)
-    icon = "❌" if s["failed"] else "✅"
     lines = [
-        f"### {icon} cherrysync check",
+        markdown_heading("check", summary(results)["failed"] > 0),
         "",
-        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
-        f"{s['warnings']} warnings, {s['failed']} failed.",
+        summary_sentence(results) + ".",
         "",
         "| provider | key | model | status | message |",
         "|---|---|---|---|---|",
     ]
     for r in results:
-        message = _cell(r.message, 200).replace("|", "\\|")
+        message = markdown_cell(_cell(r.message, 200))
         lines.append(
             f"| {r.provider} | {_cell(r.key)} | {_cell(r.model, 60)} | `{r.status}` | {message} |"
         )
     return "\n".join(lines) + "\n\n"
-
-
-def render(
-    fmt: str, results: Sequence[CheckResult], file: str | None = None, locate: Locator = _nowhere
-) -> str:
-    if fmt == "github":
-        return render_github(results, file, locate)
-    if fmt == "sarif":
-        return render_sarif(results, file or "providers.yaml", locate)
-    renderers = {"text": render_text, "json": render_json, "junit": render_junit}
-    return renderers[fmt](results)
 
 
 class Progress:

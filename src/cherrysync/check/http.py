@@ -15,7 +15,7 @@ import json
 import ssl
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from typing import Any
@@ -211,7 +211,6 @@ class Session:
     policy: RetryPolicy
     timeout: float
     kind: str
-    on_request: Callable[[str, str], None] | None = None
 
     def __post_init__(self) -> None:
         self._timeouts = httpx.Timeout(self.timeout).as_dict()
@@ -297,8 +296,6 @@ class Session:
             raise ProbeFailure("wrong_base_url", "refused to send a request to another origin")
         # Host slot first: a request waiting for a busy host must not hold a global slot.
         async with self.limits.host(self.origin), self.limits.all:
-            if self.on_request is not None:
-                self.on_request(method, url)
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.timeout):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+from cherrysync.check.formats import Locator
 from cherrysync.check.result import CheckResult
 from cherrysync.load.yamldoc import Path, YamlDocument
 from cherrysync.resolve import ResolvedProvider
-
-Locator = Callable[[CheckResult], tuple[int, int]]
 
 
 def result_locator(document: YamlDocument | None, providers: Sequence[ResolvedProvider]) -> Locator:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cherrysync.check.dialects import Dialect, Listing, make_dialect
+from cherrysync.check.dialects import DIALECTS, Dialect, Listing, make_dialect
 from cherrysync.check.http import ClientPool, Limits, Session
 from cherrysync.check.result import CheckResult, ProbeFailure, Status, default_level
 from cherrysync.check.retry import RetryPolicy
@@ -56,47 +56,104 @@ def probing(provider: ResolvedProvider, settings: Settings) -> bool:
     return settings.probe or provider.spec.check_options.probe
 
 
+def skip_reason(provider: ResolvedProvider, settings: Settings) -> str | None:
+    """Why ``provider`` gets one ``skipped`` result instead of checks; None when it is checked."""
+    if not provider.spec.enabled and not settings.include_disabled:
+        return "provider is disabled (enabled: false); name it with --provider to check"
+    if provider.spec.check_options.skip:
+        return "check.skip is set"
+    return None
+
+
+def expected_results(providers: list[ResolvedProvider], settings: Settings) -> int:
+    """How many results :meth:`Runner.run` reports, for the progress line's ``checked N/M``.
+
+    One for a skipped provider or an unusable base URL; otherwise, per key (or once without
+    keys), one for the key and one per model.
+    """
+    return sum(_result_count(p, settings) for p in providers)
+
+
+def _result_count(provider: ResolvedProvider, settings: Settings) -> int:
+    if skip_reason(provider, settings) is not None:
+        return 1
+    try:
+        endpoint_for(provider)
+    except UrlError:
+        return 1  # its wrong_base_url result
+    return max(1, len(provider.api_keys)) * (1 + len(provider.models))
+
+
 def billable_requests(providers: list[ResolvedProvider], settings: Settings) -> int:
-    """Upper bound of billed requests a run sends: one per key x model probed (not Anthropic,
-    whose probe is the free count_tokens endpoint). Zero unless probing."""
+    """Upper bound of billed requests a run sends: one per key x model probed, unless the
+    dialect's probe is free (Anthropic's count_tokens). Zero unless probing."""
     total = 0
     for provider in providers:
-        if provider.spec.check_options.skip or not probing(provider, settings):
-            continue
-        if not provider.spec.enabled and not settings.include_disabled:
+        if skip_reason(provider, settings) is not None or not probing(provider, settings):
             continue
         try:
             kind = endpoint_for(provider).kind
         except UrlError:
             continue
-        if kind != "anthropic":
+        if not DIALECTS[kind].free_probe:
             total += max(1, len(provider.api_keys)) * len(provider.models)
     return total
 
 
-class Runner:
-    """Owns the shared limits for one run."""
+class Connections:
+    """The HTTP side of one run: a client per origin, the shared limits, the retry policy.
 
-    def __init__(
-        self,
-        settings: Settings,
-        on_result: Callable[[CheckResult], None] | None = None,
-        on_request: Callable[[str, str], None] | None = None,
-    ) -> None:
+    :meth:`dialect` is the one place a provider becomes a dialect talking through a session,
+    for the runner and for ``cherrysync models`` alike.
+    """
+
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.limits = Limits(settings.concurrency, settings.per_host)
         self.policy = RetryPolicy(
             retries=settings.retries, backoff=settings.backoff, max_hint=settings.max_retry_wait
         )
+        self.clients = ClientPool(settings.per_host)
+
+    def dialect(self, provider: ResolvedProvider) -> Dialect:
+        """Raises ProbeFailure before anything is sent: ``wrong_base_url`` for a base URL that
+        cannot be used, ``tls_error`` for a CA bundle that cannot be read."""
+        try:
+            endpoint = endpoint_for(provider)
+        except UrlError as exc:
+            raise ProbeFailure("wrong_base_url", str(exc)) from None
+        options = provider.spec.check_options
+        try:
+            client = self.clients.get(
+                endpoint.origin, options.verify, ca_path(self.settings, options.ca_bundle)
+            )
+        except (OSError, ssl.SSLError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            raise ProbeFailure("tls_error", f"cannot use ca_bundle: {reason}") from None
+        timeout = options.timeout or self.settings.timeout
+        session = Session(client, endpoint.origin, self.limits, self.policy, timeout, endpoint.kind)
+        extra = {name: value.reveal() for name, value in provider.headers.items()}
+        return make_dialect(endpoint, session, extra)
+
+    async def aclose(self) -> None:
+        await self.clients.aclose()
+
+
+class Runner:
+    """Checks providers over one set of :class:`Connections` per run."""
+
+    def __init__(
+        self, settings: Settings, on_result: Callable[[CheckResult], None] | None = None
+    ) -> None:
+        self.settings = settings
         self.on_result = on_result
-        self.on_request = on_request
 
     async def run(self, providers: list[ResolvedProvider]) -> list[CheckResult]:
-        self.clients = ClientPool(self.settings.per_host)
+        self.connections = Connections(self.settings)
         try:
             batches = await asyncio.gather(*(self._provider(p) for p in providers))
         finally:
-            await self.clients.aclose()
+            await self.connections.aclose()
         return [r for batch in batches for r in batch]
 
     def _emit(self, result: CheckResult) -> CheckResult:
@@ -114,52 +171,20 @@ class Runner:
         return results
 
     async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:
-        options = provider.spec.check_options
-        if not provider.spec.enabled and not self.settings.include_disabled:
-            message = "provider is disabled (enabled: false); name it with --provider to check"
+        reason = skip_reason(provider, self.settings)
+        if reason is not None:
             return [
-                self._emit(CheckResult(provider.id, None, None, "skipped", message, level="pass"))
-            ]
-        if options.skip:
-            return [
-                self._emit(
-                    CheckResult(
-                        provider.id, None, None, "skipped", "check.skip is set", level="pass"
-                    )
-                )
+                self._emit(CheckResult(provider.id, None, None, "skipped", reason, level="pass"))
             ]
         try:
-            endpoint = endpoint_for(provider)
-        except UrlError as exc:
-            return [self._emit(CheckResult(provider.id, None, None, "wrong_base_url", str(exc)))]
-        timeout = options.timeout or self.settings.timeout
-        try:
-            client = self.clients.get(
-                endpoint.origin, options.verify, self._ca_path(options.ca_bundle)
-            )
-        except (OSError, ssl.SSLError) as exc:
-            message = (
-                f"cannot use ca_bundle: {getattr(exc, 'strerror', None) or type(exc).__name__}"
-            )
-            return [self._emit(CheckResult(provider.id, None, None, "tls_error", message))]
-        session = Session(
-            client,
-            endpoint.origin,
-            self.limits,
-            self.policy,
-            timeout,
-            endpoint.kind,
-            self.on_request,
-        )
-        extra = {name: value.reveal() for name, value in provider.headers.items()}
-        dialect = make_dialect(endpoint, session, extra)
-        dialect.wanted = frozenset(m.id.removeprefix("models/") for m in provider.models)
+            dialect = self.connections.dialect(provider)
+        except ProbeFailure as failure:
+            result = CheckResult(provider.id, None, None, failure.status, failure.message)
+            return [self._emit(result)]
+        dialect.wanted = frozenset(dialect.bare(m.id) for m in provider.models)
         keys: list[Secret | None] = list(provider.api_keys) or [None]
         batches = await asyncio.gather(*(self._key(provider, dialect, k) for k in keys))
         return [r for batch in batches for r in batch]
-
-    def _ca_path(self, ca_bundle: str | None) -> str | None:
-        return ca_path(self.settings, ca_bundle)
 
     async def _key(
         self, provider: ResolvedProvider, dialect: Dialect, key: Secret | None
@@ -273,11 +298,7 @@ class Runner:
         if listing.ids is None:
             if probe:
                 return done("ok", await dialect.probe(key, model))
-            return done(
-                "not_verifiable",
-                "deployments cannot be listed with an API key; run with --probe (or set "
-                "check.probe) to send one billable one-token request per deployment",
-            )
+            return done("not_verifiable", dialect.unlisted_reason)
         found = dialect.match(model.id, listing.ids)
         note = "listed"
         if found is None:
@@ -336,23 +357,14 @@ def _internal(provider: str, key: str | None, model: str | None, exc: Exception)
 
 
 async def fetch_listing(provider: ResolvedProvider, settings: Settings) -> Listing:
-    """The full model list of ``provider`` with its first key (for ``cherrysync models``)."""
+    """The full model list of ``provider`` with its first key (for ``cherrysync models``).
+
+    Raises ProbeFailure, including for a base URL or CA bundle that cannot be used.
+    """
+    connections = Connections(settings)
     try:
-        endpoint = endpoint_for(provider)
-    except UrlError as exc:
-        raise ProbeFailure("wrong_base_url", str(exc)) from None
-    options = provider.spec.check_options
-    timeout = options.timeout or settings.timeout
-    runner = Runner(settings)
-    pool = ClientPool(settings.per_host)
-    try:
-        client = pool.get(endpoint.origin, options.verify, ca_path(settings, options.ca_bundle))
-        session = Session(
-            client, endpoint.origin, runner.limits, runner.policy, timeout, endpoint.kind
-        )
-        extra = {name: value.reveal() for name, value in provider.headers.items()}
-        dialect = make_dialect(endpoint, session, extra)
+        dialect = connections.dialect(provider)
         key = provider.api_keys[0] if provider.api_keys else None
         return await dialect.list_models(key)
     finally:
-        await pool.aclose()
+        await connections.aclose()

@@ -1,16 +1,22 @@
-"""Plumbing shared by commands: env files, loading and resolving a providers file."""
+"""Plumbing shared by commands: env files, loading and resolving a providers file, summaries.
+
+:func:`load_providers` returns what it found (or raises with the diagnostics attached) and prints
+nothing; :func:`load_for_command` is the commands' way to call it, printing those diagnostics.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TextIO
 
-from cherrysync.commands import CommandError
-from cherrysync.diagnostics import has_errors
-from cherrysync.load.envfile import EnvFileError, read_env_file
+from cherrysync.diagnostics import Diagnostic, has_errors
+from cherrysync.errors import CherrysyncError, ProvidersFileError, io_message
+from cherrysync.load.envfile import read_env_file
+from cherrysync.model import ProvidersFile
 from cherrysync.resolve import ResolvedProvider, resolve_providers
 from cherrysync.validate.formats import render_text
 from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
@@ -39,26 +45,28 @@ def add_env_file_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_env(args: argparse.Namespace) -> dict[str, str]:
+def load_env(env_files: Iterable[str]) -> dict[str, str]:
     """Environment for ``${VAR}`` references: dotenv files first, then the real environment."""
     env: dict[str, str] = {}
-    for path in getattr(args, "env_file", None) or []:
+    for path in env_files:
         try:
-            env.update(read_env_file(path))
-        except EnvFileError as exc:
-            raise CommandError(str(exc)) from exc
+            env.update(read_env_file(path, environ=os.environ, inherited=env))
         except OSError as exc:
-            raise CommandError(f"cannot read env file {path}: {exc.strerror or exc}") from exc
+            raise CherrysyncError(io_message(f"env file {path}", exc)) from exc
     env.update(os.environ)
     return env
 
 
 @dataclass
 class LoadedProviders:
-    """A validated file whose references were resolved for use."""
+    """A validated file whose references were resolved for use.
+
+    ``diagnostics`` are the warnings found on the way, for the command to show.
+    """
 
     validated: ValidatedFile
     providers: list[ResolvedProvider]
+    diagnostics: list[Diagnostic]
 
     @property
     def filename(self) -> str:
@@ -66,28 +74,23 @@ class LoadedProviders:
 
 
 def load_providers(
-    path: str, args: argparse.Namespace, only: Collection[str] | None = None
+    path: str, env: Mapping[str, str], only: Collection[str] | None = None
 ) -> LoadedProviders:
-    """Validate and resolve ``path`` or raise :class:`CommandError` after printing diagnostics.
+    """Validate and resolve ``path`` (just the providers named in ``only``, when given).
 
-    Warnings are printed to stderr and do not stop the command; errors (including unset
-    variables) exit with code 1.
+    Raises :class:`ProvidersFileError` (exit 1, diagnostics attached) for errors in the file,
+    including unset variables, and :class:`CherrysyncError` (exit 2) for an unreadable file or
+    an unknown provider name.
     """
-    env = load_env(args)
     try:
         validated = validate_path(path, ValidationOptions(env=env))
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise CherrysyncError(io_message(path, exc)) from exc
     if not validated.ok or validated.model is None:
-        sys.stderr.write(render_text(validated.diagnostics))
-        raise CommandError(f"{path} is not valid; fix the errors above", 1)
+        message = f"{path} is not valid; fix the errors above"
+        raise ProvidersFileError(message, validated.diagnostics)
     if only:
-        known = {p.provider_id for p in validated.model.providers}
-        known |= {p.name for p in validated.model.providers}
-        unknown = [name for name in only if name not in known]
-        if unknown:
-            ids = ", ".join(p.provider_id for p in validated.model.providers) or "none"
-            raise CommandError(f"unknown provider {', '.join(unknown)} (known: {ids})")
+        _require_known(validated.model, only)
     resolved, problems = resolve_providers(
         validated.model,
         env,
@@ -95,11 +98,49 @@ def load_providers(
         document=validated.document,
         only=only or None,
     )
-    sys.stderr.write(render_text([*validated.diagnostics, *problems]))
+    diagnostics = [*validated.diagnostics, *problems]
     if has_errors(problems):
-        raise CommandError(
+        message = (
             "the file's ${VAR} references cannot be used as they are (see above); set them or "
-            "pass --env-file",
-            1,
+            "pass --env-file"
         )
-    return LoadedProviders(validated, resolved)
+        raise ProvidersFileError(message, diagnostics)
+    return LoadedProviders(validated, resolved, diagnostics)
+
+
+def _require_known(model: ProvidersFile, names: Collection[str]) -> None:
+    """Every name must be a provider's id or name; a typo is a usage error, not a no-op."""
+    known = {p.provider_id for p in model.providers} | {p.name for p in model.providers}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        ids = ", ".join(p.provider_id for p in model.providers) or "none"
+        raise CherrysyncError(f"unknown provider {', '.join(unknown)} (known: {ids})")
+
+
+def load_for_command(
+    path: str,
+    env_files: Iterable[str],
+    only: Collection[str] | None = None,
+    stderr: TextIO | None = None,
+) -> LoadedProviders:
+    """:func:`load_providers` with the environment of ``env_files``, its diagnostics shown.
+
+    Warnings go to ``stderr`` and the command goes on; errors go there before the error ends it.
+    """
+    stream = stderr or sys.stderr
+    try:
+        loaded = load_providers(path, load_env(env_files), only)
+    except ProvidersFileError as exc:
+        stream.write(render_text(exc.diagnostics))
+        raise
+    stream.write(render_text(loaded.diagnostics))
+    return loaded
+
+
+def append_summary(path: str, markdown: str) -> None:
+    """Append a Markdown summary to ``path`` (``$GITHUB_STEP_SUMMARY`` collects every step's)."""
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(markdown)
+    except OSError as exc:
+        raise CherrysyncError(io_message(path, exc, "write")) from exc

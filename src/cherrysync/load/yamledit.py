@@ -19,11 +19,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from cherrysync.errors import YamlEditError
 from cherrysync.fileio import write_atomic
-
-
-class YamlEditError(Exception):
-    """The file cannot be edited safely; the message says why."""
 
 
 def _yaml(text: str) -> YAML:

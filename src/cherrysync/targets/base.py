@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from cherrysync.errors import TargetError
 from cherrysync.model import ModelSpec, ProviderType
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
@@ -18,18 +19,7 @@ from cherrysync.secrets import Secret
 if TYPE_CHECKING:
     from cherrysync.targets.found import Found
 
-
-class TargetError(Exception):
-    """A clear, secret-free message about the target (not a database, app running, ...).
-
-    The CLI prints it and exits 1 (2 for usage problems such as a missing file); the target is
-    unchanged whenever this is raised.
-    """
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+__all__ = ["AppProvider", "ApplyResult", "Target", "TargetError"]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
+from cherrysync.errors import ImportFailure
 from cherrysync.model import DEFAULT_BASE_URLS, ID_PATTERN, MAX_NAME_LENGTH, ModelSpec, slugify
 from cherrysync.targets.base import AppProvider
 from cherrysync.validate.pipeline import ValidatedFile, validate_text
@@ -23,10 +24,6 @@ HEADER = (
     "# yaml-language-server: $schema=https://cherrysync.dev/schema/providers.schema.json\n"
     "# Imported by cherrysync from {source}.{keys}\n"
 )
-
-
-class ImportFailure(Exception):
-    """The generated file did not validate; nothing should be written."""
 
 
 @dataclass
@@ -171,11 +168,9 @@ def render_env(env: dict[str, str], file_name: str) -> str:
     """Dotenv text that :mod:`cherrysync.load.envfile` reads back to the same values."""
     lines = [f"# API keys referenced by {file_name} (cherrysync import). Keep out of Git."]
     for name, value in env.items():
-        if "'" not in value:
-            lines.append(f"{name}='{value}'")
-        else:
-            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'{name}="{quoted}"')
+        # single quotes are never expanded; inside them only \\ and \' are escapes
+        quoted = value.replace("\\", "\\\\").replace("'", "\\'")
+        lines.append(f"{name}='{quoted}'")
     return "\n".join(lines) + "\n"
 
 

@@ -94,6 +94,24 @@ def test_a_live_installation_is_read_like_the_backup(
         assert '  + provider "relay"' in out
 
 
+def test_json_names_what_the_user_gave_and_keeps_stdout_clean(
+    tmp_path: Path, providers: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``target_path`` is the zip or the folder named, never the private copy read from."""
+    backup = write_direct_backup(tmp_path / "b.zip")
+    profile = build_profile(tmp_path / "CherryStudio")
+    store = profile / "Local Storage" / "leveldb"
+    for target in (backup, profile, store):
+        assert main(["plan", providers, "--target", str(target), "--format", "json"]) == 0
+        captured = capsys.readouterr()
+        assert json.loads(captured.out)["target_path"] == str(target)
+        assert captured.err.startswith("Found Cherry Studio 1.x ")
+        assert main(["apply", providers, "--target", str(target), "--yes", "--format", "json"]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == "" and "cannot write" in captured.err
+        assert captured.err.startswith("Found Cherry Studio 1.x ")
+
+
 def _rezip(source: Path, dest: Path, change: dict[str, bytes | None]) -> Path:
     """A copy of ``source`` with members replaced (bytes), removed (None) or added."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dest, "w") as zout:

@@ -317,6 +317,19 @@ def test_an_invalid_last_order_key_blocks_appending(db: Path, tmp_path: Path) ->
     assert snapshot(db) == before
 
 
+def test_appending_past_the_largest_integer_key_takes_a_fraction(db: Path, tmp_path: Path) -> None:
+    largest = "z" * 27  # the app's fractional-indexing adds a fraction here, and so do we
+    execute(db, "UPDATE user_provider SET order_key = ? WHERE provider_id = 'ollama'", largest)
+    DatabaseTarget.locate(str(db)).apply(load(write_file(tmp_path)), prune=False)
+    check_invariants(db)
+    added = [
+        str(r["order_key"])
+        for r in rows(db, "SELECT order_key FROM user_provider WHERE order_key > ?", largest)
+    ]
+    assert len(added) == len(MANAGED)
+    assert sorted(added)[:2] == [largest + "V", largest + "l"]
+
+
 def test_a_preset_row_is_never_managed(db: Path, tmp_path: Path) -> None:
     # a registry provider newer than cherrysync's list of built-in ids
     execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -59,6 +60,17 @@ def test_plan_import_and_a_refused_apply(
     assert "restoring a 2.x backup replaces the app's whole database" in captured.err
     assert "--target auto" in captured.err
     assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_plan_json_names_the_zip_never_the_temp_copy(
+    backup: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = str(write_file(tmp_path))
+    assert main(["plan", file, "--target", str(backup), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)  # the found line went to stderr
+    assert doc["target_path"] == str(backup)
+    assert "\nFound Cherry Studio 2.x backup, format 7" in captured.err  # after the warnings
 
 
 @pytest.mark.parametrize(("slim", "root_layout"), [(True, False), (False, True)])

@@ -1,11 +1,16 @@
-"""The small async interface every dialect implements, plus shared body checks."""
+"""The small async interface every dialect implements, plus shared body checks.
+
+A dialect is data plus a few methods: the facts that differ between wire formats (is the probe
+free, which tag a server adds to untagged names, which prefix the listing puts on IDs, how
+large a page is) are class attributes the runner reads, never ``kind`` comparisons.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar
 
 from cherrysync.check.errors import Phase
 from cherrysync.check.http import INVALID, Reply, Session, failure_from
@@ -14,7 +19,8 @@ from cherrysync.check.urls import Endpoint
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
 
-ProbeCost = Literal["billable", "free"]
+#: One listing page: its IDs, and the parameters of the next page (None on the last one).
+Page = tuple[list[str], dict[str, str] | None]
 
 
 @dataclass
@@ -26,6 +32,18 @@ class Listing:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def find_listed(model_id: str, ids: list[str], implicit_tag: str | None = None) -> str | None:
+    """The listed ID that ``model_id`` names: itself, or with the tag the server adds to
+    untagged names (Ollama lists ``llama3.2`` as ``llama3.2:latest``)."""
+    if model_id in ids:
+        return model_id
+    if implicit_tag is not None and ":" not in model_id:
+        tagged = f"{model_id}:{implicit_tag}"
+        if tagged in ids:
+            return tagged
+    return None
+
+
 def is_embedding(model: ModelSpec) -> bool:
     """Embedding models get an embeddings probe, as the app's own check does."""
     caps = model.capabilities or []
@@ -35,7 +53,20 @@ def is_embedding(model: ModelSpec) -> bool:
 class Dialect(ABC):
     """List models, verify a key, look up one model, and (opt-in) probe it."""
 
-    kind = "base"
+    kind: ClassVar[str] = "base"
+    #: The probe costs nothing (Anthropic's count_tokens), so it is not counted as billable.
+    free_probe: ClassVar[bool] = False
+    #: The tag the server adds to untagged model names (Ollama's ``latest``).
+    implicit_tag: ClassVar[str | None] = None
+    #: A prefix the listing puts before IDs (Gemini's ``models/``), dropped before comparing.
+    id_prefix: ClassVar[str] = ""
+    #: Paginated listings stop after this many pages.
+    max_pages: ClassVar[int] = 50
+    #: Why models of a listing without IDs (:attr:`Listing.ids` None) cannot pass unprobed.
+    unlisted_reason: ClassVar[str] = (
+        "this API cannot list models with a key; run with --probe (or set check.probe) to "
+        "send one billable request per model"
+    )
 
     def __init__(self, endpoint: Endpoint, session: Session, extra: dict[str, str]) -> None:
         self.endpoint = endpoint
@@ -55,16 +86,17 @@ class Dialect(ABC):
     async def list_models(self, key: Secret | None) -> Listing:
         """Prove the key and base URL; raise ProbeFailure otherwise."""
 
+    def bare(self, model_id: str) -> str:
+        """``model_id`` as the listing compares it (without :attr:`id_prefix`)."""
+        return model_id.removeprefix(self.id_prefix) if self.id_prefix else model_id
+
     def match(self, model_id: str, ids: list[str]) -> str | None:
-        """The listed ID that ``model_id`` names (dialects add normalisation)."""
-        return model_id if model_id in ids else None
+        """The listed ID that ``model_id`` names, or None."""
+        return find_listed(self.bare(model_id), ids, self.implicit_tag)
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         """A free per-model lookup for IDs absent from the list (aliases); None if unknown."""
         return None
-
-    def probe_cost(self, model: ModelSpec) -> ProbeCost:
-        return "billable"
 
     @abstractmethod
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
@@ -84,6 +116,35 @@ class Dialect(ABC):
         if not 200 <= reply.status < 300:
             raise failure_from(reply, phase="model", kind=self.kind, what="model lookup")
         return reply
+
+    async def paginate(
+        self,
+        key: Secret | None,
+        url: str,
+        first: dict[str, str],
+        page: Callable[[Reply], Page],
+        *,
+        what: str = "model list",
+    ) -> Listing:
+        """Follow a paginated listing from the ``first`` parameters, at most :attr:`max_pages`.
+
+        Stops early once every configured model (:attr:`wanted`) was seen, and refuses a
+        cursor that does not advance (a server looping on one page).
+        """
+        ids: list[str] = []
+        params = first
+        for _ in range(self.max_pages):
+            reply = await self.call("GET", url, key, what=what, phase="list", params=params)
+            found, following = page(reply)
+            ids.extend(found)
+            if following is None:
+                return Listing(ids)
+            if self.wanted and self.wanted.issubset(ids):
+                return Listing(ids, note="stopped paging once every configured model was found")
+            if following == params:
+                raise ProbeFailure("bad_response", f"{what}: pagination does not advance")
+            params = following
+        return Listing(ids, note=f"stopped after {self.max_pages} pages")
 
     async def call(
         self,

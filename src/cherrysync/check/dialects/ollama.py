@@ -17,6 +17,7 @@ from cherrysync.secrets import Secret
 
 class OllamaDialect(Dialect):
     kind = "ollama"
+    implicit_tag = "latest"
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         # Ollama ignores it; a reverse proxy in front of it may not.
@@ -34,13 +35,6 @@ class OllamaDialect(Dialect):
         reply = await self.call("GET", f"{root}/api/tags", key, what=what, phase="list")
         ids = ids_from(listing_body(reply, what, "models"), what, "name")
         return Listing(ids, note=f"Ollama {version['version'][:20]}; no authentication")
-
-    def match(self, model_id: str, ids: list[str]) -> str | None:
-        if model_id in ids:
-            return model_id
-        if ":" not in model_id and f"{model_id}:latest" in ids:
-            return f"{model_id}:latest"
-        return None
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         body = {"model": model_id}

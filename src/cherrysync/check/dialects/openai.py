@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from cherrysync.check.dialects.anthropic import AnthropicDialect
 from cherrysync.check.dialects.base import Dialect, Listing, ids_from, json_object, listing_body
 from cherrysync.check.dialects.chat import PROMPT, openai_probe
 from cherrysync.check.result import ProbeFailure
@@ -34,6 +35,7 @@ def flavour(data: list[Any], body_keys: set[str]) -> str:
 
 class OpenAIDialect(Dialect):
     kind = "openai"
+    implicit_tag = "latest"  # Ollama's /v1 lists untagged pulls as ``name:latest``
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {key.reveal()}"} if key is not None else {}
@@ -73,13 +75,6 @@ class OpenAIDialect(Dialect):
             return "LM Studio authentication is off: any key is accepted"
         return "LM Studio: key accepted"
 
-    def match(self, model_id: str, ids: list[str]) -> str | None:
-        if model_id in ids:
-            return model_id
-        if ":" not in model_id and f"{model_id}:latest" in ids:  # Ollama's implicit tag
-            return f"{model_id}:latest"
-        return None
-
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
         """new-api relays each model in its ``endpoint_type`` format; the rest is OpenAI."""
         if model.endpoint_type == "anthropic":
@@ -96,7 +91,7 @@ class OpenAIDialect(Dialect):
             what="messages probe",
             phase="model",
             json_body={"model": model.id, "max_tokens": 1, "messages": PROMPT},
-            extra_headers={"anthropic-version": "2023-06-01"},
+            extra_headers=AnthropicDialect.version_header,
         )
         json_object(reply, "messages probe", "content")
         return "one-token Anthropic-format message succeeded"

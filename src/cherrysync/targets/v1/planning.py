@@ -28,15 +28,24 @@ OLLAMA_TYPE_VERSION = 180
 
 
 def plan_state(
-    state: PersistState, providers: list[ResolvedProvider], *, prune: bool, description: str
+    state: PersistState,
+    providers: list[ResolvedProvider],
+    *,
+    prune: bool,
+    description: str,
+    target_path: str,
 ) -> tuple[Plan, list[dict[str, Any]]]:
-    """The plan against ``state`` and the v1 provider objects it would write."""
+    """The plan against ``state`` and the v1 provider objects it would write.
+
+    ``target_path`` is the absolute file or folder the user named (the zip, the data folder),
+    never a temp copy the state was read from.
+    """
     desired = [v1_provider(p) for p in providers]
     current: dict[str, ProviderState] = {}
     for obj in state.providers:
         if isinstance(obj, dict) and isinstance(obj.get("id"), str):
             current[obj["id"]] = provider_state(obj)
-    plan = Plan(description)
+    plan = Plan(description, target_path=target_path)
     plan.blockers.extend(p for provider in providers for p in key_problems(provider))
     for obj in desired:
         have = current.get(obj["id"])

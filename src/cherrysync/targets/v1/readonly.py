@@ -8,6 +8,7 @@ write, so ``apply`` refuses and names the way to a format-5 zip instead.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,7 +43,13 @@ class StateTarget:
         return parse_persist(self._load(), fail)
 
     def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
-        plan, _ = plan_state(self._state(), providers, prune=prune, description=self.description)
+        plan, _ = plan_state(
+            self._state(),
+            providers,
+            prune=prune,
+            description=self.description,
+            target_path=os.path.abspath(self.found.path),
+        )
         if plan.changes:
             plan.notes.append(f"apply will refuse: {self.found.refusal}")
         return plan

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cherrysync.errors import io_message
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
@@ -74,7 +75,7 @@ def _read(path: Path) -> _Loaded:
             "make a fresh backup in the app"
         ) from None
     except OSError as exc:
-        raise TargetError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise TargetError(io_message(path, exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -115,7 +116,11 @@ class BackupTarget:
     ) -> tuple[Plan, list[dict[str, Any]]]:
         """The plan and the v1 objects it would write."""
         plan, desired = plan_state(
-            loaded.data.state, providers, prune=prune, description=self.description
+            loaded.data.state,
+            providers,
+            prune=prune,
+            description=self.description,
+            target_path=os.path.abspath(self.path),
         )
         if plan.changes:
             plan.notes.append(_restore_note(loaded.data.time_ms))
@@ -170,7 +175,7 @@ class BackupTarget:
         except zipfile.BadZipFile as exc:
             raise TargetError(f"{self.path} is damaged ({exc}); nothing was written") from None
         except OSError as exc:
-            raise TargetError(f"cannot write {self.out}: {exc.strerror or exc}") from None
+            raise TargetError(io_message(self.out, exc, "write")) from None
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()

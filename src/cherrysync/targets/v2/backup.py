@@ -8,6 +8,7 @@ touched. ``apply`` refuses: restoring a backup replaces the app's whole database
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +71,7 @@ class BackupArchiveTarget:
         with self._database() as target:
             plan = target.plan(providers, prune=prune)
         plan.target = self.description
+        plan.target_path = os.path.abspath(self.path)  # the zip, not the deleted temp database
         if plan.changes:
             plan.notes.append(f"apply will refuse: {self.found.refusal}")
         return plan

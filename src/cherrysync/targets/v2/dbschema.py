@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cherrysync.errors import io_message
 from cherrysync.targets.base import TargetError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -148,7 +149,7 @@ def check_header(path: Path) -> None:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise TargetError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise TargetError(io_message(path, exc)) from exc
     if header != SQLITE_HEADER:
         raise TargetError(
             f"{path} is not a SQLite database; point --target at the app's data folder or its "

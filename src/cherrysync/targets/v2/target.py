@@ -25,10 +25,6 @@ from cherrysync.targets.v2.dbschema import SchemaInfo, connect, describe_error, 
 from cherrysync.targets.v2.rows import app_provider
 from cherrysync.targets.v2.store import model_references, read_state, write
 
-#: Test hook: when set to a file path, apply creates that file inside the open transaction and
-#: waits, so a test can kill the process mid-apply and show nothing was written.
-PAUSE_HOOK = "_CHERRYSYNC_TEST_PAUSE_IN_TRANSACTION"
-
 
 def _migration_mark(path: Path) -> int:
     """The newest applied migration of a database, or -1 when it is not a usable 2.x database."""
@@ -66,12 +62,16 @@ class DatabaseTarget:
         notes: list[str] | None = None,
         platform: str = sys.platform,
         process_check: Callable[[], bool] = datadir.windows_app_running,
+        before_commit: Callable[[], None] | None = None,
     ) -> None:
+        """``before_commit`` runs inside the write transaction, after every row is written
+        (tests pause there to kill the process and show that nothing was written)."""
         self.path = path
         self.folder = datadir.data_folder_of(path)
         self.notes = list(notes or [])
         self.platform = platform
         self.process_check = process_check
+        self.before_commit = before_commit
         self.description = f"Cherry Studio 2.x database {path}"
         self.how: str | None = None
         #: ``apply --wait``: the plan does not warn about the running app, apply waits for it.
@@ -136,6 +136,7 @@ class DatabaseTarget:
             computed.changes,
             [*self.notes, *info.notes, *ref_notes],
             [*computed.blockers, *ref_blockers],
+            target_path=os.path.abspath(self.path),
         )
         return plan, computed
 
@@ -209,13 +210,6 @@ class DatabaseTarget:
             ) from exc
         return target
 
-    @staticmethod
-    def _pause_for_tests() -> None:
-        marker = os.environ.get(PAUSE_HOOK)
-        if marker:
-            Path(marker).write_text(str(os.getpid()), encoding="utf-8")
-            time.sleep(60)
-
     def apply(self, providers: list[ResolvedProvider], *, prune: bool) -> ApplyResult:
         problem = self._safety_problem()
         if problem:
@@ -258,7 +252,8 @@ class DatabaseTarget:
                 return ApplyResult(plan)
             backup = self._backup()
             write(conn, info, computed.writes)
-            self._pause_for_tests()
+            if self.before_commit is not None:
+                self.before_commit()
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
