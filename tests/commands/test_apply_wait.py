@@ -7,9 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,26 +16,9 @@ from cherrysync.cli import main
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2 import DatabaseTarget
 from cherrysync.targets.wait import wait_until_closed
+from standin_app import running_app
 from v2checks import snapshot
 from v2fixtures import ENV, build_data_folder, write_file
-
-#: Cherry Studio as far as cherrysync can tell: Electron's SingletonLock symlink to
-#: ``<hostname>-<pid>`` while it runs; on quit it may adopt a provider, then drops the lock.
-APP = """
-import os, socket, sqlite3, sys, time
-from cherrysync.samples.v2db import insert, provider
-folder, seconds, adopt = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "adopt"
-lock = os.path.join(folder, "SingletonLock")
-os.symlink(f"{socket.gethostname()}-{os.getpid()}", lock)
-print("running", flush=True)
-time.sleep(seconds)
-if adopt:
-    conn = sqlite3.connect(os.path.join(folder, "Data", "cherrystudio.sqlite"))
-    insert(conn, "user_provider", provider("off", "Made in the app", "a9"))
-    conn.commit()
-    conn.close()
-os.unlink(lock)
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -52,39 +33,13 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path / "CherryStudio"
 
 
-@pytest.fixture
-def app(folder: Path) -> Iterator[list[subprocess.Popen[str]]]:
-    """Start the stand-in app with ``start(seconds, adopt)``; stopped after the test."""
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=30)
-
-
-def start(
-    started: list[subprocess.Popen[str]], folder: Path, seconds: float, adopt: str = ""
-) -> int:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(APP), str(folder), str(seconds), adopt or "-"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    started.append(proc)
-    assert proc.stdout is not None and proc.stdout.readline() == "running\n"
-    return proc.pid
-
-
 def test_waits_for_the_app_to_quit_then_applies(
-    folder: Path,
-    tmp_path: Path,
-    app: list[subprocess.Popen[str]],
-    capsys: pytest.CaptureFixture[str],
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pid = start(app, folder, 1.0)
     file = str(write_file(tmp_path))
-    assert main(["apply", file, "--target", str(folder), "--wait", "30", "--yes"]) == 0
+    with running_app(folder, 1.0) as app:
+        assert main(["apply", file, "--target", str(folder), "--wait", "30", "--yes"]) == 0
+    pid = app.pid
     captured = capsys.readouterr()
     waiting = [line for line in captured.err.splitlines() if "waiting up to" in line]
     assert waiting == [
@@ -96,14 +51,11 @@ def test_waits_for_the_app_to_quit_then_applies(
 
 
 def test_a_change_made_while_waiting_is_planned_again(
-    folder: Path,
-    tmp_path: Path,
-    app: list[subprocess.Popen[str]],
-    capsys: pytest.CaptureFixture[str],
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    start(app, folder, 0.5, "adopt")
     file = str(write_file(tmp_path))
-    assert main(["apply", file, "--target", str(folder), "--wait", "30", "--yes"]) == 0
+    with running_app(folder, 0.5, adopt=True):
+        assert main(["apply", file, "--target", str(folder), "--wait", "30", "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Cherry Studio changed its providers while it ran; the plan is now:" in out
     assert '  ~ provider "off"' in out
@@ -111,16 +63,13 @@ def test_a_change_made_while_waiting_is_planned_again(
 
 
 def test_json_stdout_stays_one_object_while_waiting_and_replanning(
-    folder: Path,
-    tmp_path: Path,
-    app: list[subprocess.Popen[str]],
-    capsys: pytest.CaptureFixture[str],
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """What the Ansible module reads: people's lines go to stderr, the result to stdout."""
-    start(app, folder, 0.5, "adopt")
     file = str(write_file(tmp_path))
     command = ["apply", file, "--target", str(folder), "--wait", "30", "--yes", "--format", "json"]
-    assert main(command) == 0
+    with running_app(folder, 0.5, adopt=True):
+        assert main(command) == 0
     captured = capsys.readouterr()
     doc = json.loads(captured.out)
     assert doc["applied"] == {"add": 18, "change": 1, "remove": 0} and doc["backup_path"]
@@ -130,48 +79,43 @@ def test_json_stdout_stays_one_object_while_waiting_and_replanning(
 
 
 def test_timeout_changes_nothing(
-    folder: Path,
-    tmp_path: Path,
-    app: list[subprocess.Popen[str]],
-    capsys: pytest.CaptureFixture[str],
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    start(app, folder, 60)
     db = folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
     file = str(write_file(tmp_path))
     began = time.monotonic()
-    assert main(["apply", file, "--target", str(folder), "--wait", "0.5", "--yes"]) == 1
+    with running_app(folder, 60):
+        assert main(["apply", file, "--target", str(folder), "--wait", "0.5", "--yes"]) == 1
     assert time.monotonic() - began < 10
     err = capsys.readouterr().err
     assert "was not changed: Cherry Studio is running" in err and "(waited 0.5 s)" in err
     assert snapshot(db) == before
 
 
-def test_ctrl_c_while_waiting_changes_nothing(
-    folder: Path, tmp_path: Path, app: list[subprocess.Popen[str]]
-) -> None:
-    start(app, folder, 60)
+def test_ctrl_c_while_waiting_changes_nothing(folder: Path, tmp_path: Path) -> None:
     db = folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
     command = [sys.executable, "-m", "cherrysync", "apply", str(write_file(tmp_path))]
-    proc = subprocess.Popen(
-        [*command, "--target", str(folder), "--wait", "60", "--yes"],
-        env={**os.environ, **ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        while "waiting up to 60 s" not in (line := proc.stderr.readline()):
-            assert line, "apply ended before it started waiting"
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 130
-        assert "nothing was written" in proc.stderr.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=30)
+    with running_app(folder, 60):
+        proc = subprocess.Popen(
+            [*command, "--target", str(folder), "--wait", "60", "--yes"],
+            env={**os.environ, **ENV},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stderr is not None
+            while "waiting up to 60 s" not in (line := proc.stderr.readline()):
+                assert line, "apply ended before it started waiting"
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=30) == 130
+            assert "nothing was written" in proc.stderr.read()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=30)
     assert snapshot(db) == before
 
 
