@@ -13,7 +13,8 @@ from cherrysync.commands.common import (
     load_for_command,
     refuse_prune_with_tags,
 )
-from cherrysync.plan.formats import PLAN_FORMATS, print_plan
+from cherrysync.console import NORMAL
+from cherrysync.plan.formats import PLAN_FORMATS, message_stream, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
 EPILOG = """examples:
@@ -28,7 +29,10 @@ exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage e
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it."""
+    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it.
+
+    ``verbosity`` (a :mod:`console` level) decides whether the found line is printed.
+    """
 
     target: str
     file: str = DEFAULT_FILE
@@ -38,6 +42,7 @@ class PlanOptions:
     env_files: tuple[str, ...] = ()
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    verbosity: int = NORMAL
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +51,9 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder, its cherrystudio.sqlite, or a 1.x backup .zip",
+        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a "
+        "backup .zip (1.x formats 5 and 6, 2.x format 7); only 2.x folders and 1.x format-5 "
+        "zips can be applied to",
     )
     parser.add_argument(
         "--prune",
@@ -77,12 +84,14 @@ def run(args: argparse.Namespace) -> int:
         env_files=tuple(args.env_file),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
+        verbosity=args.verbosity,
     )
     return plan(options)
 
 
 def plan(options: PlanOptions) -> int:
     """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
+    from cherrysync.targets.found import report
     from cherrysync.targets.open import open_target
 
     refuse_prune_with_tags(options.prune, options.tags)
@@ -91,6 +100,7 @@ def plan(options: PlanOptions) -> int:
     )
     target = open_target(options.target)
     shown = target.plan(loaded.providers, prune=options.prune)
+    report(target.found, options.verbosity, message_stream(options.format))
     print_plan(shown, options.format)
     if shown.blockers:
         return 1

@@ -100,3 +100,12 @@ def print_plan(plan: Plan, fmt: str = "text", stream: TextIO | None = None) -> N
     """Write the plan to ``stream`` (stdout); colour follows the stream (a TTY, no NO_COLOR)."""
     out = stream or sys.stdout
     out.write(PLAN_FORMATS[fmt](plan, colour=use_colour(out)))
+
+
+def message_stream(fmt: str) -> TextIO:
+    """Where lines for people beside a plan in ``fmt`` go (the found line, progress).
+
+    stdout with ``text``; stderr with a machine-readable format, so that stdout parses as one
+    document (the Ansible module reads ``--format json`` from it).
+    """
+    return sys.stdout if fmt == "text" else sys.stderr

@@ -18,6 +18,7 @@ from pathlib import Path
 from cherrysync.plan.diff import Change, Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
+from cherrysync.targets.found import V2_DATABASE, Found
 from cherrysync.targets.v2 import datadir, keystate
 from cherrysync.targets.v2.changes import Computed, compute, reference_blockers
 from cherrysync.targets.v2.dbschema import SchemaInfo, connect, describe_error, introspect
@@ -73,27 +74,18 @@ class DatabaseTarget:
         self.process_check = process_check
         self.before_commit = before_commit
         self.description = f"Cherry Studio 2.x database {path}"
+        self.how: str | None = None
+        #: ``apply --wait``: the plan does not warn about the running app, apply waits for it.
+        self.waits_for_app = False
         self._shown: list[Change] | None = None
         #: cherrysync's record of the keys it applied here (read with every plan)
         self.keys_path = keystate.state_path(path)
         self.keys = KeyState(self.keys_path)
 
     @classmethod
-    def locate(cls, spec: str) -> DatabaseTarget:
-        """``auto``, a data folder (either database location) or a database file."""
+    def locate(cls, spec: str, how: str | None = None) -> DatabaseTarget:
+        """A data folder (either database location) or a database file."""
         notes: list[str] = []
-        if spec == "auto":
-            folders = datadir.candidate_data_folders(sys.platform, os.environ, Path.home())
-            for folder in folders:
-                files = datadir.database_files(folder)
-                if files:
-                    return cls(_pick_database(files, notes), notes=notes)
-            searched = ", ".join(str(f) for f in folders)
-            raise TargetError(
-                f"no Cherry Studio 2.x database found (searched {searched}); pass --target with "
-                "the app's data folder or its cherrystudio.sqlite (for Cherry Studio 1.x, a "
-                "backup .zip)"
-            )
         path = Path(os.path.abspath(Path(spec).expanduser()))
         if path.is_dir():
             files = datadir.database_files(path)
@@ -102,10 +94,20 @@ class DatabaseTarget:
                     f"{path} holds no {datadir.DB_NAME} (looked in {path / 'Data'} and {path}); "
                     "is it Cherry Studio's data folder? (for 1.x, pass a backup .zip)"
                 )
-            return cls(_pick_database(files, notes), notes=notes)
-        if not path.exists():
+            target = cls(_pick_database(files, notes), notes=notes)
+        elif not path.exists():
             raise TargetError(f"--target {spec}: no such file or folder", code=2)
-        return cls(path, notes=notes)
+        else:
+            target = cls(path, notes=notes)
+        target.how = how
+        return target
+
+    @property
+    def found(self) -> Found:
+        what = "Cherry Studio 2.x database"
+        if self.path.parent.name != "Data":
+            what += " in the early 2.0 location"
+        return Found(what, self.path, V2_DATABASE, how=self.how)
 
     # ----------------------------------------------------------------------- reading
 
@@ -144,10 +146,16 @@ class DatabaseTarget:
                 "once the app encrypts these keys, the next plan shows them as changed"
             )
 
-    def _safety_problem(self) -> str | None:
-        activity = datadir.app_running(
-            self.folder, self.platform, self.process_check
-        ) or datadir.pending_restore(self.folder)
+    def activity(self) -> tuple[datadir.Activity | None, datadir.Activity | None]:
+        """(the running app, a staged restore): each makes writing unsafe now."""
+        running = datadir.app_running(self.folder, self.platform, self.process_check)
+        return running, datadir.pending_restore(self.folder)
+
+    def _safety_problem(self, *, for_plan: bool = False) -> str | None:
+        running, restore = self.activity()
+        if for_plan and self.waits_for_app:
+            running = None
+        activity = running or restore
         return activity.message if activity else None
 
     def _compute(
@@ -182,7 +190,7 @@ class DatabaseTarget:
             raise describe_error(self.path, exc) from exc
         finally:
             conn.close()
-        problem = self._safety_problem()
+        problem = self._safety_problem(for_plan=True)
         if problem and not plan.empty:
             plan.notes.append(f"apply will refuse: {problem}")
         self._shown = list(plan.changes)
