@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from cherrysync.errors import CherrysyncError, ProvidersFileError
-from cherrysync.model import ProvidersFile
+from cherrysync.plan.filestate import diff_files
 from cherrysync.plan.review import DIFF_FORMATS, FileDiff, print_diff
-from cherrysync.sources import Source, parse_source, read_source
+from cherrysync.sources import parse_source, read_source
 from cherrysync.validate.formats import render_text
-from cherrysync.validate.pipeline import ValidatedFile, validate_bytes
+from cherrysync.validate.pipeline import validate_bytes
 
 HELP = "show what changed between two versions of a providers file (offline, for reviews)"
 EPILOG = """examples:
@@ -84,25 +84,38 @@ def diff(
     if all(side.kind == "stdin" for side in sides):
         raise CherrysyncError("only one side can be '-' (standard input)")
     source = stdin if stdin is not None else sys.stdin.buffer
-    raw = [read_source(side, source) for side in sides]  # both readable before any report
-    err = stderr or sys.stderr
-    old, new = (_validated(side, data, err) for side, data in zip(sides, raw, strict=True))
-    if old is None or new is None:
-        bad = [side.label for side, m in zip(sides, (old, new), strict=True) if m is None]
-        verb = "is" if len(bad) == 1 else "are"
-        raise ProvidersFileError(f"{' and '.join(bad)} {verb} not valid; fix the errors above", [])
-    from cherrysync.plan.filestate import diff_files
-
-    label = f"{sides[0].label} -> {sides[1].label}"
-    shown = FileDiff(sides[0].label, sides[1].label, diff_files(old, new, label))
+    old, new = (Side(s.label, read_source(s, source)) for s in sides)  # both read, then checked
+    try:
+        shown = compare(old, new)
+    except ProvidersFileError as exc:
+        (stderr or sys.stderr).write(render_text(exc.diagnostics))
+        raise
     print_diff(shown, options.format, stdout)
     return 2 if options.detailed_exitcode and not shown.plan.empty else 0
 
 
-def _validated(side: Source, raw: bytes, stderr: TextIO) -> ProvidersFile | None:
-    """The side's model, or None after printing why it is not a valid providers file."""
-    checked: ValidatedFile = validate_bytes(raw, side.label)
-    if checked.ok and checked.model is not None:
-        return checked.model
-    stderr.write(render_text(checked.diagnostics))
-    return None
+@dataclass(frozen=True)
+class Side:
+    """One version of a providers file: how reports name it, and its bytes."""
+
+    label: str
+    raw: bytes
+
+
+def compare(old: Side, new: Side) -> FileDiff:
+    """Validate both sides, then diff them.
+
+    Raises :class:`ProvidersFileError` carrying the diagnostics of every invalid side (the
+    caller shows them), so one run reports the problems of both.
+    """
+    checked = [validate_bytes(side.raw, side.label) for side in (old, new)]
+    models = [c.model for c in checked if c.ok and c.model is not None]
+    if len(models) < len(checked):
+        bad = [c for c in checked if not c.ok]
+        names = " and ".join(c.filename for c in bad)
+        verb = "is" if len(bad) == 1 else "are"
+        diagnostics = [d for c in bad for d in c.diagnostics]
+        raise ProvidersFileError(f"{names} {verb} not valid; fix the errors above", diagnostics)
+    before, after = models
+    plan = diff_files(before, after, f"{old.label} -> {new.label}")
+    return FileDiff(old.label, new.label, plan)
