@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -87,23 +88,34 @@ def _git_failure(spec: str, stderr: bytes) -> SourceError:
     return SourceError(f"cannot read {spec} from Git: {reason}{hint}")
 
 
-def git_blob(spec: str, timeout: float = GIT_TIMEOUT, limit: int = READ_LIMIT) -> bytes:
-    """``git cat-file blob SPEC`` in the current folder, bounded in time and size."""
-    if spec.startswith("-"):  # never let a name become an option of git
-        raise SourceError(f"cannot read {spec}: not a file, and not a Git REV:PATH")
+@dataclass(frozen=True)
+class GitRun:
+    """How one git command ended: its exit code, output (at most ``limit`` bytes) and reason."""
+
+    code: int
+    stdout: bytes
+    stderr: bytes
+    #: the output reached the limit and git was stopped
+    truncated: bool = False
+
+
+def run_git(
+    args: Sequence[str], *, doing: str, timeout: float = GIT_TIMEOUT, limit: int = READ_LIMIT
+) -> GitRun:
+    """``git ARGS`` in the current folder: no shell, no input, at most ``timeout`` seconds and
+    ``limit`` bytes of output. :class:`SourceError` ("cannot DOING: …") if git is missing or
+    does not finish in time."""
     try:
         process = subprocess.Popen(
-            ["git", "cat-file", "blob", spec],
+            ["git", *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
     except FileNotFoundError as exc:
-        raise SourceError(
-            f"cannot read {spec}: git is not installed (needed for REV:PATH)"
-        ) from exc
+        raise SourceError(f"cannot {doing}: git is not installed") from exc
     except OSError as exc:
-        raise SourceError(io_message(f"{spec} with git", exc)) from exc
+        raise SourceError(io_message("git", exc, "run")) from exc
     expired = threading.Event()
 
     def expire() -> None:
@@ -116,16 +128,24 @@ def git_blob(spec: str, timeout: float = GIT_TIMEOUT, limit: int = READ_LIMIT) -
         with process:  # closes both pipes and reaps the process
             assert process.stdout is not None and process.stderr is not None
             data = process.stdout.read(limit)
-            if len(data) >= limit:
-                process.kill()  # the validator reports the size; the rest is never read
+            truncated = len(data) >= limit
+            if truncated:
+                process.kill()  # the rest is never read
             stderr = process.stderr.read(_ERROR_LIMIT)
             code = process.wait()
     finally:
         timer.cancel()
-    if len(data) >= limit:
-        return data
-    if expired.is_set():
-        raise SourceError(f"cannot read {spec} from Git: no answer within {timeout:g} s")
-    if code != 0:
-        raise _git_failure(spec, stderr)
-    return data
+    if expired.is_set() and not truncated:
+        raise SourceError(f"cannot {doing}: git gave no answer within {timeout:g} s")
+    return GitRun(code, data, stderr, truncated)
+
+
+def git_blob(spec: str, timeout: float = GIT_TIMEOUT, limit: int = READ_LIMIT) -> bytes:
+    """``git cat-file blob SPEC``: the file's bytes (at most ``limit``; the validator reports a
+    file that is too large)."""
+    if spec.startswith("-"):  # never let a name become an option of git
+        raise SourceError(f"cannot read {spec}: not a file, and not a Git REV:PATH")
+    done = run_git(["cat-file", "blob", spec], doing=f"read {spec}", timeout=timeout, limit=limit)
+    if done.code != 0 and not done.truncated:
+        raise _git_failure(spec, done.stderr)
+    return done.stdout
