@@ -176,6 +176,13 @@ class Provider(_Strict):
         ),
     )
     check: CheckOptions | None = Field(default=None, description="Options for the live check.")
+    tags: list[Annotated[str, Field(pattern=ID_PATTERN)]] | None = Field(
+        default=None,
+        description=(
+            "Labels such as work or gpu; `--tag` selects the providers carrying one of them. "
+            "Never written to the app."
+        ),
+    )
 
     @property
     def provider_id(self) -> str:

@@ -37,8 +37,10 @@ def test_github_annotates_failures_and_warnings_escaped_then_the_sentence() -> N
         "::warning title=local no key / llama%3A not_verifiable::cannot tell",
         SENTENCE,
     ]
-    placed = render("github", RESULTS, "cfg/p,1.yaml", lambda r: (len(r.provider), 3))
+    placed = render("github", RESULTS, "cfg/p,1.yaml", lambda r: ("", len(r.provider), 3))
     assert placed.splitlines()[1].startswith("::warning file=cfg/p%2C1.yaml,line=5,col=3,title=")
+    overlaid = render("github", RESULTS, "cfg/p,1.yaml", lambda r: ("laptop.yaml", 2, 5))
+    assert overlaid.splitlines()[1].startswith("::warning file=laptop.yaml,line=2,col=5,title=")
 
 
 def test_one_summary_sentence_in_every_format_that_states_it() -> None:

@@ -21,14 +21,21 @@ from cherrysync.validate.formats import (
     markdown_heading,
 )
 
-#: where in the providers file a result belongs, as (line, column); see :mod:`.positions`
-Locator = Callable[[CheckResult], tuple[int, int]]
+#: where a result belongs, as (file, line, column); see :mod:`.positions`. The file is "" for
+#: the main providers file, or the overlay the value came from.
+Locator = Callable[[CheckResult], tuple[str, int, int]]
 _MAX_CELL = 100
 
 
-def nowhere(result: CheckResult) -> tuple[int, int]:
-    """The locator without a document: the top of the file."""
-    return 1, 1
+def nowhere(result: CheckResult) -> tuple[str, int, int]:
+    """The locator without a document: the top of the main file."""
+    return "", 1, 1
+
+
+def _place(result: CheckResult, file: str, locate: Locator) -> tuple[str, int, int]:
+    """The result's (file, line, column), ``file`` standing in for the main providers file."""
+    source, line, column = locate(result)
+    return source or file, line, column
 
 
 class ResultRenderer(Protocol):
@@ -171,7 +178,7 @@ def render_github(
             level,
             f"{r.provider} {_case_name(r)}: {r.status}",
             r.message,
-            None if file is None else (file, *locate(r)),
+            None if file is None else _place(r, file, locate),
         )
         for r, level in _findings(results)
     ]
@@ -211,8 +218,7 @@ def render_sarif(
             f"check/{r.status}",
             level,
             f"{r.provider} {_case_name(r)}: {r.message}",
-            file,
-            *locate(r),
+            *_place(r, file, locate),
         )
         for r, level in _findings(results)
     ]

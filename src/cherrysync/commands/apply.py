@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cherrysync.commands.common import DEFAULT_FILE, load_for_command
+from cherrysync.commands.common import DEFAULT_FILE, load_for_command, refuse_prune_with_tags
 from cherrysync.commands.plan import add_target_arguments
 from cherrysync.errors import CherrysyncError
 from cherrysync.plan.diff import plan_as_dict
@@ -38,6 +38,8 @@ class ApplyOptions:
     out: str | None = None
     env_files: tuple[str, ...] = ()
     format: str = "text"
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         env_files=tuple(args.env_file),
         format=args.format,
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return apply(options)
 
@@ -101,7 +105,10 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     as_json = options.format == "json"
     if as_json and not options.yes:
         raise CherrysyncError("--format json needs --yes: nothing can answer the prompt", 2)
-    loaded = load_for_command(options.file, options.env_files)
+    refuse_prune_with_tags(options.prune, options.tags)
+    loaded = load_for_command(
+        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+    )
     target = open_target(options.target, out=options.out)
     plan = target.plan(loaded.providers, prune=options.prune)
     if not as_json:

@@ -14,6 +14,7 @@ from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
+    add_overlay_options,
     append_summary,
     load_for_command,
 )
@@ -25,6 +26,7 @@ HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
 EPILOG = """examples:
   cherrysync check providers.yaml
   cherrysync check --provider openai-work --format json
+  cherrysync check --overlay laptop.yaml --tag work
   cherrysync check --probe --format github        # also sends one-token requests (billed)
 
 Without --probe nothing billable is sent: keys are proven by listing models.
@@ -85,6 +87,8 @@ class CheckOptions:
     per_host: int = 4
     network: NetworkOptions = field(default_factory=NetworkOptions)
     env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 CHECK_DEFAULTS = CheckOptions()
@@ -132,6 +136,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="check only this provider (id or name; repeatable)",
     )
+    add_overlay_options(parser)
     parser.add_argument(
         "--format", choices=list(CHECK_FORMATS), default="text", help="output format"
     )
@@ -179,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
         per_host=args.per_host,
         network=NetworkOptions.from_args(args),
         env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return check(options)
 
@@ -212,8 +219,15 @@ def check(
     from cherrysync.check.runner import Runner, billable_requests, expected_results
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    # only the named providers are resolved; unknown names are errors
-    loaded = load_for_command(options.file, options.env_files, options.providers, err)
+    # only the selected providers are resolved; names and tags that select nothing are errors
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        options.providers,
+        err,
+        overlays=options.overlays,
+        tags=options.tags,
+    )
     providers = loaded.providers
     settings = build_settings(options)
     billable = billable_requests(providers, settings)

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from cherrysync.commands.check import NetworkOptions, add_network_arguments
-from cherrysync.commands.common import DEFAULT_FILE, load_for_command
+from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_for_command
 from cherrysync.errors import CherrysyncError, io_message
 
 if TYPE_CHECKING:
     from cherrysync.check.dialects import Listing
     from cherrysync.resolve import ResolvedProvider
+    from cherrysync.validate.pipeline import ValidatedFile
 
 HELP = "list the models a provider's endpoint offers; add IDs to the providers file"
 EPILOG = """examples:
@@ -38,6 +39,8 @@ class ModelsOptions:
     format: str = "text"
     network: NetworkOptions = field(default_factory=NetworkOptions)
     env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +64,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--add-all", action="store_true", help="append every offered ID not yet configured"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_overlay_options(parser)
     add_network_arguments(parser)
+
+
+def _models_in_main_file(validated: ValidatedFile, index: int, file: str) -> None:
+    """``--add`` edits the providers file; models an overlay sets must be edited there."""
+    document = validated.document
+    source = document.position(("providers", index, "models")).file if document else file
+    if source and source != file:
+        raise CherrysyncError(
+            f"the models of this provider come from the overlay {source}; "
+            "add the IDs there (models --add edits only the providers file)"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         format=args.format,
         network=NetworkOptions.from_args(args),
         env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return models(options)
 
@@ -105,8 +122,17 @@ def models(
 ) -> int:
     """List the provider's models against the endpoint's; add IDs when asked. 0 on success."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    loaded = load_for_command(options.file, options.env_files, [options.provider], err)
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        [options.provider],
+        err,
+        overlays=options.overlays,
+        tags=options.tags,
+    )
     (provider,) = loaded.providers[:1]  # load_for_command resolved just this one
+    if options.add or options.add_all:
+        _models_in_main_file(loaded.validated, provider.index, options.file)
     comparison = compare(provider, fetch_offer(provider, options), options)
     if options.format == "json":
         out.write(render_json(provider.id, comparison))

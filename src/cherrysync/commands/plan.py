@@ -9,7 +9,9 @@ from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
+    add_overlay_options,
     load_for_command,
+    refuse_prune_with_tags,
 )
 from cherrysync.plan.formats import PLAN_FORMATS, print_plan
 
@@ -18,6 +20,7 @@ EPILOG = """examples:
   cherrysync plan providers.yaml --target auto
   cherrysync plan providers.yaml --target ~/.config/CherryStudio --format json
   cherrysync plan providers.yaml --target backup.zip --detailed-exitcode
+  cherrysync plan providers.yaml --overlay laptop.yaml --target auto
 
 exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
 (with --detailed-exitcode) changes present"""
@@ -33,6 +36,8 @@ class PlanOptions:
     format: str = "text"
     detailed_exitcode: bool = False
     env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +53,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also remove custom providers and models the file no longer lists",
     )
+    add_overlay_options(parser)
     add_env_file_option(parser)
 
 
@@ -69,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         format=args.format,
         detailed_exitcode=args.detailed_exitcode,
         env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return plan(options)
 
@@ -77,7 +85,10 @@ def plan(options: PlanOptions) -> int:
     """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
     from cherrysync.targets.open import open_target
 
-    loaded = load_for_command(options.file, options.env_files)
+    refuse_prune_with_tags(options.prune, options.tags)
+    loaded = load_for_command(
+        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+    )
     target = open_target(options.target)
     shown = target.plan(loaded.providers, prune=options.prune)
     print_plan(shown, options.format)

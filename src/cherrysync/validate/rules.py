@@ -14,7 +14,7 @@ from cherrysync import baseurl
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
-from cherrysync.secrets import EnvSyntaxError, references
+from cherrysync.secrets import EnvRef, EnvSyntaxError, references
 
 _AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -38,6 +38,8 @@ class Finding:
 class RuleOptions:
     require_env: bool = False
     env: Mapping[str, str] | None = None
+    #: with ``require_env``: only providers carrying one of these tags need their variables
+    env_tags: frozenset[str] = frozenset()
 
 
 Rule = Callable[[ProvidersFile, RuleOptions], Iterator[Finding]]
@@ -212,9 +214,11 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
             except EnvSyntaxError as exc:
                 yield Finding(path, "error", "env-syntax", str(exc), offset=exc.offset)
                 continue
-            if options.require_env:
+            if options.require_env and (
+                not options.env_tags or options.env_tags & set(provider.tags or ())
+            ):
                 for ref in refs:
-                    if ref.name not in env and ref.default is None:
+                    if isinstance(ref, EnvRef) and ref.name not in env and ref.default is None:
                         detail = f": {ref.required_message}" if ref.required_message else ""
                         yield Finding(
                             path,
