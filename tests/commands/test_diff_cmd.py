@@ -229,3 +229,62 @@ def test_a_name_is_never_an_option_of_git(repo: Path) -> None:
     with pytest.raises(CherrysyncError, match="not a file, and not a Git REV:PATH"):
         _diff(DiffOptions("--output=x:y", "providers.yaml"))
     assert not (repo / "x").exists()
+
+
+# --------------------------------------------------------------------------- overlays and tags
+
+TAGGED_OLD = """version: 1
+providers:
+  - {name: Relay, id: relay, type: openai, api_key: "${RELAY_KEY}", models: [gpt-4o]}
+  - {name: Lab, id: lab, type: openai, base_url: "http://localhost:8000/", tags: [gpu],
+     models: [gpt2]}
+"""
+TAGGED_NEW = """version: 1
+providers:
+  - {name: Relay, id: relay, type: openai, api_key: "${RELAY_KEY}", models: [gpt-4o],
+     tags: [work]}
+  - {name: Lab, id: lab, type: openai, base_url: "http://gpu-box:8000/", tags: [gpu],
+     models: [gpt2]}
+"""
+
+
+@pytest.fixture
+def tagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "old.yaml").write_text(TAGGED_OLD)
+    (tmp_path / "new.yaml").write_text(TAGGED_NEW)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_overlays_apply_to_both_sides(tagged: Path) -> None:
+    (tagged / "laptop.yaml").write_text(
+        "version: 1\nproviders:\n  - id: lab\n    base_url: http://localhost:9000/\n"
+    )
+    plain = _diff(DiffOptions("old.yaml", "new.yaml"))[1]
+    assert 'base_url = "http://localhost:8000/" -> "http://gpu-box:8000/"' in plain
+    code, out, _ = _diff(DiffOptions("old.yaml", "new.yaml", overlays=("laptop.yaml",)))
+    assert code == 0 and "base_url" not in out and '~ provider "relay"' in out
+
+
+def test_an_invalid_overlay_is_reported_once(
+    tagged: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tagged / "bad.yaml").write_text("version: 1\nproviders:\n  - id: lab\n    colour: red\n")
+    assert main(["diff", "old.yaml", "new.yaml", "--overlay", "bad.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("bad.yaml:4:5: error:") == 1 and "[unknown-key]" in err
+
+
+def test_a_missing_overlay_is_an_io_error(tagged: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "old.yaml", "new.yaml", "--overlay", "nope.yaml"]) == 2
+    assert "cannot read overlay nope.yaml" in capsys.readouterr().err
+
+
+def test_tags_select_providers_carrying_them_in_either_version(tagged: Path) -> None:
+    code, out, _ = _diff(DiffOptions("old.yaml", "new.yaml", tags=("work",)))
+    assert code == 0
+    assert out.splitlines()[2:4] == ['  ~ provider "relay"', '      ~ tags = (not set) -> ["work"]']
+    assert '"lab"' not in out
+    assert '"relay"' not in _diff(DiffOptions("old.yaml", "new.yaml", tags=("gpu",)))[1]
+    with pytest.raises(CherrysyncError, match="no provider carries tag wrok in either version"):
+        _diff(DiffOptions("old.yaml", "new.yaml", tags=("wrok",)))

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
+from cherrysync.commands.common import add_overlay_options, load_overlays
 from cherrysync.errors import CherrysyncError, ProvidersFileError
 from cherrysync.plan.filestate import diff_files
 from cherrysync.plan.review import DIFF_FORMATS, FileDiff, print_diff
+from cherrysync.selection import select_in_any
 from cherrysync.sources import parse_source, read_source
 from cherrysync.validate.formats import render_text
+from cherrysync.validate.overlays import Overlay
 from cherrysync.validate.pipeline import validate_bytes
 
 HELP = "show what changed between two versions of a providers file (offline, for reviews)"
@@ -24,6 +28,7 @@ EPILOG = """examples:
   cherrysync diff HEAD:providers.yaml providers.yaml --format markdown
   git show HEAD~1:providers.yaml | cherrysync diff - providers.yaml --format json
   cherrysync diff old.yaml new.yaml --detailed-exitcode
+  cherrysync diff HEAD:providers.yaml providers.yaml --overlay laptop.yaml --tag work
 
 OLD and NEW are files, '-' (standard input) or REV:PATH (a file in a Git revision, PATH from
 the top of the repository, REV:./PATH from the current folder). A path that exists is always
@@ -43,6 +48,8 @@ class DiffOptions:
     new: str
     format: str = "text"
     detailed_exitcode: bool = False
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 0 for no changes, 2 for changes, 1 for errors",
     )
+    add_overlay_options(parser)  # both sides get the same overlays and tags
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         new=args.new,
         format=args.format,
         detailed_exitcode=args.detailed_exitcode,
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return diff(options)
 
@@ -85,8 +95,9 @@ def diff(
         raise CherrysyncError("only one side can be '-' (standard input)")
     source = stdin if stdin is not None else sys.stdin.buffer
     old, new = (Side(s.label, read_source(s, source)) for s in sides)  # both read, then checked
+    overlays = load_overlays(options.overlays)
     try:
-        shown = compare(old, new)
+        shown = compare(old, new, overlays=overlays, tags=options.tags)
     except ProvidersFileError as exc:
         (stderr or sys.stderr).write(render_text(exc.diagnostics))
         raise
@@ -102,20 +113,24 @@ class Side:
     raw: bytes
 
 
-def compare(old: Side, new: Side) -> FileDiff:
-    """Validate both sides, then diff them.
+def compare(
+    old: Side, new: Side, *, overlays: Sequence[Overlay] = (), tags: Sequence[str] = ()
+) -> FileDiff:
+    """Validate both sides (each with ``overlays`` merged on top), then diff the providers
+    carrying one of ``tags`` in either side (all of them without tags).
 
     Raises :class:`ProvidersFileError` carrying the diagnostics of every invalid side (the
-    caller shows them), so one run reports the problems of both.
+    caller shows them; an overlay's own problems once), so one run reports everything.
     """
-    checked = [validate_bytes(side.raw, side.label) for side in (old, new)]
+    checked = [validate_bytes(side.raw, side.label, None, overlays) for side in (old, new)]
     models = [c.model for c in checked if c.ok and c.model is not None]
     if len(models) < len(checked):
         bad = [c for c in checked if not c.ok]
         names = " and ".join(c.filename for c in bad)
         verb = "is" if len(bad) == 1 else "are"
-        diagnostics = [d for c in bad for d in c.diagnostics]
+        diagnostics = list(dict.fromkeys(d for c in bad for d in c.diagnostics))
         raise ProvidersFileError(f"{names} {verb} not valid; fix the errors above", diagnostics)
     before, after = models
-    plan = diff_files(before, after, f"{old.label} -> {new.label}")
+    only = select_in_any(models, tags)
+    plan = diff_files(before, after, f"{old.label} -> {new.label}", only)
     return FileDiff(old.label, new.label, plan)

@@ -36,7 +36,8 @@ class WrittenSecret(Secret):
 
     ``masked`` (what every renderer shows, via :func:`~cherrysync.plan.diff.json_safe`) keeps the
     variable names and elides everything else: ``Bearer ${TOKEN}`` shows as ``…${TOKEN}``,
-    ``${KEY:-sk-…}`` as ``${KEY:-…}``, a literal key as ``(literal)``.
+    ``${KEY:-sk-…}`` as ``${KEY:-…}``, ``${keyring:svc/user}`` as written, a literal key as
+    ``(literal)``.
     """
 
     __slots__ = ()
@@ -52,12 +53,14 @@ def shown_reference(text: str) -> str:
         segments = parse_template(text)
     except EnvSyntaxError:  # validated files never get here; still never show the text
         return LITERAL
-    if not any(isinstance(s, EnvRef) for s in segments):
+    if all(isinstance(s, str) for s in segments):
         return LITERAL if text else ""
     out: list[str] = []
     for segment in segments:
         if isinstance(segment, str):
             out.append(ELIDED if segment else "")
+        elif not isinstance(segment, EnvRef):  # a secret store: ${keyring:…}, ${op://…}
+            out.append(str(segment))
         elif segment.default is not None:
             out.append(f"${{{segment.name}:-{ELIDED}}}")
         elif segment.required_message is not None:
@@ -90,6 +93,8 @@ def provider_fields(provider: Provider) -> dict[str, Any]:
         "enabled": provider.enabled,
         "notes": provider.notes,
     }
+    if provider.tags:
+        fields["tags"] = sorted(provider.tags)  # labels: their order means nothing
     for name, value in sorted((provider.headers or {}).items()):
         fields[f"headers.{name}"] = WrittenSecret(value) if is_secret_header(name) else value
     fields.update(_check_fields(provider.check_options))
@@ -157,10 +162,15 @@ def trim_added(changes: Sequence[Change]) -> list[Change]:
     return trimmed
 
 
-def diff_files(old: ProvidersFile, new: ProvidersFile, label: str) -> Plan:
+def diff_files(
+    old: ProvidersFile, new: ProvidersFile, label: str, only: Iterable[str] | None = None
+) -> Plan:
     """The changes that turn ``old`` into ``new``: what a reviewer of the edit needs to see.
 
-    Every provider and model ``old`` has and ``new`` lacks is removed (the ``prune`` of a plan).
+    Every provider and model ``old`` has and ``new`` lacks is removed (the ``prune`` of a plan);
+    with ``only``, just the providers with those ids are compared.
     """
-    changes = diff_states(file_states(old), list(file_states(new).values()), prune=True)
+    ids = None if only is None else set(only)
+    before, after = file_states(old, ids), file_states(new, ids)
+    changes = diff_states(before, list(after.values()), prune=True)
     return Plan(label, trim_added(changes))
