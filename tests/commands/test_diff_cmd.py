@@ -288,3 +288,58 @@ def test_tags_select_providers_carrying_them_in_either_version(tagged: Path) -> 
     assert '"relay"' not in _diff(DiffOptions("old.yaml", "new.yaml", tags=("gpu",)))[1]
     with pytest.raises(CherrysyncError, match="no provider carries tag wrok in either version"):
         _diff(DiffOptions("old.yaml", "new.yaml", tags=("wrok",)))
+
+
+# ---------------------------------------------------------------------------------- README
+
+
+def _readme_section(root: Path) -> str:
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    return readme[readme.index("<!-- section: diff -->") : readme.index("<!-- end: diff -->")]
+
+
+def test_readme_examples_run_as_written(root: Path, tmp_path: Path) -> None:
+    """The README's commands, in a repository whose origin/main has the example's old file."""
+    blocks = _readme_section(root).split("```")
+    commands, shown = blocks[1].removeprefix("sh\n"), blocks[3].removeprefix("text\n")
+    case = GOLDEN / "readme-example"
+    (tmp_path / "providers.yaml").write_bytes((case / "old.yaml").read_bytes())
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "old")
+    _git(tmp_path, "update-ref", "refs/remotes/origin/main", "HEAD")
+    (tmp_path / "providers.yaml").write_bytes((case / "new.yaml").read_bytes())
+    _git(tmp_path, "commit", "-q", "-am", "new")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    outputs = []
+    for line in commands.strip().splitlines():
+        command = line.split("  #")[0].strip()
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, (command, done.stderr)
+        outputs.append(done.stdout)
+    assert outputs[0] == shown
+    head = "### cherrysync diff: `HEAD:providers.yaml` → `providers.yaml`\n\nNo changes.\n\n"
+    assert outputs[1] == head
+    assert json.loads(outputs[2])["summary"] == {"add": 3, "change": 3, "remove": 1}
+
+
+def test_readme_json_contract_matches_the_output(root: Path) -> None:
+    block = next(b for b in _readme_section(root).split("```") if b.startswith("json\n"))
+    documented = json.loads(block.removeprefix("json\n"))
+    actual = json.loads((GOLDEN / "readme-example" / "expected.json").read_text())
+    assert set(documented) == set(actual) and documented["summary"] == actual["summary"]
+    for change in documented["changes"]:
+        real = next(c for c in actual["changes"] if c["action"] == change["action"])
+        assert set(change) == set(real)
+
+
+def test_readme_workflow_uses_the_actions_inputs(root: Path) -> None:
+    from ruamel.yaml import YAML
+
+    block = next(b for b in _readme_section(root).split("```") if "pull-requests: write" in b)
+    workflow = YAML(typ="safe").load(block.removeprefix("yaml\n"))
+    inputs = YAML(typ="safe").load((root / "action.yml").read_text())["inputs"]
+    (step,) = (s for s in workflow["jobs"]["review"]["steps"] if "cherrysync" in s["uses"])
+    assert set(step["with"]) <= set(inputs) and step["with"]["comment"] is True
