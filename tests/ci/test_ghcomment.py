@@ -20,7 +20,7 @@ THREAD = PullRequestThread("acme/providers", 7)
 @pytest.fixture
 def github() -> Iterator[GitHubEmulator]:
     with GitHubEmulator(TOKEN) as server:
-        yield server  # type: ignore[misc]
+        yield server
 
 
 def test_creates_once_then_updates_the_same_comment(github: GitHubEmulator) -> None:

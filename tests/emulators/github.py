@@ -24,6 +24,10 @@ class GitHubEmulator(Emulator):
         self.comments: list[dict[str, Any]] = []
         self._next_id = 1000
 
+    def __enter__(self) -> GitHubEmulator:
+        self.start()
+        return self
+
     def add(self, issue: int, body: str, login: str = "someone") -> dict[str, Any]:
         comment = {
             "id": self._next_id,

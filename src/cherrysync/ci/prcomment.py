@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from cherrysync.commands.diff import Side, compare
 from cherrysync.errors import CherrysyncError, ProvidersFileError
-from cherrysync.plan.review import code, render_diff_markdown
+from cherrysync.plan.review import code, fenced, render_diff_markdown
 from cherrysync.sources import Source, SourceError, git_blob, read_source, run_git
 from cherrysync.validate.formats import render_text
 
@@ -110,8 +110,8 @@ def diff_section(pr: PullRequest, file: str) -> str:
         new = Side(file, read_source(Source(file, "file"), io.BytesIO()))
         return render_diff_markdown(compare(old, new))
     except ProvidersFileError as exc:
-        details = render_text(exc.diagnostics)
-        return f"### cherrysync diff: {code(file)}\n\n{exc.message}:\n\n```text\n{details}```\n"
+        details = fenced(render_text(exc.diagnostics))
+        return f"### cherrysync diff: {code(file)}\n\n{exc.message}:\n\n{details}"
     except SourceError as exc:
         return f"### cherrysync diff: {code(file)}\n\nNo diff: {exc.message}.\n"
 

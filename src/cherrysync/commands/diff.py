@@ -63,7 +63,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 0 for no changes, 2 for changes, 1 for errors",
     )
-    add_overlay_options(parser)  # both sides get the same overlays and tags
+    add_overlay_options(  # both sides get the same overlays and tags
+        parser,
+        tag_help="only providers carrying this tag in either version (repeatable: any of them)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

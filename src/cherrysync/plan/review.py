@@ -136,6 +136,13 @@ def code(text: str, limit: int = _MAX_CELL) -> str:
     return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
 
 
+def fenced(text: str, info: str = "text") -> str:
+    """``text`` as a fenced code block no line of it can close (the fence outgrows its runs)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}\n"
+
+
 def _entry(change: Change) -> str:
     name = change.provider if change.model is None else f"{change.provider}::{change.model}"
     entry = f"{change.kind} {code(name)}"
