@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cherrysync.ci.ghcomment import MAX_BODY, GitHub, GitHubError, PullRequestThread, fit, marker
-from cherrysync.ci.prcomment import CommentOptions, post
+from cherrysync.ci.prcomment import CommentOptions, expand_files, post
 from emulators.github import GitHubEmulator
 from emulators.server import Reply
 
@@ -125,3 +125,18 @@ def test_a_read_only_token_is_a_warning_not_a_failure(
     out = capsys.readouterr().out
     assert out.startswith("::warning title=cherrysync comment::GitHub answered 403")
     assert "pull-requests: write" in out and TOKEN not in out
+
+
+def test_files_are_read_as_the_shell_steps_read_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "configs").mkdir()
+    for name in ("b.yaml", "a.yaml"):
+        (tmp_path / "configs" / name).touch()
+    assert expand_files(" providers.yaml\tconfigs/*.yaml  none/*.yaml ") == (
+        "providers.yaml",
+        "configs/a.yaml",
+        "configs/b.yaml",
+        "none/*.yaml",
+    )

@@ -14,6 +14,7 @@ failed otherwise, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
 import io
 import json
@@ -51,6 +52,8 @@ class CommentOptions:
     files: tuple[str, ...]
     validate_summary: str | None = None
     check_summary: str | None = None
+    #: which comment is ours (see :func:`comment_key`); by default one per set of files
+    key: str = ""
 
 
 def pull_request(env: Mapping[str, str]) -> PullRequest | None:
@@ -144,9 +147,20 @@ def compose(options: CommentOptions, pr: PullRequest) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def comment_key(files: Sequence[str]) -> str:
-    """Which comment this is: one per set of files, so two uses of the Action keep two."""
-    return hashlib.sha256("\0".join(sorted(files)).encode()).hexdigest()[:12]
+def expand_files(listed: str) -> tuple[str, ...]:
+    """The ``files`` input as the Action's shell steps see it: split on whitespace, patterns
+    (``configs/*.yaml``) expanded in sorted order, a pattern matching nothing kept as written."""
+    files: list[str] = []
+    for word in listed.split():
+        matches = sorted(glob.glob(word)) if any(c in word for c in "*?[") else []
+        files += matches or [word]
+    return tuple(files)
+
+
+def comment_key(listed: str) -> str:
+    """Which comment this is: one per ``files`` input as written (patterns unexpanded, so a
+    file added under ``configs/*.yaml`` keeps the comment), so two uses of the Action keep two."""
+    return hashlib.sha256("\0".join(sorted(listed.split())).encode()).hexdigest()[:12]
 
 
 def post(options: CommentOptions, env: Mapping[str, str] = os.environ) -> int:
@@ -166,7 +180,8 @@ def post(options: CommentOptions, env: Mapping[str, str] = os.environ) -> int:
     try:
         with GitHub(api, token) as github:
             thread = PullRequestThread(repository, pr.number)
-            action, url = github.upsert(thread, comment_key(options.files), body)
+            key = options.key or comment_key(" ".join(options.files))
+            action, url = github.upsert(thread, key, body)
     except GitHubError as exc:
         if exc.status != 403:
             raise
@@ -191,8 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    files = tuple(args.files.split())
-    options = CommentOptions(files, args.validate_summary, args.check_summary)
+    files = expand_files(args.files)
+    key = comment_key(args.files)
+    options = CommentOptions(files, args.validate_summary, args.check_summary, key)
     return handle_errors(lambda: post(options))
 
 
