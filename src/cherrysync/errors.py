@@ -11,6 +11,10 @@ Exception tree (exit code in brackets)::
      ├── EnvFileError [2]        a --env-file line is not KEY=value, or sops cannot decrypt
      │                           the file (load/envfile, load/sops)
      ├── SelectionError [2]      a --provider or --tag that selects nothing (selection)
+     ├── SourceError [2]         a side of ``diff`` cannot be read: a missing file, no git,
+     │                           a bad REV:PATH (sources)
+     ├── GitHubError [1]         the Action's pull request comment cannot be posted
+     │                           (ci/ghcomment)
      ├── ProvidersFileError [1]  the providers file has errors; carries the diagnostics
      ├── YamlEditError [2]       ``models --add`` cannot edit the file safely (load/yamledit)
      ├── ImportFailure [1]       the imported file would not validate; nothing is written

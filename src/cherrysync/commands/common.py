@@ -47,8 +47,10 @@ def add_env_file_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_overlay_options(parser: argparse.ArgumentParser) -> None:
-    """``--overlay`` and ``--tag``: one reviewed providers file, varied per machine."""
+def add_overlay_options(parser: argparse.ArgumentParser, tag_help: str | None = None) -> None:
+    """``--overlay`` and ``--tag``: one reviewed providers file, varied per machine.
+
+    ``tag_help`` words ``--tag`` for a command whose selection differs (``diff``)."""
     parser.add_argument(
         "--overlay",
         metavar="FILE",
@@ -62,7 +64,8 @@ def add_overlay_options(parser: argparse.ArgumentParser) -> None:
         metavar="TAG",
         action="append",
         default=[],
-        help="only providers carrying this tag (repeatable: any of them; "
+        help=tag_help
+        or "only providers carrying this tag (repeatable: any of them; "
         "with --provider: providers matching both)",
     )
 
