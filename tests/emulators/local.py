@@ -122,15 +122,59 @@ class VLLMEmulator(Emulator):
 
 
 class OllamaEmulator(Emulator):
-    """No auth at all; ``models`` empty means ``data: null`` on ``/v1/models``."""
+    """No auth at all; ``models`` empty means ``data: null`` on ``/v1/models``.
+
+    ``capabilities`` per model as ``/api/show`` reports them (default: ``embedding`` for names
+    with "embed", else ``completion``); ``old_build`` leaves them out of ``/api/tags`` (newer
+    builds list them there) and, when ``show_capabilities`` is off, out of ``/api/show`` too.
+    """
 
     name = "ollama"
 
-    def __init__(self, models: list[str], *, load_delay: float = 0.0, **kw: Any) -> None:
+    def __init__(
+        self,
+        models: list[str],
+        *,
+        load_delay: float = 0.0,
+        capabilities: dict[str, list[str]] | None = None,
+        old_build: bool = False,
+        show_capabilities: bool = True,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.models = models
         self.load_delay = load_delay  # the first generation loads the model into memory
         self.loading: dict[str, float] = {}
+        self.capabilities = capabilities or {}
+        self.old_build = old_build
+        self.show_capabilities = show_capabilities
+
+    def caps(self, name: str) -> list[str]:
+        default = ["embedding"] if "embed" in name else ["completion"]
+        return self.capabilities.get(name, default)
+
+    def _tag(self, name: str) -> dict[str, Any]:
+        tag: dict[str, Any] = {
+            "name": name,
+            "model": name,
+            "modified_at": "2025-01-01T00:00:00Z",
+            "size": 1,
+            "digest": "a80c",
+            "details": {"format": "gguf", "family": "llama"},
+        }
+        if not self.old_build:
+            tag["capabilities"] = self.caps(name)
+            tag["details"]["context_length"] = 8192
+        return tag
+
+    def _show(self, name: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "details": {"format": "gguf", "family": "llama"},
+            "model_info": {"general.architecture": "llama", "llama.context_length": 131072},
+        }
+        if self.show_capabilities:
+            body["capabilities"] = self.caps(name)
+        return body
 
     def _normal(self, name: str) -> str:
         return name if ":" in name else f"{name}:latest"
@@ -149,26 +193,12 @@ class OllamaEmulator(Emulator):
         if path == "/api/version":
             return Reply(body={"version": "0.12.3"})
         if path == "/api/tags":
-            return Reply(
-                body={
-                    "models": [
-                        {
-                            "name": m,
-                            "model": m,
-                            "modified_at": "2025-01-01T00:00:00Z",
-                            "size": 1,
-                            "digest": "a80c",
-                            "details": {"format": "gguf", "family": "llama"},
-                        }
-                        for m in self.models
-                    ]
-                }
-            )
+            return Reply(body={"models": [self._tag(m) for m in self.models]})
         if path == "/api/show" and method == "POST":
             body = request.json or {}
             name = self._normal(str(body.get("model") or body.get("name") or ""))
             if name in self.models:
-                return Reply(body={"details": {"format": "gguf"}, "capabilities": ["completion"]})
+                return Reply(body=self._show(name))
             return Reply(404, {"error": f"model '{name}' not found"})
         if path in ("/api/chat", "/api/embed") and method == "POST":
             name = self._normal(str((request.json or {}).get("model")))
