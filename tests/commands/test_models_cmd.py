@@ -64,12 +64,12 @@ def test_lists_configured_missing_and_extra(tmp_path: Path, ollama: OllamaEmulat
     before = path.read_text()
     out = io.StringIO()
     assert models(ModelsOptions("local-ollama", str(path), network=FAST_NETWORK), stdout=out) == 0
-    assert out.getvalue() == (
+    assert out.getvalue() == (  # the emulator's tags say: chat models, 8192 tokens
         "local-ollama: 4 offered, 2 configured\n"
-        "  = llama3.2:latest\n"
-        "  = qwen2.5:7b\n"
-        "  + mistral:7b\n"
-        "  + phi4:14b\n"
+        "  = llama3.2:latest  []  context 8192\n"
+        "  = qwen2.5:7b       []  context 8192\n"
+        "  + mistral:7b       []  context 8192\n"
+        "  + phi4:14b         []  context 8192\n"
     )
     out = io.StringIO()
     options = ModelsOptions("flow", str(path), format="json", network=FAST_NETWORK)

@@ -26,7 +26,7 @@ from cherrysync.secrets import Secret
 
 @dataclass
 class KeyCheck:
-    """One provider x key; ``describe`` makes it the key that compares capabilities."""
+    """One provider x key; the first key (``index`` 0) also compares capabilities."""
 
     provider: ResolvedProvider
     dialect: Dialect
@@ -34,11 +34,16 @@ class KeyCheck:
     settings: Settings
     emit: Callable[[CheckResult], CheckResult]
     balances: BalanceReader | None = None
-    describe: bool = False
+    index: int = 0
 
     @property
     def masked(self) -> str | None:
         return self.key.masked if self.key is not None else None
+
+    @property
+    def describe(self) -> bool:
+        """One key compares capabilities, so a warning appears once per model."""
+        return self.index == 0
 
     def result(
         self, model: str | None, status: Status, message: str, **extra: object
@@ -46,6 +51,7 @@ class KeyCheck:
         result = CheckResult(
             self.provider.id, self.masked, model, status, message, level=default_level(status)
         )
+        result.key_index = self.index if self.key is not None else None
         for name, value in extra.items():
             setattr(result, name, value)
         return result

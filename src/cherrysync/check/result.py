@@ -97,6 +97,9 @@ class CheckResult:
     retry_after: float | None = None
     balance: Balance | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: position of the key in the provider's ``api_key`` list (None without a key); the
+    #: history file identifies keys by it, never by their text or mask
+    key_index: int | None = None
 
     def warn(self, rule: str, message: str) -> None:
         """Attach a warning: it joins the message, and a passing result becomes a warning."""

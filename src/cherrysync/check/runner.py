@@ -163,7 +163,7 @@ class Runner:
         balances = balance_reader(provider, dialect, self.settings.balance)
         keys: list[Secret | None] = list(provider.api_keys) or [None]
         checks = [
-            KeyCheck(provider, dialect, key, self.settings, self._emit, balances, index == 0)
+            KeyCheck(provider, dialect, key, self.settings, self._emit, balances, index)
             for index, key in enumerate(keys)
         ]
         batches = await asyncio.gather(*(check.run() for check in checks))
