@@ -1,5 +1,5 @@
-"""Local OpenAI-compatible servers: vLLM, Ollama, LM Studio, llama.cpp (provider-apis.md
-§2.3, §2.4, §2.6, §2.7)."""
+"""Local OpenAI-compatible servers: vLLM, Ollama, LM Studio (provider-apis.md §2.3, §2.4,
+§2.6); llama.cpp is in :mod:`emulators.llamacpp`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from emulators.server import Emulator, Reply, Request, bearer
 
-_CHAT = {
+CHAT = {
     "id": "c",
     "object": "chat.completion",
     "choices": [
@@ -117,7 +117,7 @@ class VLLMEmulator(Emulator):
                     "code": 404,
                 }
                 return Reply(404, {"error": nested})
-            return Reply(body=_CHAT)
+            return Reply(body=CHAT)
         return Reply(404, {"detail": "Not Found"})
 
 
@@ -256,19 +256,33 @@ class OllamaEmulator(Emulator):
                         }
                     },
                 )
-            return Reply(body=_CHAT)
+            return Reply(body=CHAT)
         return text404
 
 
 class LMStudioEmulator(Emulator):
-    """Unknown routes answer 200 with an error body; ``token`` turns authentication on."""
+    """Unknown routes answer 200 with an error body; ``token`` turns authentication on.
+
+    ``native`` gives each model's entry in the native list at ``/api/{native_version}/models``
+    (``v1``: 0.4+, keyed by ``key``; ``v0``: 0.3.6+); other versions answer like unknown routes.
+    """
 
     name = "lmstudio"
 
-    def __init__(self, models: list[str], *, token: str | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        models: list[str],
+        *,
+        token: str | None = None,
+        native: dict[str, dict[str, Any]] | None = None,
+        native_version: str = "v1",
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.models = models
         self.token = token
+        self.native = native or {}
+        self.native_version = native_version
 
     def handle(self, request: Request) -> Reply:
         if self.token is not None and bearer(request) != self.token:
@@ -294,99 +308,11 @@ class LMStudioEmulator(Emulator):
                 }
             )
         if request.path == "/v1/chat/completions" and request.method == "POST":
-            return Reply(body=_CHAT)
+            return Reply(body=CHAT)
+        if self.native and request.path == f"/api/{self.native_version}/models":
+            if self.native_version == "v1":
+                return Reply(body={"models": [{"key": m, **e} for m, e in self.native.items()]})
+            return Reply(body={"data": [{"id": m, **e} for m, e in self.native.items()]})
         return Reply(
             200, {"error": f"Unexpected endpoint or method. ({request.method} {request.path})"}
-        )
-
-
-class LlamaCppEmulator(Emulator):
-    """Public list, protected ``/props``; ``loading`` requests answer 503 first."""
-
-    name = "llama.cpp"
-
-    def __init__(
-        self,
-        alias: str,
-        *,
-        keys: list[str] | None = None,
-        loading: int = 0,
-        serve_models_while_loading: bool = False,
-        **kw: Any,
-    ) -> None:
-        super().__init__(**kw)
-        self.alias = alias
-        self.keys = set(keys or [])
-        self.loading = loading
-        self.serve_models_while_loading = serve_models_while_loading
-
-    def _key(self, request: Request) -> str | None:
-        value = request.headers.get("authorization")
-        if value is not None:
-            return value[7:] if value.lower().startswith("bearer ") else value
-        return request.headers.get("x-api-key")
-
-    def handle(self, request: Request) -> Reply:
-        path = request.path
-        listing = path in ("/models", "/v1/models")
-        if self.loading > 0 and not (listing and self.serve_models_while_loading):
-            with self.lock:
-                self.loading -= 1
-            return Reply(
-                503,
-                {"error": {"message": "Loading model", "type": "unavailable_error", "code": 503}},
-            )
-        if listing:
-            return Reply(
-                body={
-                    "models": [
-                        {
-                            "name": self.alias,
-                            "model": self.alias,
-                            "modified_at": "",
-                            "size": "",
-                            "digest": "",
-                            "type": "model",
-                            "capabilities": ["completion"],
-                        }
-                    ],
-                    "object": "list",
-                    "data": [
-                        {
-                            "id": self.alias,
-                            "aliases": [],
-                            "tags": [],
-                            "object": "model",
-                            "created": 1760000000,
-                            "owned_by": "llamacpp",
-                            "meta": {"n_ctx": 4096, "n_params": 596049920},
-                        }
-                    ],
-                }
-            )
-        if path in ("/health", "/v1/health"):
-            return Reply(body={"status": "ok"})
-        if self.keys and self._key(request) not in self.keys:
-            return Reply(
-                401,
-                {
-                    "error": {
-                        "message": "Invalid API Key",
-                        "type": "authentication_error",
-                        "code": 401,
-                    }
-                },
-            )
-        if path == "/props":
-            return Reply(
-                body={
-                    "default_generation_settings": {"n_ctx": 4096},
-                    "total_slots": 1,
-                    "model_path": "/models/m.gguf",
-                }
-            )
-        if path == "/v1/chat/completions":
-            return Reply(body=_CHAT)
-        return Reply(
-            404, {"error": {"message": "File Not Found", "type": "not_found_error", "code": 404}}
         )

@@ -66,11 +66,12 @@ class Balance:
         return {"amount": self.amount, "currency": self.currency, "scope": self.scope}
 
     def text(self) -> str:
-        """``balance 12.50 CNY`` (``key cap 2.50 USD`` for a key's own limit)."""
-        what = "key cap" if self.scope == "key" else "balance"
+        """``balance 12.50 CNY`` for an account, ``2.50 USD left on the key`` for a key's own
+        cap or grant, ``no limit on the key`` for an unlimited relay token."""
         if self.amount is None:
-            return f"{what} unlimited"
-        return f"{what} {self.amount:.2f} {self.currency}"
+            return "no limit on the key" if self.scope == "key" else "balance unlimited"
+        figure = f"{self.amount:.2f} {self.currency}"
+        return f"{figure} left on the key" if self.scope == "key" else f"balance {figure}"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ def flavour(data: list[Any], body_keys: set[str]) -> str:
         return "lmstudio"
     if "vllm" in owners:
         return "vllm"
+    if entries and all(
+        isinstance(item.get("architecture"), dict) and "supported_parameters" in item
+        for item in entries
+    ):
+        return "openrouter"
     if entries and all(item.get("created") == _LITELLM_CREATED for item in entries):
         return "litellm"
     return "openai"
@@ -56,12 +61,12 @@ class OpenAIDialect(Dialect):
         return {"Authorization": f"Bearer {key.reveal()}"} if key is not None else {}
 
     async def list_models(self, key: Secret | None) -> Listing:
-        what = "model list"
-        reply = await self.call("GET", f"{self.endpoint.base}/models", key, what=what, phase="list")
-        items = listing_body(reply, what)
-        ids = ids_from(items, what)
-        data = reply.data
-        kind = flavour(items, set(data) if isinstance(data, dict) else set())
+        items, body_keys = await self._list(key, None)
+        kind = flavour(items, body_keys)
+        if kind == "openrouter" and not self._covers(ids_from(items, "model list")):
+            # OpenRouter lists text-output models by default; embedding models need "all"
+            items, body_keys = await self._list(key, {"output_modalities": "all"})
+        ids = ids_from(items, "model list")
         listing = Listing(ids, extra={"flavour": kind}, info=by_id(items, openai_entry))
         if kind == "llama.cpp" and key is not None:
             listing.note = await self._prove_llamacpp_key(key, listing)
@@ -70,6 +75,22 @@ class OpenAIDialect(Dialect):
         elif kind == "lmstudio" and key is not None:
             listing.note = await self._lmstudio_auth_note()
         return listing
+
+    def _covers(self, ids: list[str]) -> bool:
+        """Every configured model is in ``ids`` (none configured: everything is wanted)."""
+        return bool(self.wanted) and self.wanted.issubset(ids)
+
+    async def _list(
+        self, key: Secret | None, params: dict[str, str] | None
+    ) -> tuple[list[Any], set[str]]:
+        """The list's entries and the members of its body (llama.cpp adds ``models``)."""
+        what = "model list"
+        url = f"{self.endpoint.base}/models"
+        reply = await self.call("GET", url, key, what=what, phase="list", params=params)
+        items = listing_body(reply, what)
+        ids_from(items, what)  # every entry needs a string id
+        data = reply.data
+        return items, set(data) if isinstance(data, dict) else set()
 
     async def _prove_llamacpp_key(self, key: Secret, listing: Listing) -> str:
         """llama.cpp's list is public; the protected ``/props`` route proves the key (and
