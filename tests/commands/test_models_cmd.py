@@ -172,3 +172,53 @@ def test_added_ids_that_yaml_11_reads_as_booleans_are_quoted(
     assert path.read_text().endswith(
         '    models:\n      - "yes"\n      - "off"\n      - phi4:14b\n'
     )
+
+
+def test_reported_capabilities_are_shown_and_written_by_add(tmp_path: Path) -> None:
+    caps = {
+        "llava:7b": ["completion", "vision"],
+        "qwen3:8b": ["completion", "tools", "thinking"],
+        "nomic-embed-text:latest": ["embedding"],
+    }
+    with OllamaEmulator(["llama3.2:latest", *caps], capabilities=caps, old_build=True) as emu:
+        path = write(tmp_path, emu.url)
+        out = io.StringIO()
+        options = ModelsOptions("flow", str(path), add_all=True, network=FAST_NETWORK)
+        assert models(options, stdout=out, stderr=io.StringIO()) == 0
+        assert emu.count("^/api/show$") == 4  # old builds: one per offered model
+        out_json = io.StringIO()
+        options = ModelsOptions("bare", str(path), format="json", network=FAST_NETWORK)
+        assert models(options, stdout=out_json) == 0
+    assert out.getvalue() == (
+        "flow: 4 offered, 1 configured\n"
+        "  = llama3.2:latest          []  context 131072\n"
+        "  + llava:7b                 [vision]  context 131072\n"
+        "  + qwen3:8b                 [reasoning, function_calling]  context 131072\n"
+        "  + nomic-embed-text:latest  [embedding]  context 131072\n"
+    )
+    assert (
+        path.read_text().count(
+            'models: ["llama3.2:latest", {id: "llava:7b", capabilities: [vision]}, '
+            '{id: "qwen3:8b", capabilities: [reasoning, function_calling]}, '
+            '{id: "nomic-embed-text:latest", capabilities: [embedding]}]'
+        )
+        == 1
+    )
+    reported = json.loads(out_json.getvalue())["reported"]
+    assert reported["qwen3:8b"] == {
+        "capabilities": ["reasoning", "function_calling"],
+        "lacks": ["vision", "embedding"],
+        "context_window": 131072,
+    }
+    assert main(["validate", str(path)]) == 0
+
+
+def test_add_writes_a_block_mapping_and_ids_without_reports_stay_bare(tmp_path: Path) -> None:
+    caps = {"llava:7b": ["completion", "vision"]}
+    with OllamaEmulator(["llava:7b", "tiny:1b"], capabilities=caps) as emu:
+        path = write(tmp_path, emu.url)
+        options = ModelsOptions("bare", str(path), add=("llava:7b", "tiny:1b"))
+        assert models(options, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert path.read_text().endswith(
+        "    models:\n      - id: llava:7b\n        capabilities: [vision]\n      - tiny:1b\n"
+    )
