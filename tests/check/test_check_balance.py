@@ -317,3 +317,22 @@ def test_a_named_api_wins_and_a_mirror_serves_it_at_its_own_root() -> None:
 
 def test_the_registry_and_the_files_names_agree() -> None:
     assert tuple(BALANCE_APIS) == BALANCE_API_NAMES
+
+
+def test_a_keyless_provider_gets_no_balance_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with VercelEmulator({KEY: "1"}, ["m"]) as emu:
+        emu.keys[None] = "1"  # type: ignore[index]  # the list answers without a key
+        entries = [
+            provider("open", "openai", emu.url, ["m"], check={"balance": "vercel"}),
+            provider(
+                "strict", "openai", emu.url, ["m"], check={"balance": "vercel", "min_balance": 1}
+            ),
+        ]
+        path = write_providers(tmp_path, entries, monkeypatch)
+        code, report, _ = run_json(capsys, path, "--balance")
+        assert emu.count("/credits") == 0
+    assert key_result(report, 0)["level"] == "pass"
+    assert key_result(report, 1)["warnings"][0]["rule"] == "balance-unavailable"
+    assert code == 0

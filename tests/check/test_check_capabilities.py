@@ -103,6 +103,19 @@ def test_old_ollama_builds_are_asked_per_model_once_not_per_key(
     assert mismatches(report, 1) == {}
 
 
+def test_ollama_behind_its_openai_route_is_asked_at_its_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with OllamaEmulator(["nomic-embed-text:latest", "llama3.2:latest"]) as emu:
+        entry = provider("ol", "openai", emu.url + "/v1", ["nomic-embed-text", "llama3.2"])
+        code, report = run(tmp_path, monkeypatch, capsys, [entry])
+        assert emu.count("^/api/show$") == 2  # /v1/models says nothing about capabilities
+    assert code == 0
+    assert mismatches(report) == {
+        "nomic-embed-text": "the endpoint reports embedding, which the file omits"
+    }
+
+
 def test_metadata_that_says_nothing_or_fails_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -169,3 +169,12 @@ def test_compare_only_reports_real_slowdowns() -> None:
     assert history.compare(run(None), [result(400)]).empty
     assert not history.compare(run(100), [result(200)]).empty
     assert history.compare(run(100, "timeout"), [result(100)]).recovered
+
+
+def test_a_history_file_in_a_missing_folder_is_refused_before_the_run(
+    setup,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    emu, path, log = setup
+    code, err = check(path, log.parent / "absent" / "h.jsonl", capsys)
+    assert code == 2 and "does not exist" in err and len(emu.requests) == 0

@@ -201,21 +201,17 @@ def render_github(
 ) -> str:
     """One workflow annotation per failure or warning (at its node when ``file`` is given),
     and a notice for each balance read on a passing key."""
+
+    def where(r: CheckResult) -> tuple[str, int, int] | None:
+        return None if file is None else (file, *locate(r))
+
     lines = [
-        github_annotation(
-            level,
-            f"{r.provider} {_case_name(r)}: {r.rule}",
-            r.message,
-            None if file is None else (file, *locate(r)),
-        )
+        github_annotation(level, f"{r.provider} {_case_name(r)}: {r.rule}", r.message, where(r))
         for r, level in _findings(results)
     ]
     lines += [
         github_annotation(
-            "notice",
-            f"{r.provider} {_case_name(r)}: balance",
-            r.balance.text(),
-            None if file is None else (file, *locate(r)),
+            "notice", f"{r.provider} {_case_name(r)}: balance", r.balance.text(), where(r)
         )
         for r in results
         if r.balance is not None and r.level == "pass"

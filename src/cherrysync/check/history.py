@@ -165,6 +165,9 @@ def read_previous(path: str, file: str) -> Previous:
     """
     tail = _tail(path)
     if tail is None:
+        folder = os.path.dirname(path) or "."
+        if not os.path.isdir(folder):  # say so now, not after the whole run
+            raise CherrysyncError(f"history file {path}: the folder {folder} does not exist")
         return Previous()
     data, whole = tail
     found = Previous(torn=bool(data) and not data.endswith(b"\n"))

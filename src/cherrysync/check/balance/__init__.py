@@ -81,12 +81,14 @@ class BalanceReader:
 
     async def fold(self, head: CheckResult, key: Secret | None) -> None:
         """Add the balance of a key whose model list passed to its result ``head``."""
-        if self.api is None:
-            head.warn(
-                "balance-unavailable",
-                "min_balance is set, but no balance API is known for this provider; "
-                "name one with check.balance",
-            )
+        if self.api is None or key is None:
+            if self.min_balance is not None:
+                reason = (
+                    "no balance API is known for this provider; name one with check.balance"
+                    if self.api is None
+                    else "the provider has no key to read a balance for"
+                )
+                head.warn("balance-unavailable", f"min_balance is set, but {reason}")
             return
         start_timing()
         try:

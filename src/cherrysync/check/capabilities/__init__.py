@@ -10,7 +10,7 @@ No HTTP here: ``cherrysync models`` renders these without the checker's transpor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cherrysync.model import CAPABILITIES
@@ -64,6 +64,23 @@ def flags(**values: bool | None) -> ModelInfo:
     return ModelInfo(has, known)
 
 
+def combine(
+    base: Mapping[str, ModelInfo], more: Mapping[str, ModelInfo], only: Collection[str] = ()
+) -> dict[str, ModelInfo]:
+    """``base`` with ``more`` merged in per model (``more`` wins where both speak); ``only``
+    limits what ``more`` adds to those IDs."""
+    found = dict(base)
+    for model_id, info in more.items():
+        if not only or model_id in only:
+            found[model_id] = found[model_id].merge(info) if model_id in found else info
+    return found
+
+
+def undescribed(found: Mapping[str, ModelInfo], ids: Iterable[str]) -> list[str]:
+    """The IDs whose capabilities ``found`` does not speak about (a window alone is not)."""
+    return [i for i in ids if i not in found or not found[i].known]
+
+
 def mismatch(declared: Sequence[str] | None, info: ModelInfo) -> str | None:
     """What differs between the file's ``capabilities`` and the endpoint's report, or None."""
     mine = set(declared or [])
@@ -77,4 +94,4 @@ def mismatch(declared: Sequence[str] | None, info: ModelInfo) -> str | None:
     return "; ".join(parts) or None
 
 
-__all__ = ["ModelInfo", "flags", "mismatch", "ordered"]
+__all__ = ["ModelInfo", "combine", "flags", "mismatch", "ordered", "undescribed"]

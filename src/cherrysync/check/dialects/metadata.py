@@ -9,6 +9,7 @@ oddly adds nothing, and never fails a check (the caller asks only after the list
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
 
 from cherrysync.check.capabilities import ModelInfo, flags
@@ -74,15 +75,14 @@ async def lmstudio_models(dialect: Dialect, root: str, key: Secret | None) -> di
 async def litellm_info(dialect: Dialect, root: str, key: Secret | None) -> dict[str, ModelInfo]:
     """``GET /model/info``: one entry per deployment (never ``/health``, which calls them)."""
     data = await get_json(dialect, "GET", f"{root}/model/info", key)
-    found: dict[str, ModelInfo] = {}
-    for entry in _list(data, "data"):
+    found: dict[str, list[ModelInfo]] = {}
+    for entry in _list(data, "data"):  # several deployments may share a name: merge them
         if isinstance(entry, dict) and isinstance(entry.get("model_name"), str):
             model_info = entry.get("model_info")
             if isinstance(model_info, dict):
-                info = read.litellm(model_info)
-                name = entry["model_name"]
-                found[name] = found[name].merge(info) if name in found else info
-    return {name: info for name, info in found.items() if not info.empty}
+                found.setdefault(entry["model_name"], []).append(read.litellm(model_info))
+    merged = {name: functools.reduce(ModelInfo.merge, infos) for name, infos in found.items()}
+    return {name: info for name, info in merged.items() if not info.empty}
 
 
 async def llamacpp_props(

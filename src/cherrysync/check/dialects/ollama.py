@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cherrysync.check.capabilities import ModelInfo
+from cherrysync.check.capabilities import ModelInfo, combine, undescribed
 from cherrysync.check.capabilities.parse import by_id, ollama
 from cherrysync.check.dialects import metadata
 from cherrysync.check.dialects.base import (
@@ -46,13 +46,10 @@ class OllamaDialect(Dialect):
     ) -> dict[str, ModelInfo]:
         """Newer builds put ``capabilities`` in ``/api/tags``; older ones need ``/api/show``."""
         found = await super().model_info(key, listing, ids)
-        missing = [i for i in ids if i not in found or not found[i].known]
-        shown = (
-            await metadata.ollama_show(self, self.endpoint.base, key, missing) if missing else {}
-        )
-        for model_id, info in shown.items():
-            found[model_id] = found[model_id].merge(info) if model_id in found else info
-        return found
+        missing = undescribed(found, ids)
+        if not missing:
+            return found
+        return combine(found, await metadata.ollama_show(self, self.endpoint.base, key, missing))
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         body = {"model": model_id}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from cherrysync.check.capabilities import ModelInfo
+from cherrysync.check.capabilities import ModelInfo, combine, undescribed
 from cherrysync.check.capabilities.parse import by_id, openai_entry
 from cherrysync.check.capabilities.parse import llamacpp_props as read_props
 from cherrysync.check.dialects import metadata
@@ -46,11 +46,6 @@ def flavour(data: list[Any], body_keys: set[str]) -> str:
     if entries and all(item.get("created") == _LITELLM_CREATED for item in entries):
         return "litellm"
     return "openai"
-
-
-def _described(found: dict[str, ModelInfo], model_id: str) -> bool:
-    """The list already reports this model's capabilities (a context window alone is not)."""
-    return model_id in found and bool(found[model_id].known)
 
 
 class OpenAIDialect(Dialect):
@@ -111,11 +106,8 @@ class OpenAIDialect(Dialect):
     ) -> dict[str, ModelInfo]:
         """The list's own metadata, plus the flavour's metadata route where the list lacks it."""
         found = await super().model_info(key, listing, ids)
-        extra = await self._metadata(key, listing, [i for i in ids if not _described(found, i)])
-        for model_id, info in extra.items():
-            if model_id in ids:
-                found[model_id] = found[model_id].merge(info) if model_id in found else info
-        return found
+        extra = await self._metadata(key, listing, undescribed(found, ids))
+        return combine(found, extra, ids)
 
     async def _metadata(
         self, key: Secret | None, listing: Listing, ids: list[str]
