@@ -101,10 +101,10 @@ class BalanceReader:
             return
         head.balance = balance
         head.message += f"; {balance.text()}"
-        reason = self.shortfall(balance)
-        if reason is not None:
+        short = self.shortfall(balance)
+        if short is not None:
             head.status, head.level = "low_balance", "fail"
-            head.message += f" ({reason})"
+            head.message += f" ({short})"
             head.latency_ms = last_exchange_ms() or head.latency_ms
 
     def shortfall(self, balance: Balance) -> str | None:

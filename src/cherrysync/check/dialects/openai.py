@@ -56,12 +56,11 @@ class OpenAIDialect(Dialect):
         return {"Authorization": f"Bearer {key.reveal()}"} if key is not None else {}
 
     async def list_models(self, key: Secret | None) -> Listing:
-        items, body_keys = await self._list(key, None)
+        items, ids, body_keys = await self._list(key, None)
         kind = flavour(items, body_keys)
-        if kind == "openrouter" and not self._covers(ids_from(items, "model list")):
+        if kind == "openrouter" and not self._covers(ids):
             # OpenRouter lists text-output models by default; embedding models need "all"
-            items, body_keys = await self._list(key, {"output_modalities": "all"})
-        ids = ids_from(items, "model list")
+            items, ids, _ = await self._list(key, {"output_modalities": "all"})
         listing = Listing(ids, extra={"flavour": kind}, info=by_id(items, openai_entry))
         if kind == "llama.cpp" and key is not None:
             listing.note = await self._prove_llamacpp_key(key, listing)
@@ -77,15 +76,15 @@ class OpenAIDialect(Dialect):
 
     async def _list(
         self, key: Secret | None, params: dict[str, str] | None
-    ) -> tuple[list[Any], set[str]]:
-        """The list's entries and the members of its body (llama.cpp adds ``models``)."""
+    ) -> tuple[list[Any], list[str], set[str]]:
+        """The list's entries, their IDs and the members of its body (llama.cpp adds
+        ``models``)."""
         what = "model list"
         url = f"{self.endpoint.base}/models"
         reply = await self.call("GET", url, key, what=what, phase="list", params=params)
         items = listing_body(reply, what)
-        ids_from(items, what)  # every entry needs a string id
         data = reply.data
-        return items, set(data) if isinstance(data, dict) else set()
+        return items, ids_from(items, what), set(data) if isinstance(data, dict) else set()
 
     async def _prove_llamacpp_key(self, key: Secret, listing: Listing) -> str:
         """llama.cpp's list is public; the protected ``/props`` route proves the key (and
