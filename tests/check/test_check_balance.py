@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -336,3 +337,32 @@ def test_a_keyless_provider_gets_no_balance_request(
     assert key_result(report, 0)["level"] == "pass"
     assert key_result(report, 1)["warnings"][0]["rule"] == "balance-unavailable"
     assert code == 0
+
+
+def test_hostile_balance_replies_never_leak_or_break_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from emulators import Reply
+
+    nested = "[" * 100_000 + "]" * 100_000
+    echo = {"error": {"message": f"balance refused for {KEY} (key {KEY[:12]}...{KEY[-4:]})"}}
+    with (
+        DeepSeekEmulator({KEY: {}}, ["deepseek-chat"]) as deep,
+        DeepSeekEmulator({KEY: {}}, ["deepseek-chat"]) as echoing,
+        DeepSeekEmulator({KEY: {}}, ["deepseek-chat"]) as huge,
+    ):
+        deep.inject("^/user/balance$", Reply(200, nested, raw=True))
+        echoing.inject("^/user/balance$", Reply(403, echo))
+        huge.inject("^/user/balance$", Reply(200, b"[" + b"1," * 4_500_000 + b"1]", raw=True))
+        check = {"balance": "deepseek", "min_balance": 1}
+        entries = [
+            provider(name, "openai", emu.url, ["deepseek-chat"], "K", check=check)
+            for name, emu in (("deep", deep), ("echo", echoing), ("huge", huge))
+        ]
+        path = write_providers(tmp_path, entries, monkeypatch, {"K": KEY})
+        code, report, err = run_json(capsys, path)
+    assert code == 0 and "Traceback" not in err
+    heads = [key_result(report, i) for i in range(3)]
+    assert [h["warnings"][0]["rule"] for h in heads] == ["balance-unavailable"] * 3
+    text = json.dumps(report)
+    assert KEY not in text and KEY[3:15] not in text

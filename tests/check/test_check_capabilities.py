@@ -123,10 +123,12 @@ def test_metadata_that_says_nothing_or_fails_changes_nothing(
         OllamaEmulator(["nomic-embed-text:latest"], old_build=True, show_capabilities=False) as old,
         OllamaEmulator(["nomic-embed-text:latest"], old_build=True) as broken,
     ):
-        broken.inject("^/api/show$", Reply(500, {"error": "boom"}))
+        broken.inject("^/api/show$", Reply(500, {"error": "boom"}), times=1)
+        broken.inject("^/api/show$", Reply(200, "[" * 100_000 + "]" * 100_000, raw=True))
         entries = [
             provider("old", "ollama", old.url, ["nomic-embed-text"]),
             provider("broken", "ollama", broken.url, ["nomic-embed-text"]),
+            provider("nested", "ollama", broken.url, ["nomic-embed-text"]),
         ]
         code, report = run(tmp_path, monkeypatch, capsys, entries)
     assert code == 0 and report["summary"]["warnings"] == 0

@@ -79,7 +79,7 @@ class Reply:
     def data(self) -> Any:
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: not an API
             return INVALID
 
     @property

@@ -9,6 +9,7 @@ one key are :class:`cherrysync.check.keycheck.KeyCheck`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import Callable
 
@@ -184,7 +185,8 @@ async def fetch_listing(
         key = provider.api_keys[0] if provider.api_keys else None
         listing = await dialect.list_models(key)
         if describe and listing.ids:
-            listing.info = await dialect.model_info(key, listing, listing.ids)
+            with contextlib.suppress(Exception):  # best effort: the list stands without it
+                listing.info = await dialect.model_info(key, listing, listing.ids)
         return listing
     finally:
         await connections.aclose()

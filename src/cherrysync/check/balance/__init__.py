@@ -93,11 +93,12 @@ class BalanceReader:
         start_timing()
         try:
             balance = await self.api.read(key)
-        except BalanceUnavailable as exc:
+        except Exception as exc:  # a balance only ever adds to a key check that passed
+            reason = exc.message if isinstance(exc, BalanceUnavailable) else type(exc).__name__
             if self.min_balance is not None:
-                head.warn("balance-unavailable", exc.message)
+                head.warn("balance-unavailable", reason)
             else:
-                head.message += f"; balance not available: {exc.message}"
+                head.message += f"; balance not available: {reason}"
             return
         head.balance = balance
         head.message += f"; {balance.text()}"
@@ -121,7 +122,10 @@ class BalanceReader:
         """A relay key refused with 401 may be exhausted or expired rather than wrong."""
         if self.api is None or failed.status != "auth_failed":
             return
-        refusal = await self.api.explain_refusal(key)
+        try:
+            refusal = await self.api.explain_refusal(key)
+        except Exception:  # the 401 stands as it was
+            return
         if refusal is not None:
             failed.status, failed.level = refusal.status, default_level(refusal.status)
             failed.message += f"; {refusal.message}"
