@@ -366,3 +366,13 @@ def test_hostile_balance_replies_never_leak_or_break_the_run(
     assert [h["warnings"][0]["rule"] for h in heads] == ["balance-unavailable"] * 3
     text = json.dumps(report)
     assert KEY not in text and KEY[3:15] not in text
+
+
+def test_openrouters_public_list_leaves_the_key_to_the_key_route(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with OpenRouterEmulator({KEY: {}}) as emu:
+        check = {"balance": "openrouter"}
+        entry = provider("or", "openai", emu.url + "/api/v1", ["vendor/model-x"], "K", check=check)
+        code, report = check_one(tmp_path, monkeypatch, capsys, entry, keys={"K": OTHER})
+    assert code == 1 and key_result(report)["status"] == "auth_failed"

@@ -95,6 +95,11 @@ class BalanceReader:
             balance = await self.api.read(key)
         except Exception as exc:  # a balance only ever adds to a key check that passed
             reason = exc.message if isinstance(exc, BalanceUnavailable) else type(exc).__name__
+            refused = isinstance(exc, BalanceUnavailable) and exc.status == "auth_failed"
+            if refused and self.api.proves_key:  # the list did not look at the key; this did
+                head.status, head.level = "auth_failed", "fail"
+                head.message = f"the model list is public; the key is refused: {reason}"
+                return
             if self.min_balance is not None:
                 head.warn("balance-unavailable", reason)
             else:

@@ -19,11 +19,13 @@ from cherrysync.secrets import Secret
 
 
 class BalanceUnavailable(Exception):
-    """The balance could not be read; the message (secret-free) says why."""
+    """The balance could not be read; the message (secret-free) says why, ``status`` how an
+    error reply classifies (``auth_failed`` for a 401)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, status: Status | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class BalanceApi(ABC):
     name: ClassVar[str]
     #: official host -> the API root on it; a provider on one of these hosts uses this API
     hosts: ClassVar[dict[str, str]] = {}
+    #: The provider's model list answers without checking the key, so a refusal here is the
+    #: first word on the key (OpenRouter).
+    proves_key: ClassVar[bool] = False
 
     def __init__(self, session: Session, root: str, host: str, extra: dict[str, str]) -> None:
         self.session = session
@@ -87,7 +92,7 @@ class BalanceApi(ABC):
             raise BalanceUnavailable(f"{what}: {failure.message}") from None
         if not 200 <= reply.status < 300:
             refused = failure_from(reply, phase="list", kind="openai", what=what)
-            raise BalanceUnavailable(refused.message)
+            raise BalanceUnavailable(refused.message, refused.status)
         data = reply.data
         if reply.html or data is INVALID or not isinstance(data, dict):
             raise BalanceUnavailable(f"{what}: HTTP {reply.status} without a JSON object")

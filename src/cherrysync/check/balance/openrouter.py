@@ -24,10 +24,11 @@ from cherrysync.secrets import Secret
 class OpenRouterBalance(BalanceApi):
     name = "openrouter"
     hosts: ClassVar[dict[str, str]] = {"openrouter.ai": "https://openrouter.ai/api"}
+    proves_key = True  # the model list is public
 
     async def read(self, key: Secret | None) -> Balance:
         what = "OpenRouter /v1/key"
-        info = member(await self.get_object("/v1/key", key, what), "data", what)
+        info = member(await self.get_object("/v1/key", key, what), "data", what)  # 401: wrong key
         remaining = amount(info.get("limit_remaining"))
         if remaining is not None:
             return Balance(remaining, "USD", "key", exhausted=remaining <= 0)
