@@ -9,6 +9,7 @@ never httpx exception text (which contains URLs).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import importlib.util
 import json
@@ -41,6 +42,24 @@ _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id")
 _DEFAULT_HEADERS = {"user-agent": f"cherrysync/{__version__}", "accept": "application/json"}
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
+#: Seconds of the last exchange sent from the current task, failed ones included. Each check
+#: runs in its own task (``asyncio.gather``), so this is the request that decided *its* result.
+_LAST_EXCHANGE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "cherrysync_last_exchange", default=None
+)
+
+
+def start_timing() -> None:
+    """Forget the current task's last exchange, before the requests of one check."""
+    _LAST_EXCHANGE.set(None)
+
+
+def last_exchange_ms() -> int | None:
+    """Milliseconds of the current task's last exchange, from the first byte sent to the last
+    byte read: without waits for a free slot or between retries. None if nothing was sent."""
+    elapsed = _LAST_EXCHANGE.get()
+    return None if elapsed is None else int(elapsed * 1000)
+
 
 @dataclass
 class Reply:
@@ -60,7 +79,7 @@ class Reply:
     def data(self) -> Any:
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: not an API
             return INVALID
 
     @property
@@ -304,6 +323,8 @@ class Session:
                 raise
             except (TimeoutError, httpx.HTTPError, OSError, ssl.SSLError) as exc:
                 raise transport_failure(exc, self.timeout) from None
+            finally:
+                _LAST_EXCHANGE.set(time.monotonic() - started)
 
     async def _exchange(
         self,

@@ -14,6 +14,7 @@ from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_f
 from cherrysync.errors import CherrysyncError, io_message
 
 if TYPE_CHECKING:
+    from cherrysync.check.capabilities import ModelInfo
     from cherrysync.check.dialects import Listing
     from cherrysync.resolve import ResolvedProvider
     from cherrysync.validate.pipeline import ValidatedFile
@@ -25,6 +26,8 @@ EPILOG = """examples:
   cherrysync models local-ollama --add-all
 
 Marks: '=' configured and offered, '!' configured but not offered, '+' offered, not configured.
+Where the endpoint reports them: [capabilities] and the context window; --add and --add-all
+write the reported capabilities into the file.
 exit codes: 0 success, 1 the endpoint could not be listed, 2 usage or I/O error"""
 
 
@@ -103,6 +106,8 @@ class Comparison:
     to_add: list[str]
     #: False for Azure, which lists its model catalog rather than the deployments.
     deployments_listed: bool
+    #: what the endpoint reports about offered models (capabilities, context window)
+    info: dict[str, ModelInfo] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[str]:
@@ -115,6 +120,18 @@ class Comparison:
     @property
     def unoffered_additions(self) -> list[str]:
         return [i for i in self.to_add if i not in self.offered]
+
+    def entries(self) -> list[str | dict[str, object]]:
+        """What to write for :attr:`to_add`: ``{id, capabilities}`` where the endpoint reports
+        any, else the bare ID. The context window is not written: the file has no field for it."""
+        from cherrysync.check.capabilities import ordered
+
+        found: list[str | dict[str, object]] = []
+        for model_id in self.to_add:
+            info = self.info.get(model_id)
+            caps = ordered(info.capabilities) if info is not None else []
+            found.append({"id": model_id, "capabilities": caps} if caps else model_id)
+        return found
 
 
 def models(
@@ -141,7 +158,7 @@ def models(
     for model_id in comparison.unoffered_additions:
         print(f"cherrysync: warning: {model_id} is not offered by the endpoint", file=err)
     if comparison.to_add:
-        add_to_file(options.file, provider, comparison.to_add)
+        add_to_file(options.file, provider, comparison.entries())
         print(
             f"added {len(comparison.to_add)} model(s) to {provider.id} in {options.file}",
             file=err,
@@ -165,7 +182,7 @@ def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
         base_dir=Path(options.file).resolve().parent,
     )
     try:
-        return asyncio.run(fetch_listing(provider, settings))
+        return asyncio.run(fetch_listing(provider, settings, describe=True))
     except ProbeFailure as failure:
         message = redact(failure.message, provider.secrets())
         raise CherrysyncError(f"{provider.id}: {failure.status}: {message}", 1) from None
@@ -179,7 +196,7 @@ def compare(provider: ResolvedProvider, listing: Listing, options: ModelsOptions
     configured = [m.id for m in provider.models]
     wanted = offered if options.add_all else list(dict.fromkeys(options.add))
     to_add = [i for i in wanted if i not in configured]
-    return Comparison(offered, configured, to_add, listing.ids is not None)
+    return Comparison(offered, configured, to_add, listing.ids is not None, dict(listing.info))
 
 
 def render_json(provider_id: str, comparison: Comparison) -> str:
@@ -191,23 +208,44 @@ def render_json(provider_id: str, comparison: Comparison) -> str:
         "extra": comparison.extra,
         "added": comparison.to_add,
         "deployments_listed": comparison.deployments_listed,
+        "reported": {i: info.as_dict() for i, info in comparison.info.items()},
     }
     return json.dumps(payload, indent=2) + "\n"
 
 
 def render_text(provider_id: str, comparison: Comparison) -> str:
-    """One line per model: '=' configured and offered, '!' configured only, '+' offered only."""
+    """One line per model: '=' configured and offered, '!' configured only, '+' offered only;
+    then, where the endpoint reports them, the capabilities and the context window."""
     offered = comparison.offered
     lines = [f"{provider_id}: {len(offered)} offered, {len(comparison.configured)} configured"]
     if not comparison.deployments_listed:
         lines.append("note: azure-openai lists its model catalog, not your deployments")
-    lines += [f"  {'=' if i in offered else '!'} {i}" for i in comparison.configured]
-    lines += [f"  + {i}" for i in comparison.extra]
+    marked = [("=" if i in offered else "!", i) for i in comparison.configured]
+    marked += [("+", i) for i in comparison.extra]
+    width = max((len(i) for _, i in marked if i in comparison.info), default=0)
+    for mark, model_id in marked:
+        info = comparison.info.get(model_id)
+        line = f"  {mark} {model_id}"
+        if info is not None:
+            line = f"{line.ljust(width + 4)}  {describe(info)}"
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 
-def add_to_file(path: str, provider: ResolvedProvider, ids: list[str]) -> None:
-    """Append ``ids`` to the provider's ``models`` in place, comments and style kept."""
+def describe(info: ModelInfo) -> str:
+    """``[vision, function_calling]  context 131072``; ``[]`` when the endpoint reports none
+    of the file's capabilities, nothing where it says nothing about them."""
+    from cherrysync.check.capabilities import ordered
+
+    parts = [f"[{', '.join(ordered(info.capabilities))}]"] if info.known else []
+    if info.context_window is not None:
+        parts.append(f"context {info.context_window}")
+    return "  ".join(parts)
+
+
+def add_to_file(path: str, provider: ResolvedProvider, ids: list[str | dict[str, object]]) -> None:
+    """Append ``ids`` (or ``{id, capabilities}`` entries) to the provider's ``models`` in
+    place, comments and style kept."""
     from cherrysync.load.yamledit import add_models
 
     try:
