@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 
 from cherrysync.cli import main
+from cherrysync.commands.check import NetworkOptions
 
 #: Small timeouts and backoffs keep the suite fast; individual tests override them.
 FAST = ["--timeout", "2", "--retries", "1", "--backoff", "0.01", "--max-retry-wait", "1"]
+#: The same for tests that call the command functions directly.
+FAST_NETWORK = NetworkOptions(timeout=2, retries=1, backoff=0.01, max_retry_wait=1)
 
 
 def write_providers(

@@ -1,4 +1,4 @@
-"""Command-line conventions: help with examples, completion, SARIF, summaries, colour."""
+"""Command-line conventions: help with examples, SARIF, summaries, colour."""
 
 from __future__ import annotations
 
@@ -127,39 +127,6 @@ def test_colour_only_on_a_tty_and_never_with_no_color(bad_file: Path) -> None:
         check=False,
     ).stdout
     assert "\x1b[" not in piped
-
-
-def test_bash_completion_completes_commands_and_choices(tmp_path: Path) -> None:
-    script = tmp_path / "complete.sh"
-    script.write_text(
-        subprocess.run(
-            [sys.executable, "-m", "cherrysync", "completion", "bash"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        + '\nCOMP_WORDS=(cherrysync val); COMP_CWORD=1; _cherrysync; echo "${COMPREPLY[@]}"\n'
-        + "COMP_WORDS=(cherrysync validate --format s); COMP_CWORD=3; _cherrysync; "
-        'echo "${COMPREPLY[@]}"\n'
-        + "COMP_WORDS=(cherrysync validate --st); COMP_CWORD=2; _cherrysync; "
-        'echo "${COMPREPLY[@]}"\n'
-    )
-    lines = subprocess.run(
-        ["bash", str(script)], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    assert lines == ["validate", "sarif", "--strict"]
-
-
-@pytest.mark.parametrize("shell", ["zsh", "fish"])
-def test_other_shells_name_every_command(shell: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["completion", shell]) == 0
-    out = capsys.readouterr().out
-    for command in COMMANDS:
-        assert command in out
-    if shell == "zsh":
-        assert "bashcompinit" in out
-    else:
-        assert "complete -c cherrysync -n '__fish_seen_subcommand_from validate' -l format" in out
 
 
 def test_parser_builds_without_http_stack() -> None:

@@ -1,7 +1,8 @@
-"""Command-line entry point: a thin dispatcher over one module per command.
+"""Command-line entry point: a thin dispatcher over one module per command, and the one handler
+that turns every way a command can end into an exit code.
 
 Command modules are imported to build the parser, so they must keep heavy imports (httpx, sqlite
-helpers) inside ``run``; ``validate`` stays free of the HTTP stack.
+helpers) inside their functions; ``validate`` stays free of the HTTP stack.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from cherrysync import __version__
-from cherrysync.commands import CommandError
 from cherrysync.console import NORMAL, QUIET, VERBOSE
+from cherrysync.errors import CherrysyncError, print_error
 
 #: name -> module implementing ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, str] = {
@@ -23,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "check": "cherrysync.commands.check",
     "models": "cherrysync.commands.models",
     "plan": "cherrysync.commands.plan",
+    "diff": "cherrysync.commands.diff",
     "apply": "cherrysync.commands.apply",
     "export": "cherrysync.commands.export",
     "import": "cherrysync.commands.import_providers",
@@ -71,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
             name,
             parents=[common],
             help=module.HELP,
-            description=getattr(module, "DESCRIPTION", module.HELP),
+            description=module.HELP,
             epilog=getattr(module, "EPILOG", None),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -89,18 +91,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
+    return handle_errors(lambda: args._run(args))
+
+
+def handle_errors(command: Callable[[], int]) -> int:
+    """Run ``command`` and turn how it ended into the exit code; never show a traceback.
+
+    A :class:`CherrysyncError` prints its message (secret-free by contract) and exits with its
+    code; Ctrl-C exits 130 like a shell; a closed pipe (``| head``) exits 1 quietly; anything else
+    is a bug, shown as one line naming only the exception type (its text might hold a secret).
+    """
     try:
-        return int(args._run(args))
-    except CommandError as exc:
+        return int(command())
+    except CherrysyncError as exc:
         if exc.message:
-            print(f"cherrysync: error: {exc.message}", file=sys.stderr)
+            print_error(exc.message)
         return exc.code
     except KeyboardInterrupt:
         print("cherrysync: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1
-    except Exception as exc:  # a last guard: a short message, never a traceback with secrets
+    except Exception as exc:
         if os.environ.get("CHERRYSYNC_DEBUG"):
             raise
         print(

@@ -7,42 +7,26 @@ as written; :mod:`cherrysync.resolve` turns them into real values when a command
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ProviderType = Literal[
     "openai", "openai-response", "anthropic", "gemini", "azure-openai", "ollama", "new-api"
 ]
-PROVIDER_TYPES: tuple[str, ...] = (
-    "openai",
-    "openai-response",
-    "anthropic",
-    "gemini",
-    "azure-openai",
-    "ollama",
-    "new-api",
-)
+PROVIDER_TYPES: tuple[str, ...] = get_args(ProviderType)
 Capability = Literal["vision", "reasoning", "embedding", "function_calling", "web_search", "rerank"]
-CAPABILITIES: tuple[str, ...] = (
-    "vision",
-    "reasoning",
-    "embedding",
-    "function_calling",
-    "web_search",
-    "rerank",
-)
+CAPABILITIES: tuple[str, ...] = get_args(Capability)
 EndpointType = Literal[
     "openai", "openai-response", "anthropic", "gemini", "image-generation", "jina-rerank"
 ]
-ENDPOINT_TYPES: tuple[str, ...] = (
-    "openai",
-    "openai-response",
-    "anthropic",
-    "gemini",
-    "image-generation",
-    "jina-rerank",
-)
+ENDPOINT_TYPES: tuple[str, ...] = get_args(EndpointType)
+#: Token-free balance APIs ``check`` can read (provider-apis.md §6); check/balance/ has one
+#: module per family behind these names.
+BalanceApiName = Literal[
+    "openrouter", "deepseek", "moonshot", "siliconflow", "one-api", "new-api", "vercel"
+]
+BALANCE_API_NAMES: tuple[str, ...] = get_args(BalanceApiName)
 
 #: Official hosts, used when ``base_url`` is omitted.
 DEFAULT_BASE_URLS: dict[str, str] = {
@@ -55,7 +39,6 @@ DEFAULT_BASE_URLS: dict[str, str] = {
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 MAX_NAME_LENGTH = 32
-EXTENSION_PREFIX = "x-"
 
 
 def slugify(name: str) -> str:
@@ -145,6 +128,21 @@ class CheckOptions(_Strict):
         gt=0,
         description="Seconds per request for this provider (overrides --timeout).",
     )
+    min_balance: float | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Read each key's balance (no tokens spent) and fail it as low_balance below this "
+            "amount, in the provider's own currency (relays: their display unit)."
+        ),
+    )
+    balance: BalanceApiName | None = Field(
+        default=None,
+        description=(
+            "Which balance API to read, for relays and mirrors; official hosts and new-api "
+            "providers are recognised without it: " + ", ".join(BALANCE_API_NAMES) + "."
+        ),
+    )
 
 
 class Provider(_Strict):
@@ -199,6 +197,13 @@ class Provider(_Strict):
         ),
     )
     check: CheckOptions | None = Field(default=None, description="Options for the live check.")
+    tags: list[Annotated[str, Field(pattern=ID_PATTERN)]] | None = Field(
+        default=None,
+        description=(
+            "Labels such as work or gpu; `--tag` selects the providers carrying one of them. "
+            "Never written to the app."
+        ),
+    )
 
     @property
     def provider_id(self) -> str:

@@ -66,8 +66,8 @@ def test_normalise(raw: str, ptype: str, kind: str, base: str) -> None:
 
 
 def test_azure_full_url_is_parsed_not_appended() -> None:
-    url = "https://res.openai.azure.com/openai/deployments/prod/chat/completions?api-version=2024-06-01"
-    endpoint = normalise(url, "azure-openai")
+    url = "https://res.openai.azure.com/openai/deployments/prod/chat/completions#"
+    endpoint = normalise(url, "azure-openai", api_version="2024-06-01")
     assert endpoint.base == "https://res.openai.azure.com"
     assert endpoint.deployment == "prod" and endpoint.api_version == "2024-06-01"
     v1 = normalise("https://res.openai.azure.com/openai/v1/", "azure-openai")
@@ -81,13 +81,22 @@ def test_azure_full_url_is_parsed_not_appended() -> None:
         ("ftp://host", "must be an http:// or https:// URL"),
         ("https://user:pw@host", "must not embed credentials"),
         ("https://host/v1?x=1", "must not carry a query string or fragment"),
-        ("http://api.example.com", "plain http to the public host api.example.com"),
+        ("http://api.example.com", "plain http to the public host api.example.com would send"),
         ("", "no base_url is set"),
     ],
 )
 def test_unusable_urls(raw: str, problem: str) -> None:
     with pytest.raises(UrlError, match=re.escape(problem)):
         normalise(raw, "openai")
+
+
+def test_azure_api_version_in_the_url_is_refused_as_validate_refuses_it() -> None:
+    """The app appends ``/openai/deployments/…?api-version=`` to the host itself, so the
+    version lives in ``api_version``; check and validate share this verdict."""
+    url = "https://res.openai.azure.com/?api-version=2024-06-01"
+    with pytest.raises(UrlError, match="put parameters in 'api_version'") as caught:
+        normalise(url, "azure-openai", api_version="2024-06-01")
+    assert caught.value.rule == "base-url-query"
 
 
 def test_origin_fills_default_ports() -> None:

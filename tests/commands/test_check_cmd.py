@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from check_support import FAST, provider, run_json, write_providers
+from check_support import FAST, FAST_NETWORK, provider, run_json, write_providers
 from cherrysync.check.result import STATUSES
 from cherrysync.cli import main
+from cherrysync.commands.check import CheckOptions, check
 from emulators import OpenAIEmulator
 
 KEY = "sk-proj-CLIkey0123456789abcdefghij"
@@ -33,9 +36,17 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-u
     emu.stop()
 
 
-def test_json_contract(setup, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def check_json(path: Path, *providers: str) -> tuple[int, dict[str, Any], str]:
+    """``check`` called as a function: the exit code, the JSON report and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    options = CheckOptions(str(path), providers, format="json", network=FAST_NETWORK)
+    code = check(options, stdout=out, stderr=err)
+    return code, json.loads(out.getvalue()), err.getvalue()
+
+
+def test_json_contract(setup) -> None:  # type: ignore[no-untyped-def]
     _, path = setup
-    code, report, _ = run_json(capsys, path)
+    code, report, _ = check_json(path)
     assert code == 1
     assert set(report) >= {"results"}
     for row in report["results"]:
@@ -52,12 +63,38 @@ def test_json_contract(setup, capsys: pytest.CaptureFixture[str]) -> None:  # ty
     assert report["summary"] == {"total": 6, "passed": 4, "skipped": 1, "warnings": 0, "failed": 1}
 
 
-def test_provider_selection_and_exit_zero(setup, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_provider_selection_and_exit_zero(setup) -> None:  # type: ignore[no-untyped-def]
     emu, path = setup
-    code, report, _ = run_json(capsys, path, "--provider", "good", "--provider", "skipme")
+    code, report, _ = check_json(path, "good", "skipme")
     assert code == 0
     assert {r["provider"] for r in report["results"]} == {"good", "skipme"}
     assert emu.count("/v1/models") == 1
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_counts_a_named_disabled_provider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Naming a disabled provider checks it, and the progress total says so (was 'checked 5/1')."""
+    with OpenAIEmulator([KEY], ["gpt-4o", "gpt-4o-mini"]) as emu:
+        models = ["gpt-4o", "gpt-4o-mini", "gpt-x", "gpt-y"]
+        path = write_providers(
+            tmp_path,
+            [provider("off", "openai", emu.url, models, "K", enabled=False)],
+            monkeypatch,
+            {"K": KEY},
+        )
+        for named, total in (((), 1), (("off",), 5)):
+            err = _Tty()
+            options = CheckOptions(str(path), named, format="json", network=FAST_NETWORK)
+            check(options, stdout=io.StringIO(), stderr=err)
+            counts = [line.split()[1] for line in err.getvalue().split("\r") if "checked" in line]
+            assert counts[-1] == f"{total}/{total}", counts
+            assert all(int(c.split("/")[0]) <= total for c in counts)
 
 
 def test_unknown_provider_and_bad_flags_are_usage_errors(
@@ -185,3 +222,28 @@ def test_every_status_is_expected_by_some_end_to_end_test() -> None:
     )
     missing = [s for s in STATUSES if f'"{s}"' not in sources]
     assert not missing, missing
+
+
+def test_every_checked_result_carries_the_latency_of_its_deciding_request(setup) -> None:  # type: ignore[no-untyped-def]
+    emu, path = setup
+    emu.latency = 0.05
+    _, report, _ = check_json(path)
+    timed = [
+        (r["model"], r.get("latency_ms")) for r in report["results"] if r["status"] != "skipped"
+    ]
+    assert all(isinstance(ms, int) and ms >= 50 for _, ms in timed), timed
+    skipped = [r for r in report["results"] if r["status"] == "skipped"]
+    assert all("latency_ms" not in r for r in skipped)
+
+
+def test_text_summary_gives_latency_percentiles_per_provider(
+    setup,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    _, path = setup
+    main(["check", str(path), *FAST])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:3] for line in lines[-3:-1]] == [
+        ["latency", "good", "p50"],
+        ["latency", "missing", "p50"],
+    ]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from check_support import FAST
+from check_support import FAST, FAST_NETWORK
 from cherrysync.cli import main
+from cherrysync.commands.models import ModelsOptions, models
+from cherrysync.errors import CherrysyncError
 from emulators import AzureEmulator, OllamaEmulator
 
 FILE = """\
@@ -56,18 +59,52 @@ def write(tmp_path: Path, url: str) -> Path:
     return path
 
 
-def test_lists_configured_missing_and_extra(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
-) -> None:
+def test_lists_configured_missing_and_extra(tmp_path: Path, ollama: OllamaEmulator) -> None:
     path = write(tmp_path, ollama.url)
     before = path.read_text()
-    assert main(["models", "local-ollama", str(path), *FAST]) == 0
-    out = capsys.readouterr().out
-    assert "= llama3.2:latest" in out and "+ mistral:7b" in out and "+ phi4:14b" in out
-    assert main(["models", "local-ollama", str(path), "--format", "json", *FAST]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert data["extra"] == ["mistral:7b", "phi4:14b"] and data["missing"] == []
+    out = io.StringIO()
+    assert models(ModelsOptions("local-ollama", str(path), network=FAST_NETWORK), stdout=out) == 0
+    assert out.getvalue() == (  # the emulator's tags say: chat models, 8192 tokens
+        "local-ollama: 4 offered, 2 configured\n"
+        "  = llama3.2:latest  []  context 8192\n"
+        "  = qwen2.5:7b       []  context 8192\n"
+        "  + mistral:7b       []  context 8192\n"
+        "  + phi4:14b         []  context 8192\n"
+    )
+    out = io.StringIO()
+    options = ModelsOptions("flow", str(path), format="json", network=FAST_NETWORK)
+    assert models(options, stdout=out) == 0
+    data = json.loads(out.getvalue())
+    assert data["extra"] == ["qwen2.5:7b", "mistral:7b", "phi4:14b"] and data["missing"] == []
+    assert data["added"] == [] and data["deployments_listed"] is True
     assert path.read_text() == before
+
+
+def test_add_all_and_add_select_ids_once_each(tmp_path: Path, ollama: OllamaEmulator) -> None:
+    path = write(tmp_path, ollama.url)
+    err = io.StringIO()
+    options = ModelsOptions("bare", str(path), add=("phi4:14b", "ghost:1b", "phi4:14b"))
+    assert models(options, stdout=io.StringIO(), stderr=err) == 0
+    assert err.getvalue().splitlines()[-2:] == [
+        "cherrysync: warning: ghost:1b is not offered by the endpoint",
+        f"added 2 model(s) to bare in {path}",
+    ]
+    options = ModelsOptions("bare", str(path), add_all=True, format="json")
+    out = io.StringIO()
+    assert models(options, stdout=out, stderr=io.StringIO()) == 0
+    assert json.loads(out.getvalue())["added"] == ["llama3.2:latest", "qwen2.5:7b", "mistral:7b"]
+    assert path.read_text().endswith(
+        "    models:\n      - phi4:14b\n      - ghost:1b\n      - llama3.2:latest\n"
+        "      - qwen2.5:7b\n      - mistral:7b\n"
+    )
+
+
+def test_unreachable_endpoint_ends_the_command_with_its_status(tmp_path: Path) -> None:
+    path = write(tmp_path, "http://127.0.0.1:9")
+    options = ModelsOptions("local-ollama", str(path), network=FAST_NETWORK)
+    with pytest.raises(CherrysyncError, match=r"^local-ollama: unreachable: ") as info:
+        models(options, stdout=io.StringIO(), stderr=io.StringIO())
+    assert info.value.code == 1
 
 
 def test_add_preserves_comments_anchors_and_style(
@@ -134,4 +171,54 @@ def test_added_ids_that_yaml_11_reads_as_booleans_are_quoted(
     capsys.readouterr()
     assert path.read_text().endswith(
         '    models:\n      - "yes"\n      - "off"\n      - phi4:14b\n'
+    )
+
+
+def test_reported_capabilities_are_shown_and_written_by_add(tmp_path: Path) -> None:
+    caps = {
+        "llava:7b": ["completion", "vision"],
+        "qwen3:8b": ["completion", "tools", "thinking"],
+        "nomic-embed-text:latest": ["embedding"],
+    }
+    with OllamaEmulator(["llama3.2:latest", *caps], capabilities=caps, old_build=True) as emu:
+        path = write(tmp_path, emu.url)
+        out = io.StringIO()
+        options = ModelsOptions("flow", str(path), add_all=True, network=FAST_NETWORK)
+        assert models(options, stdout=out, stderr=io.StringIO()) == 0
+        assert emu.count("^/api/show$") == 4  # old builds: one per offered model
+        out_json = io.StringIO()
+        options = ModelsOptions("bare", str(path), format="json", network=FAST_NETWORK)
+        assert models(options, stdout=out_json) == 0
+    assert out.getvalue() == (
+        "flow: 4 offered, 1 configured\n"
+        "  = llama3.2:latest          []  context 131072\n"
+        "  + llava:7b                 [vision]  context 131072\n"
+        "  + qwen3:8b                 [reasoning, function_calling]  context 131072\n"
+        "  + nomic-embed-text:latest  [embedding]  context 131072\n"
+    )
+    assert (
+        path.read_text().count(
+            'models: ["llama3.2:latest", {id: "llava:7b", capabilities: [vision]}, '
+            '{id: "qwen3:8b", capabilities: [reasoning, function_calling]}, '
+            '{id: "nomic-embed-text:latest", capabilities: [embedding]}]'
+        )
+        == 1
+    )
+    reported = json.loads(out_json.getvalue())["reported"]
+    assert reported["qwen3:8b"] == {
+        "capabilities": ["reasoning", "function_calling"],
+        "lacks": ["vision", "embedding"],
+        "context_window": 131072,
+    }
+    assert main(["validate", str(path)]) == 0
+
+
+def test_add_writes_a_block_mapping_and_ids_without_reports_stay_bare(tmp_path: Path) -> None:
+    caps = {"llava:7b": ["completion", "vision"]}
+    with OllamaEmulator(["llava:7b", "tiny:1b"], capabilities=caps) as emu:
+        path = write(tmp_path, emu.url)
+        options = ModelsOptions("bare", str(path), add=("llava:7b", "tiny:1b"))
+        assert models(options, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert path.read_text().endswith(
+        "    models:\n      - id: llava:7b\n        capabilities: [vision]\n      - tiny:1b\n"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from cherrysync.cli import main
+from cherrysync.commands.schema import SchemaOptions, schema
+from cherrysync.commands.validate import ValidateOptions, validate
+from cherrysync.console import QUIET, VERBOSE
 from cherrysync.load.yamldoc import MAX_BYTES
 
 BAD = "version: 1\nproviders:\n  - name: A\n    type: opena\n    nmae: x\n"
@@ -41,9 +45,11 @@ def test_default_file_is_providers_yaml(
     assert main(["validate"]) == 0
 
 
-def test_json_contract(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--format", "json", str(files["bad"]), str(files["good"])]) == 1
-    payload = json.loads(capsys.readouterr().out)
+def test_json_contract(files: dict[str, Path]) -> None:
+    out = io.StringIO()
+    options = ValidateOptions(files=(str(files["bad"]), str(files["good"])), format="json")
+    assert validate(options, stdout=out) == 1
+    payload = json.loads(out.getvalue())
     assert payload["summary"] == {"errors": 2, "warnings": 0}
     first = payload["diagnostics"][0]
     assert first == {
@@ -55,6 +61,21 @@ def test_json_contract(files: dict[str, Path], capsys: pytest.CaptureFixture[str
         "message": first["message"],
     }
     assert {d["rule"] for d in payload["diagnostics"]} == {"invalid-value", "unknown-key"}
+
+
+def test_quiet_and_verbose_go_to_the_given_streams(files: dict[str, Path]) -> None:
+    warned = files["good"].parent / "warned.yaml"
+    warned.write_text(
+        GOOD + "  - name: Key\n    type: openai\n    api_key: sk-literal-0123456789\n"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    options = ValidateOptions(files=(str(warned),), verbosity=QUIET)
+    assert validate(options, stdout=out, stderr=err) == 0
+    assert (out.getvalue(), err.getvalue()) == ("", "")
+    options = ValidateOptions(files=(str(warned), str(files["bad"])), verbosity=VERBOSE)
+    assert validate(options, stdout=out, stderr=err) == 1
+    assert "[literal-secret]" in out.getvalue() and "[unknown-key]" in out.getvalue()
+    assert err.getvalue() == "2 file(s) checked: 2 error(s), 1 warning(s)\n"
 
 
 def test_github_annotations(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,13 +111,14 @@ def test_require_env_with_env_file(
 
 
 def test_schema_check(tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["schema", "--check", "--path", str(root / "schema/providers.schema.json")]) == 0
+    assert schema(SchemaOptions(check=True, path=str(root / "schema/providers.schema.json"))) == 0
     stale = tmp_path / "stale.json"
     stale.write_text("{}\n")
-    assert main(["schema", "--check", "--path", str(stale)]) == 1
+    assert schema(SchemaOptions(check=True, path=str(stale))) == 1
     assert "stale" in capsys.readouterr().err
     out = tmp_path / "fresh.json"
-    assert main(["schema", "-o", str(out)]) == 0
+    assert schema(SchemaOptions(output=str(out))) == 0
+    assert schema(SchemaOptions(check=True, path=str(out))) == 0
     assert main(["schema", "--check", "--path", str(out)]) == 0
 
 

@@ -65,6 +65,7 @@ _RULE_IDS = {
     "new-api-endpoint-type",
     "base-url-required",
     "base-url-scheme",
+    "base-url-credentials",
     "base-url-query",
     "base-url-endpoint",
     "base-url-verbatim",

@@ -166,12 +166,8 @@ def test_messages_quote_references_as_written() -> None:
     assert "${RELAY_HOST}" in diagnostic[4] and "envref" not in diagnostic[4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: trailing whitespace in a quoted base_url hides the endpoint path from the "
-    "rules (the checker trims the URL, the validator does not)",
-)
 def test_trailing_whitespace_does_not_hide_an_endpoint_path() -> None:
+    """validate trims the URL as the app and the checker do."""
     assert rules(provider("A", "https://relay.example.com/v1/chat/completions ")) == [
         (5, "base-url-endpoint")
     ]
@@ -271,15 +267,20 @@ def test_model_id_characters() -> None:
 
 
 def test_deeplink_characters_in_a_key_are_not_quoted() -> None:
-    body = "  - name: A\n    type: openai\n    api_key: 'sk-(paren)-0123456789'\n"
+    """Parentheses travel as JSON escapes; only the quote cannot travel, and the key that
+    holds it is never quoted in the message."""
+    body = (
+        "  - name: A\n    type: openai\n    api_key: 'sk-(paren)-0123456789'\n"
+        "  - name: B\n    type: openai\n    api_key: \"sk-'quote'-0123456789\"\n"
+    )
     assert [d for d in diagnostics(body) if d[3] == "deeplink-chars"] == [
         (
-            5,
+            8,
             14,
             "warning",
             "deeplink-chars",
-            "api_key (a secret) contains '(', ')', which Cherry Studio 1.x deep links corrupt "
-            "(parentheses dropped, quotes rewritten)",
+            "api_key (a secret) contains \"'\", which a deep link cannot carry "
+            "(the Cherry Studio 1.x handler rewrites or breaks on it)",
         )
     ]
 
@@ -289,7 +290,7 @@ def test_findings_name_the_exact_node_and_severity() -> None:
     the ``api_key`` scalar itself, a string model is the list item) and the severity."""
     text = (
         "version: 1\nproviders:\n"
-        "  - name: A (EU)\n    type: openai\n    base_url: https://relay.example.com/v1\n"
+        "  - name: A 'EU'\n    type: openai\n    base_url: https://relay.example.com/v1\n"
         "    api_key: 'sk-a&b-0123456789'\n    models: ['a?b']\n"
         "  - name: B\n    type: openai\n    base_url: https://relay.example.com/v1#\n"
         "    api_key: ['${K}', 'sk-c+d-0123456789']\n    models: [{id: 'c#d'}]\n"

@@ -1,4 +1,5 @@
 """Live checks of keys, base URLs and model IDs (``cherrysync check`` / ``cherrysync models``).
 
-Everything here imports httpx, so only command ``run`` functions import this package.
+The HTTP modules import httpx, so only command ``run`` functions import them. ``result`` and
+``formats`` stay free of it: the parser takes the ``check --format`` choices from ``formats``.
 """

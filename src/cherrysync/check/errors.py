@@ -46,40 +46,62 @@ def error_info(body: Any, text: str = "") -> ErrorInfo:
     """Parse the OpenAI, Anthropic, Gemini, Azure, FastAPI and plain-string error shapes."""
     if isinstance(body, list) and len(body) == 1:  # Gemini sometimes wraps the status in a list
         body = body[0]
-    info = ErrorInfo()
     if not isinstance(body, dict):
-        info.message = text.strip()[:MAX_MESSAGE] if text and "<" not in text[:50] else ""
-        return info
-    error = body.get("error")
-    if isinstance(error, str):
-        info.message = error
-    elif isinstance(error, dict):
-        info.message = str(error.get("message") or "")
-        info.type = _text(error.get("type"))
-        info.code = _text(error.get("code"))
-        info.param = _text(error.get("param"))
-        info.status = _text(error.get("status"))
-        for detail in error.get("details") or []:
-            if not isinstance(detail, dict):
-                continue
-            if detail.get("reason"):
-                info.reasons.append(str(detail["reason"]))
-            for violation in detail.get("violations") or []:
-                if isinstance(violation, dict) and violation.get("quotaId"):
-                    info.quota_ids.append(str(violation["quotaId"]))
-        inner = error.get("innererror") or error.get("inner_error")
-        if isinstance(inner, dict) and inner.get("code") and not info.code:
-            info.code = str(inner["code"])
-    elif "detail" in body:
-        info.message = str(body["detail"])
-    elif "message" in body:
-        info.message = str(body["message"])
-        info.code = _text(body.get("statusCode") or body.get("code"))
+        return ErrorInfo(message=_plain_text(text))
+    info = _envelope(body)
     if body.get("object") == "error" and not info.type:  # vLLM's flat form
         info.type = _text(body.get("type"))
         info.code = _text(body.get("code"))
         info.message = str(body.get("message") or "")
     return info
+
+
+def _plain_text(text: str) -> str:
+    """A non-JSON body as the message, unless it is an HTML page."""
+    return text.strip()[:MAX_MESSAGE] if text and "<" not in text[:50] else ""
+
+
+def _envelope(body: dict[str, Any]) -> ErrorInfo:
+    """``{"error": "…"}``, ``{"error": {…}}``, FastAPI's ``{"detail": …}`` or a bare message."""
+    error = body.get("error")
+    if isinstance(error, str):
+        return ErrorInfo(message=error)
+    if isinstance(error, dict):
+        return _error_object(error)
+    if "detail" in body:
+        return ErrorInfo(message=str(body["detail"]))
+    if "message" in body:
+        return ErrorInfo(
+            message=str(body["message"]), code=_text(body.get("statusCode") or body.get("code"))
+        )
+    return ErrorInfo()
+
+
+def _error_object(error: dict[str, Any]) -> ErrorInfo:
+    """The OpenAI-style object, with Gemini's ``details`` and Azure's inner error code."""
+    info = ErrorInfo(
+        message=str(error.get("message") or ""),
+        type=_text(error.get("type")),
+        code=_text(error.get("code")),
+        param=_text(error.get("param")),
+        status=_text(error.get("status")),
+    )
+    for detail in error.get("details") or []:
+        if isinstance(detail, dict):
+            _add_detail(info, detail)
+    inner = error.get("innererror") or error.get("inner_error")
+    if isinstance(inner, dict) and inner.get("code") and not info.code:
+        info.code = str(inner["code"])
+    return info
+
+
+def _add_detail(info: ErrorInfo, detail: dict[str, Any]) -> None:
+    """Gemini's ``ErrorInfo.reason`` and ``QuotaFailure`` quota ids."""
+    if detail.get("reason"):
+        info.reasons.append(str(detail["reason"]))
+    for violation in detail.get("violations") or []:
+        if isinstance(violation, dict) and violation.get("quotaId"):
+            info.quota_ids.append(str(violation["quotaId"]))
 
 
 def _lower(value: str | None) -> str:

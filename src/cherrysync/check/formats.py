@@ -1,20 +1,51 @@
-"""Render check results as a text table, JSON (the documented contract), JUnit XML or GitHub
-workflow annotations, plus a progress line for interactive terminals."""
+"""Render check results as a text table, JSON (the documented contract), JUnit XML, GitHub
+workflow annotations or SARIF, plus a job-summary table and a progress line for terminals.
+
+:data:`CHECK_FORMATS` is the one list of ``check --format`` values: the parser takes its choices
+from it. This module stays free of the HTTP stack so the parser can import it.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.check.result import CheckResult
-from cherrysync.validate.formats import github_escape
+from cherrysync.validate.formats import (
+    github_annotation,
+    markdown_cell,
+    markdown_heading,
+)
 
-FORMATS = ("text", "json", "junit", "github", "sarif")
+#: where a result belongs, as (file, line, column); see :mod:`.positions`. The file is "" for
+#: the main providers file, or the overlay the value came from.
+Locator = Callable[[CheckResult], tuple[str, int, int]]
 _MAX_CELL = 100
+
+
+def nowhere(result: CheckResult) -> tuple[str, int, int]:
+    """The locator without a document: the top of the main file."""
+    return "", 1, 1
+
+
+def _place(result: CheckResult, file: str, locate: Locator) -> tuple[str, int, int]:
+    """The result's (file, line, column), ``file`` standing in for the main providers file."""
+    source, line, column = locate(result)
+    return source or file, line, column
+
+
+class ResultRenderer(Protocol):
+    """One ``--format``: the results as the text to print. ``file`` and ``locate`` place a
+    result in the providers file for the formats that annotate it (GitHub, SARIF)."""
+
+    def __call__(
+        self, results: Sequence[CheckResult], *, file: str | None, locate: Locator
+    ) -> str: ...
 
 
 def summary(results: Sequence[CheckResult]) -> dict[str, int]:
@@ -30,9 +61,44 @@ def summary(results: Sequence[CheckResult]) -> dict[str, int]:
     }
 
 
+def summary_sentence(results: Sequence[CheckResult]) -> str:
+    """``N checks: … passed, … skipped, … warnings, … failed`` (no full stop)."""
+    s = summary(results)
+    return (
+        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
+        f"{s['warnings']} warnings, {s['failed']} failed"
+    )
+
+
 def exit_code(results: Sequence[CheckResult]) -> int:
     """0 when nothing failed (warnings allowed), 1 otherwise."""
     return 1 if any(r.level == "fail" for r in results) else 0
+
+
+def percentile(values: Sequence[int], share: float) -> int:
+    """Nearest-rank percentile of a non-empty list (``share`` 0.5 for p50)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def latency_by_provider(results: Sequence[CheckResult]) -> dict[str, tuple[int, int]]:
+    """p50 and p95 of the results' ``latency_ms`` per provider, in file order (results
+    without a latency, such as skipped ones, are left out)."""
+    values: dict[str, list[int]] = {}
+    for r in results:
+        if r.latency_ms is not None:
+            values.setdefault(r.provider, []).append(r.latency_ms)
+    return {p: (percentile(v, 0.5), percentile(v, 0.95)) for p, v in values.items()}
+
+
+def latency_lines(results: Sequence[CheckResult]) -> list[str]:
+    """``latency PROVIDER  p50 12 ms, p95 40 ms``, aligned, one line per provider."""
+    table = latency_by_provider(results)
+    width = max((len(p) for p in table), default=0)
+    return [
+        f"latency {provider.ljust(width)}  p50 {p50} ms, p95 {p95} ms"
+        for provider, (p50, p95) in table.items()
+    ]
 
 
 def _cell(text: str | None, width: int = _MAX_CELL) -> str:
@@ -40,7 +106,10 @@ def _cell(text: str | None, width: int = _MAX_CELL) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_text(results: Sequence[CheckResult]) -> str:
+def render_text(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
+    """A table with one row per check, latency percentiles per provider, the summary sentence."""
     header = ("PROVIDER", "KEY", "MODEL", "STATUS", "MESSAGE")
     rows = [
         (
@@ -58,16 +127,16 @@ def render_text(results: Sequence[CheckResult]) -> str:
         lines.append(
             "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
         )
-    s = summary(results)
     lines.append("")
-    lines.append(
-        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
-        f"{s['warnings']} warnings, {s['failed']} failed"
-    )
+    lines += latency_lines(results)
+    lines.append(summary_sentence(results))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def render_json(results: Sequence[CheckResult]) -> str:
+def render_json(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
+    """The documented JSON contract."""
     payload = {"results": [r.as_dict() for r in results], "summary": summary(results)}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
@@ -76,7 +145,35 @@ def _case_name(result: CheckResult) -> str:
     return f"{result.key or 'no key'} / {result.model or '(key)'}"
 
 
-def render_junit(results: Sequence[CheckResult]) -> str:
+def _junit_case(provider: str, r: CheckResult) -> list[str]:
+    seconds = (r.latency_ms or 0) / 1000
+    out = [
+        f"    <testcase classname={quoteattr(provider)} name={quoteattr(_case_name(r))} "
+        f'time="{seconds:.3f}">'
+    ]
+    if r.balance is not None:
+        out += [
+            "      <properties>",
+            f'        <property name="balance" value={quoteattr(r.balance.text())}/>',
+            "      </properties>",
+        ]
+    if r.level == "fail":
+        out.append(
+            f"      <failure type={quoteattr(r.status)} message={quoteattr(r.message)}>"
+            f"{escape(r.message)}</failure>"
+        )
+    elif r.status == "skipped":
+        out.append(f"      <skipped message={quoteattr(r.message)}/>")
+    elif r.level == "warn":
+        out.append(f"      <system-out>{escape(r.rule + ': ' + r.message)}</system-out>")
+    out.append("    </testcase>")
+    return out
+
+
+def render_junit(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
+    """One test suite per provider, one test case per check (for CI test reports)."""
     by_provider: dict[str, list[CheckResult]] = {}
     for result in results:
         by_provider.setdefault(result.provider, []).append(result)
@@ -93,52 +190,40 @@ def render_junit(results: Sequence[CheckResult]) -> str:
             f'failures="{failures}" skipped="{skipped}">'
         )
         for r in items:
-            seconds = (r.latency_ms or 0) / 1000
-            out.append(
-                f"    <testcase classname={quoteattr(provider)} name={quoteattr(_case_name(r))} "
-                f'time="{seconds:.3f}">'
-            )
-            if r.level == "fail":
-                out.append(
-                    f"      <failure type={quoteattr(r.status)} message={quoteattr(r.message)}>"
-                    f"{escape(r.message)}</failure>"
-                )
-            elif r.status == "skipped":
-                out.append(f"      <skipped message={quoteattr(r.message)}/>")
-            elif r.level == "warn":
-                out.append(f"      <system-out>{escape(r.status + ': ' + r.message)}</system-out>")
-            out.append("    </testcase>")
+            out += _junit_case(provider, r)
         out.append("  </testsuite>")
     out.append("</testsuites>")
     return "\n".join(out) + "\n"
 
 
-Locator = Callable[[CheckResult], tuple[int, int]]
-
-
-def _nowhere(result: CheckResult) -> tuple[int, int]:
-    return 1, 1
+def _findings(results: Sequence[CheckResult]) -> Iterator[tuple[CheckResult, str]]:
+    """The results worth an annotation, with their severity: failures and warnings."""
+    for r in results:
+        if r.level != "pass":
+            yield r, "error" if r.level == "fail" else "warning"
 
 
 def render_github(
-    results: Sequence[CheckResult], file: str | None = None, locate: Locator = _nowhere
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
 ) -> str:
-    lines = []
-    for r in results:
-        if r.level == "pass":
-            continue
-        command = "error" if r.level == "fail" else "warning"
-        title = github_escape(f"{r.provider} {_case_name(r)}: {r.status}", prop=True)
-        where = ""
-        if file is not None:
-            line, column = locate(r)
-            where = f"file={github_escape(file, prop=True)},line={line},col={column},"
-        lines.append(f"::{command} {where}title={title}::{github_escape(r.message)}")
-    s = summary(results)
-    lines.append(
-        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
-        f"{s['warnings']} warnings, {s['failed']} failed"
-    )
+    """One workflow annotation per failure or warning (at its node when ``file`` is given),
+    and a notice for each balance read on a passing key."""
+
+    def where(r: CheckResult) -> tuple[str, int, int] | None:
+        return None if file is None else _place(r, file, locate)
+
+    lines = [
+        github_annotation(level, f"{r.provider} {_case_name(r)}: {r.rule}", r.message, where(r))
+        for r, level in _findings(results)
+    ]
+    lines += [
+        github_annotation(
+            "notice", f"{r.provider} {_case_name(r)}: balance", r.balance.text(), where(r)
+        )
+        for r in results
+        if r.balance is not None and r.level == "pass"
+    ]
+    lines.append(summary_sentence(results))
     return "\n".join(lines) + "\n"
 
 
@@ -158,64 +243,75 @@ STATUS_HELP: dict[str, str] = {
     "bad_request": "The provider rejected the request itself.",
     "not_verifiable": "The endpoint offers no way to verify this without --probe.",
     "skipped": "The check was skipped.",
+    "low_balance": "The key's balance is below the provider's check.min_balance.",
+}
+
+#: one line per warning rule a passing check can carry (``CheckResult.findings``)
+FINDING_HELP: dict[str, str] = {
+    "capability-mismatch": "The file's capabilities differ from what the endpoint reports.",
+    "balance-unavailable": "check.min_balance is set but the balance could not be read.",
 }
 
 
-def render_sarif(results: Sequence[CheckResult], file: str, locate: Locator = _nowhere) -> str:
+def render_sarif(
+    results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
+) -> str:
     """SARIF with one result per failure or warning; rule ids are ``check/<status>``."""
     from cherrysync.sarif import SarifResult
     from cherrysync.sarif import render_sarif as render_log
 
-    items = []
-    for r in results:
-        if r.level == "pass":
-            continue
-        line, column = locate(r)
-        message = f"{r.provider} {_case_name(r)}: {r.message}"
-        items.append(
-            SarifResult(
-                f"check/{r.status}",
-                "error" if r.level == "fail" else "warning",
-                message,
-                file,
-                line,
-                column,
-            )
+    file = file or "providers.yaml"
+    items = [
+        SarifResult(
+            f"check/{r.rule}",
+            level,
+            f"{r.provider} {_case_name(r)}: {r.message}",
+            *_place(r, file, locate),
         )
-    rules = {f"check/{status}": text for status, text in STATUS_HELP.items()}
-    return render_log(items, rules)
+        for r, level in _findings(results)
+    ]
+    rules = {f"check/{rule}": text for rule, text in {**STATUS_HELP, **FINDING_HELP}.items()}
+    balances = [
+        {"provider": r.provider, "key": r.key, **r.balance.as_dict()}
+        for r in results
+        if r.balance is not None
+    ]
+    # balances are facts, not findings: a code-scanning alert per key and run would be noise
+    return render_log(items, rules, properties={"balances": balances} if balances else None)
+
+
+#: ``check --format`` value -> renderer; the order is the order ``--help`` lists them in.
+CHECK_FORMATS: dict[str, ResultRenderer] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "github": render_github,
+    "sarif": render_sarif,
+}
+
+
+def render(
+    fmt: str, results: Sequence[CheckResult], file: str | None = None, locate: Locator = nowhere
+) -> str:
+    return CHECK_FORMATS[fmt](results, file=file, locate=locate)
 
 
 def render_markdown(results: Sequence[CheckResult]) -> str:
     """A job-summary table (``$GITHUB_STEP_SUMMARY``); keys appear masked only."""
-    s = summary(results)
-    icon = "❌" if s["failed"] else "✅"
     lines = [
-        f"### {icon} cherrysync check",
+        markdown_heading("check", summary(results)["failed"] > 0),
         "",
-        f"{s['total']} checks: {s['passed']} passed, {s['skipped']} skipped, "
-        f"{s['warnings']} warnings, {s['failed']} failed.",
+        summary_sentence(results) + ".",
         "",
         "| provider | key | model | status | message |",
         "|---|---|---|---|---|",
     ]
     for r in results:
-        message = _cell(r.message, 200).replace("|", "\\|")
+        message = markdown_cell(_cell(r.message, 200))
         lines.append(
             f"| {r.provider} | {_cell(r.key)} | {_cell(r.model, 60)} | `{r.status}` | {message} |"
         )
     return "\n".join(lines) + "\n\n"
-
-
-def render(
-    fmt: str, results: Sequence[CheckResult], file: str | None = None, locate: Locator = _nowhere
-) -> str:
-    if fmt == "github":
-        return render_github(results, file, locate)
-    if fmt == "sarif":
-        return render_sarif(results, file or "providers.yaml", locate)
-    renderers = {"text": render_text, "json": render_json, "junit": render_junit}
-    return renderers[fmt](results)
 
 
 class Progress:

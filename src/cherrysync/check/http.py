@@ -9,13 +9,14 @@ never httpx exception text (which contains URLs).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import importlib.util
 import json
 import ssl
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from typing import Any
@@ -41,6 +42,24 @@ _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id")
 _DEFAULT_HEADERS = {"user-agent": f"cherrysync/{__version__}", "accept": "application/json"}
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
+#: Seconds of the last exchange sent from the current task, failed ones included. Each check
+#: runs in its own task (``asyncio.gather``), so this is the request that decided *its* result.
+_LAST_EXCHANGE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "cherrysync_last_exchange", default=None
+)
+
+
+def start_timing() -> None:
+    """Forget the current task's last exchange, before the requests of one check."""
+    _LAST_EXCHANGE.set(None)
+
+
+def last_exchange_ms() -> int | None:
+    """Milliseconds of the current task's last exchange, from the first byte sent to the last
+    byte read: without waits for a free slot or between retries. None if nothing was sent."""
+    elapsed = _LAST_EXCHANGE.get()
+    return None if elapsed is None else int(elapsed * 1000)
+
 
 @dataclass
 class Reply:
@@ -60,7 +79,7 @@ class Reply:
     def data(self) -> Any:
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: not an API
             return INVALID
 
     @property
@@ -211,7 +230,6 @@ class Session:
     policy: RetryPolicy
     timeout: float
     kind: str
-    on_request: Callable[[str, str], None] | None = None
 
     def __post_init__(self) -> None:
         self._timeouts = httpx.Timeout(self.timeout).as_dict()
@@ -297,8 +315,6 @@ class Session:
             raise ProbeFailure("wrong_base_url", "refused to send a request to another origin")
         # Host slot first: a request waiting for a busy host must not hold a global slot.
         async with self.limits.host(self.origin), self.limits.all:
-            if self.on_request is not None:
-                self.on_request(method, url)
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.timeout):
@@ -307,6 +323,8 @@ class Session:
                 raise
             except (TimeoutError, httpx.HTTPError, OSError, ssl.SSLError) as exc:
                 raise transport_failure(exc, self.timeout) from None
+            finally:
+                _LAST_EXCHANGE.set(time.monotonic() - started)
 
     async def _exchange(
         self,

@@ -13,6 +13,7 @@ Status = Literal[
     "model_missing",
     "rate_limited",
     "quota_exhausted",
+    "low_balance",
     "timeout",
     "unreachable",
     "tls_error",
@@ -46,6 +47,41 @@ class ProbeFailure(Exception):
         self.request_id = request_id
 
 
+@dataclass(frozen=True)
+class Balance:
+    """Money left, as the provider reports it (no conversion between currencies).
+
+    ``amount`` is None for an unlimited relay token; ``scope`` says whose money it is: the key's
+    own cap or grant (OpenRouter ``limit_remaining``, relay tokens) or the whole account.
+    """
+
+    amount: float | None
+    currency: str
+    scope: Literal["key", "account"] = "account"
+    #: the provider says this money no longer pays for calls (nothing left, DeepSeek's
+    #: ``is_available: false``): below any ``min_balance``
+    exhausted: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"amount": self.amount, "currency": self.currency, "scope": self.scope}
+
+    def text(self) -> str:
+        """``balance 12.50 CNY`` for an account, ``2.50 USD left on the key`` for a key's own
+        cap or grant, ``no limit on the key`` for an unlimited relay token."""
+        if self.amount is None:
+            return "no limit on the key" if self.scope == "key" else "balance unlimited"
+        figure = f"{self.amount:.2f} {self.currency}"
+        return f"{figure} left on the key" if self.scope == "key" else f"balance {figure}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning attached to a result that does not fail it (``capability-mismatch``, ...)."""
+
+    rule: str
+    message: str
+
+
 @dataclass
 class CheckResult:
     """One line of the report. ``key`` is masked (or None); ``model`` is None for key level."""
@@ -60,6 +96,25 @@ class CheckResult:
     latency_ms: int | None = None
     request_id: str | None = None
     retry_after: float | None = None
+    balance: Balance | None = None
+    findings: list[Finding] = field(default_factory=list)
+    #: position of the key in the provider's ``api_key`` list (None without a key); the
+    #: history file identifies keys by it, never by their text or mask
+    key_index: int | None = None
+
+    def warn(self, rule: str, message: str) -> None:
+        """Attach a warning: it joins the message, and a passing result becomes a warning."""
+        self.findings.append(Finding(rule, message))
+        self.message = f"{self.message}; {rule}: {message}" if self.message else message
+        if self.level == "pass":
+            self.level = "warn"
+
+    @property
+    def rule(self) -> str:
+        """What an annotation is about: the status, or the first warning of a passing check."""
+        if self.status == "ok" and self.findings:
+            return self.findings[0].rule
+        return self.status
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -78,6 +133,10 @@ class CheckResult:
             data["request_id"] = self.request_id
         if self.retry_after is not None:
             data["retry_after"] = self.retry_after
+        if self.balance is not None:
+            data["balance"] = self.balance.as_dict()
+        if self.findings:
+            data["warnings"] = [{"rule": f.rule, "message": f.message} for f in self.findings]
         return data
 
 

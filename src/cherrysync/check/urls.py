@@ -1,7 +1,10 @@
 """Base URL normalisation: turn ``base_url`` into what the app (and so the checker) calls.
 
 Follows the app's ≥1.6 ``formatApiHost`` rule (cherry-studio.md §2.7) and the per-type rules of
-provider-apis.md §3. Errors here are reported as ``wrong_base_url`` without sending anything.
+provider-apis.md §3. What a base URL may be at all is :mod:`cherrysync.baseurl`'s decision,
+shared with ``validate``; this module only adds the checker's own transport rule (no key over
+plain http to a public host). Errors here are reported as ``wrong_base_url`` without sending
+anything.
 """
 
 from __future__ import annotations
@@ -9,15 +12,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-_VERSION_SEGMENT = re.compile(r"/v\d+(?:alpha|beta)?(?=/|$)")
+from cherrysync.baseurl import UrlError, has_version, parse, without_version_tail
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_AZURE_API_VERSION = "2024-10-21"
-
-
-class UrlError(ValueError):
-    """The base URL cannot be used; the message names the problem, never a secret."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,7 @@ class Endpoint:
     def root(self) -> str:
         """The server root, for routes that live outside the versioned API."""
         parts = urlsplit(self.base)
-        path = re.sub(r"/v\d+(?:alpha|beta)?$", "", parts.path)
-        return f"{parts.scheme}://{parts.netloc}{path}"
+        return f"{parts.scheme}://{parts.netloc}{without_version_tail(parts.path)}"
 
 
 def origin_of(url: str) -> str:
@@ -83,49 +82,37 @@ def normalise(
 ) -> Endpoint:
     """Normalise ``raw`` for ``provider_type`` or raise :class:`UrlError`."""
     if raw is None or not raw.strip():
-        raise UrlError("no base_url is set for this provider type")
-    text = raw.strip()
-    verbatim = text.endswith("#")
-    text = text.rstrip("#").rstrip("/")
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        raise UrlError("base_url must be an http:// or https:// URL with a host")
-    if parts.username is not None or parts.password is not None:
-        raise UrlError("base_url must not embed credentials (user:pass@host)")
-    kind = _kind_for(provider_type)
-    if parts.fragment or (parts.query and kind != "azure"):
-        raise UrlError("base_url must not carry a query string or fragment")
-    if scheme == "http" and carries_secrets and not is_private_host(parts.hostname):
+        raise UrlError("base-url-required", "no base_url is set for this provider type")
+    url = parse(raw)
+    if url.scheme == "http" and carries_secrets and not is_private_host(url.host):
         raise UrlError(
-            f"plain http to the public host {parts.hostname} would send the key unencrypted; "
-            "use https"
+            "plain-http",
+            f"plain http to the public host {url.host} would send the key unencrypted; use https",
         )
-    origin = origin_of(text)
-    prefix = f"{scheme}://{parts.netloc}"
-    path = parts.path.rstrip("/")
+    origin = origin_of(url.stripped)
+    prefix, path = url.prefix, url.path
+    kind = _kind_for(provider_type)
     if kind == "azure":
-        return _azure(prefix, origin, path, parts.query, api_version)
+        return _azure(prefix, origin, path, api_version)
     if kind == "anthropic":
         return Endpoint("anthropic", prefix + re.sub(r"/v1$", "", path), origin)
     if kind == "ollama":
         root = re.sub(r"(/v1|/api|/chat)+$", "", path)
         return Endpoint("ollama", prefix + root, origin)
+    versioned = url.verbatim or has_version(path)
     if kind == "gemini":
         if path.endswith("/openai"):
             return Endpoint("openai", prefix + path, origin)
-        if verbatim or _VERSION_SEGMENT.search(path):
-            return Endpoint("gemini", prefix + path, origin)
-        return Endpoint("gemini", prefix + path + "/v1beta", origin)
-    if verbatim or _VERSION_SEGMENT.search(path):
-        return Endpoint("openai", prefix + path, origin)
-    return Endpoint("openai", prefix + path + "/v1", origin)
+        return Endpoint("gemini", prefix + path + ("" if versioned else "/v1beta"), origin)
+    return Endpoint("openai", prefix + path + ("" if versioned else "/v1"), origin)
 
 
-def _azure(prefix: str, origin: str, path: str, query: str, api_version: str | None) -> Endpoint:
-    """Parse, don't append: keep the origin, read v1 mode, deployment and api-version."""
-    found = parse_qs(query).get("api-version") or []
-    version = api_version or (found[0] if found else None)
+def _azure(prefix: str, origin: str, path: str, api_version: str | None) -> Endpoint:
+    """Parse, don't append: keep the origin, read v1 mode and the deployment from the path.
+
+    The version comes from ``api_version`` only: a query in the base URL is refused
+    (:mod:`cherrysync.baseurl` says why).
+    """
     segments = [s for s in path.split("/") if s]
     deployment = None
     if "deployments" in segments:
@@ -134,7 +121,7 @@ def _azure(prefix: str, origin: str, path: str, query: str, api_version: str | N
             deployment = segments[at + 1]
     mount = segments[: segments.index("openai")] if "openai" in segments else segments
     v1 = "openai" in segments and "v1" in segments[segments.index("openai") :]
-    if version in ("v1", "preview"):
+    if api_version in ("v1", "preview"):
         v1 = True
     base = prefix + "".join("/" + s for s in mount)
     if v1:
@@ -143,6 +130,9 @@ def _azure(prefix: str, origin: str, path: str, query: str, api_version: str | N
         "azure",
         base,
         origin,
-        api_version=version or DEFAULT_AZURE_API_VERSION,
+        api_version=api_version or DEFAULT_AZURE_API_VERSION,
         deployment=deployment,
     )
+
+
+__all__ = ["DEFAULT_AZURE_API_VERSION", "Endpoint", "UrlError", "normalise", "origin_of"]

@@ -1,12 +1,8 @@
-"""One module per command; shared plumbing lives in :mod:`cherrysync.commands.common`."""
+"""One module per command; shared plumbing lives in :mod:`cherrysync.commands.common`.
 
-from __future__ import annotations
-
-
-class CommandError(Exception):
-    """Ends a command with an exit code and a one-line message (already free of secrets)."""
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+Each module offers ``HELP``, ``add_arguments(parser)`` and ``run(args)``. ``run`` only copies the
+argparse namespace into the command's frozen options dataclass and calls the command's function
+(``validate(options)``, ``check(options)``, ...), which returns the exit code; tests call those
+functions directly. Heavy imports (httpx, sqlite3) stay inside the functions, because ``cli``
+imports every module to build the parser.
+"""

@@ -5,24 +5,32 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from cherrysync.commands import CommandError
-from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
+from cherrysync.check.formats import CHECK_FORMATS
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_env_file_option,
+    add_file_argument,
+    add_overlay_options,
+    append_summary,
+    load_for_command,
+)
+
+if TYPE_CHECKING:
+    from cherrysync.check.history import Previous
+    from cherrysync.check.result import CheckResult
+    from cherrysync.check.runner import Settings
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
-FORMATS = (
-    "text",
-    "json",
-    "junit",
-    "github",
-    "sarif",
-)  # as check.report.FORMATS, without importing it
 EPILOG = """examples:
   cherrysync check providers.yaml
   cherrysync check --provider openai-work --format json
+  cherrysync check --overlay laptop.yaml --tag work
   cherrysync check --probe --format github        # also sends one-token requests (billed)
+  cherrysync check --balance --history .cherrysync-history.jsonl
 
 Without --probe nothing billable is sent: keys are proven by listing models.
 exit codes: 0 everything passed (warnings allowed), 1 a check failed, 2 usage or I/O error"""
@@ -51,33 +59,75 @@ non_negative_int = _number(int, 0, True, "a whole number")
 positive_float = _number(float, 0, False, "a number of seconds")
 
 
+@dataclass(frozen=True)
+class NetworkOptions:
+    """Request deadlines and retries, shared with ``cherrysync models``."""
+
+    timeout: float = 10.0
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_wait: float = 10.0
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> NetworkOptions:
+        return cls(args.timeout, args.retries, args.backoff, args.max_retry_wait)
+
+
+NETWORK_DEFAULTS = NetworkOptions()
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What ``cherrysync check`` was asked to do."""
+
+    file: str = DEFAULT_FILE
+    providers: tuple[str, ...] = ()
+    format: str = "text"
+    summary: str | None = None
+    probe: bool = False
+    allow_unlisted: bool = False
+    concurrency: int = 16
+    per_host: int = 4
+    network: NetworkOptions = field(default_factory=NetworkOptions)
+    env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    #: read every known provider's balance, not only those with check.min_balance
+    balance: bool = False
+    #: append this run to a JSON-lines history file and report what changed since the last one
+    history: str | None = None
+
+
+CHECK_DEFAULTS = CheckOptions()
+
+
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared with ``cherrysync models``."""
     parser.add_argument(
         "--timeout",
         type=positive_float,
-        default=10.0,
+        default=NETWORK_DEFAULTS.timeout,
         metavar="SECONDS",
         help="deadline per request attempt, connect and read included (default 10)",
     )
     parser.add_argument(
         "--retries",
         type=non_negative_int,
-        default=2,
+        default=NETWORK_DEFAULTS.retries,
         metavar="N",
         help="retries on 429, 5xx, timeouts and connection errors (default 2)",
     )
     parser.add_argument(
         "--backoff",
         type=positive_float,
-        default=0.5,
+        default=NETWORK_DEFAULTS.backoff,
         metavar="SECONDS",
         help="first retry delay without a server hint; doubles per retry, capped at 8s",
     )
     parser.add_argument(
         "--max-retry-wait",
         type=positive_float,
-        default=10.0,
+        default=NETWORK_DEFAULTS.max_retry_wait,
         metavar="SECONDS",
         help="longest server-requested retry delay to wait for; longer ones end retrying",
     )
@@ -93,7 +143,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="check only this provider (id or name; repeatable)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    add_overlay_options(parser)
+    parser.add_argument(
+        "--format", choices=list(CHECK_FORMATS), default="text", help="output format"
+    )
     parser.add_argument(
         "--summary",
         metavar="PATH",
@@ -112,65 +165,136 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--concurrency",
         type=positive_int,
-        default=16,
+        default=CHECK_DEFAULTS.concurrency,
         metavar="N",
         help="requests in flight overall (default 16)",
     )
     parser.add_argument(
         "--per-host",
         type=positive_int,
-        default=4,
+        default=CHECK_DEFAULTS.per_host,
         metavar="N",
         help="requests in flight per host (default 4; local servers choke on fan-out)",
     )
     add_network_arguments(parser)
+    parser.add_argument(
+        "--balance",
+        action="store_true",
+        help="read each key's balance where the provider has a free balance route "
+        "(providers with check.min_balance are always read)",
+    )
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="append this run to FILE (JSON lines, no keys) and print what changed since "
+        "the previous run recorded there",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    options = CheckOptions(
+        file=args.file,
+        providers=tuple(args.provider),
+        format=args.format,
+        summary=args.summary,
+        probe=args.probe,
+        allow_unlisted=args.allow_unlisted,
+        concurrency=args.concurrency,
+        per_host=args.per_host,
+        network=NetworkOptions.from_args(args),
+        env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+        balance=args.balance,
+        history=args.history,
+    )
+    return check(options)
+
+
+def build_settings(options: CheckOptions) -> Settings:
+    """The runner's settings; naming providers also checks the disabled ones among them."""
+    from cherrysync.check.runner import Settings
+
+    return Settings(
+        probe=options.probe,
+        allow_unlisted=options.allow_unlisted,
+        timeout=options.network.timeout,
+        retries=options.network.retries,
+        backoff=options.network.backoff,
+        max_retry_wait=options.network.max_retry_wait,
+        concurrency=options.concurrency,
+        per_host=options.per_host,
+        base_dir=Path(options.file).resolve().parent,
+        include_disabled=bool(options.providers),
+        balance=options.balance,
+    )
+
+
+def check(
+    options: CheckOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Check the file's providers live; the exit code of the results (0 pass, 1 a failure)."""
     import asyncio
 
     from cherrysync.check.formats import Progress, exit_code, render, render_markdown
     from cherrysync.check.positions import result_locator
-    from cherrysync.check.runner import Runner, Settings, billable_requests
+    from cherrysync.check.runner import Runner, billable_requests, expected_results
 
-    loaded = load_providers(args.file, args, only=args.provider)  # unknown names are errors
-    providers = loaded.providers
-    settings = Settings(
-        probe=args.probe,
-        allow_unlisted=args.allow_unlisted,
-        timeout=args.timeout,
-        retries=args.retries,
-        backoff=args.backoff,
-        max_retry_wait=args.max_retry_wait,
-        concurrency=args.concurrency,
-        per_host=args.per_host,
-        base_dir=Path(args.file).resolve().parent,
-        include_disabled=bool(args.provider),
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    # only the selected providers are resolved; names and tags that select nothing are errors
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        options.providers,
+        err,
+        overlays=options.overlays,
+        tags=options.tags,
     )
+    providers = loaded.providers
+    previous = read_history(options, err)
+    settings = build_settings(options)
     billable = billable_requests(providers, settings)
-    if args.probe or billable:
+    if options.probe or billable:
         print(
             f"probe: sending up to {billable} billable request(s): one-token chat, embeddings "
             "or generateContent per key x model (Anthropic uses the free count_tokens); a "
             "request refused with 429/5xx is retried, a reasoning model that refuses max_tokens "
             "is asked once more with max_completion_tokens",
-            file=sys.stderr,
+            file=err,
         )
-    total = sum(
-        1
-        if p.spec.check_options.skip or not p.spec.enabled
-        else max(1, len(p.api_keys)) * (1 + len(p.models))
-        for p in providers
-    )
-    progress = Progress(total)
+    progress = Progress(expected_results(providers, settings), err)
     results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
-    sys.stdout.write(render(args.format, results, loaded.filename, locate))
-    if args.summary:
-        try:
-            with open(args.summary, "a", encoding="utf-8") as handle:
-                handle.write(render_markdown(results))
-        except OSError as exc:
-            raise CommandError(f"cannot write {args.summary}: {exc.strerror or exc}") from exc
+    out.write(render(options.format, results, loaded.filename, locate))
+    markdown = render_markdown(results)
+    if options.history is not None and previous is not None:
+        markdown += record_history(options.history, options.file, previous, results, err)
+    if options.summary:
+        append_summary(options.summary, markdown)
     return exit_code(results)
+
+
+def read_history(options: CheckOptions, stderr: TextIO) -> Previous | None:
+    """The previous run in ``--history`` (read before checking, so a bad path ends the command
+    at once), its skipped lines reported as warnings."""
+    if options.history is None:
+        return None
+    from cherrysync.check.history import read_previous
+
+    previous = read_previous(options.history, options.file)
+    for warning in previous.warnings:
+        print(f"cherrysync: warning: {warning}", file=stderr)
+    return previous
+
+
+def record_history(
+    path: str, file: str, previous: Previous, results: list[CheckResult], stderr: TextIO
+) -> str:
+    """Append this run, print what changed; the job-summary section saying the same."""
+    from cherrysync.check import history
+
+    changes = history.compare(previous.run, results) if previous.run is not None else None
+    history.append(path, file, results, torn=previous.torn)
+    stderr.write(history.render_text(changes, path))
+    return history.render_markdown(changes)

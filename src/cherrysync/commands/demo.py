@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from cherrysync.commands import CommandError
+from cherrysync.errors import CherrysyncError
 
 HELP = "try every stage offline: loopback endpoints, a throwaway database and backup"
 EPILOG = """examples:
@@ -14,18 +15,30 @@ EPILOG = """examples:
   cherrysync demo --dir ./demo        # in a folder of your choice (must be empty or new)"""
 
 
+@dataclass(frozen=True)
+class DemoOptions:
+    """``dir``: the folder to work in; None makes a temporary one (kept afterwards)."""
+
+    dir: str | None = None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", metavar="PATH", help="folder to work in (new or empty)")
 
 
 def run(args: argparse.Namespace) -> int:
+    return demo(DemoOptions(dir=args.dir))
+
+
+def demo(options: DemoOptions) -> int:
+    """Run every stage in ``options.dir`` (new or empty); 0 when each did what it should."""
     from cherrysync.cli import main
     from cherrysync.demo.run import run_demo
 
-    if args.dir:
-        folder = Path(args.dir)
+    if options.dir:
+        folder = Path(options.dir)
         if folder.exists() and any(folder.iterdir()):
-            raise CommandError(f"{folder} is not empty; pick a new folder for the demo")
+            raise CherrysyncError(f"{folder} is not empty; pick a new folder for the demo")
         folder.mkdir(parents=True, exist_ok=True)
     else:
         folder = Path(tempfile.mkdtemp(prefix="cherrysync-demo-"))

@@ -11,11 +11,22 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cherrysync.commands import CommandError
-from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_env_file_option,
+    add_file_argument,
+    add_overlay_options,
+    load_for_command,
+)
+from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from cherrysync.resolve import ResolvedProvider
 
 HELP = "export the providers as a 1.x providers JSON array or as cherrystudio:// deep links"
 EPILOG = """examples:
@@ -30,6 +41,20 @@ SECRET_WARNING = (
 )
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """What ``cherrysync export`` was asked to do; ``to`` is ``providers-json`` or ``deeplinks``."""
+
+    to: str
+    file: str = DEFAULT_FILE
+    providers: tuple[str, ...] = ()
+    output: str | None = None
+    open: bool = False
+    env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_file_argument(parser)
     parser.add_argument(
@@ -42,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="only this provider (repeatable; default: all)",
     )
+    add_overlay_options(parser)
     parser.add_argument(
         "-o", "--output", metavar="PATH", help="write to PATH (mode 0600) instead of stdout"
     )
@@ -75,7 +101,7 @@ def open_url(url: str) -> None:
         else:
             subprocess.run(command, check=True, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise CommandError(f"could not open the link ({type(exc).__name__})", 1) from None
+        raise CherrysyncError(f"could not open the link ({type(exc).__name__})", 1) from None
 
 
 def _write(text: str, output: str | None) -> None:
@@ -85,27 +111,58 @@ def _write(text: str, output: str | None) -> None:
     try:
         write_atomic(Path(output), text, 0o600)  # it holds real keys
     except OSError as exc:
-        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise CherrysyncError(io_message(output, exc, "write")) from None
 
 
 def run(args: argparse.Namespace) -> int:
-    from cherrysync.targets.deeplink import build
+    options = ExportOptions(
+        to=args.to,
+        file=args.file,
+        providers=tuple(args.provider),
+        output=args.output,
+        open=args.open,
+        env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+    )
+    return export(options)
+
+
+def export(options: ExportOptions) -> int:
+    """Export the (selected) providers; 1 when some provider cannot be exported."""
+    if options.open and options.to != "deeplinks":
+        raise CherrysyncError("--open works with --to deeplinks only")
+    if options.open and options.output:
+        raise CherrysyncError("--open and --output exclude each other")
+    # only the providers --provider and --tag select are resolved (unknown names are errors)
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        options.providers or None,
+        overlays=options.overlays,
+        tags=options.tags,
+    )
+    print(SECRET_WARNING, file=sys.stderr)
+    if options.to == "providers-json":
+        return _export_json(loaded.providers, options.output)
+    return _export_links(loaded.providers, options)
+
+
+def _export_json(providers: list[ResolvedProvider], output: str | None) -> int:
     from cherrysync.targets.v1.appmodel import key_problems, v1_provider
 
-    if args.open and args.to != "deeplinks":
-        raise CommandError("--open works with --to deeplinks only")
-    if args.open and args.output:
-        raise CommandError("--open and --output exclude each other")
-    providers = load_providers(args.file, args, only=args.provider or None).providers
-    # load_providers resolved only the providers named by --provider (unknown names are errors)
-    print(SECRET_WARNING, file=sys.stderr)
-    if args.to == "providers-json":
-        problems = [p for provider in providers for p in key_problems(provider)]
-        if problems:
-            raise CommandError("; ".join(problems), 1)
-        objects = [v1_provider(p) for p in providers]
-        _write(json.dumps(objects, ensure_ascii=False, indent=2) + "\n", args.output)
-        return 0
+    problems = [p for provider in providers for p in key_problems(provider)]
+    if problems:
+        raise CherrysyncError("; ".join(problems), 1)
+    objects = [v1_provider(p) for p in providers]
+    _write(json.dumps(objects, ensure_ascii=False, indent=2) + "\n", output)
+    return 0
+
+
+def _export_links(providers: list[ResolvedProvider], options: ExportOptions) -> int:
+    """One link per provider, printed or opened; a provider without a link fails the run."""
+    from cherrysync.targets.deeplink import build
+
     failed = False
     lines: list[str] = []
     for provider in providers:
@@ -116,11 +173,11 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         print(f"{provider.id}: the link cannot carry: {'; '.join(link.caveats)}", file=sys.stderr)
-        if args.open:
+        if options.open:
             open_url(link.url)
             print(f"{provider.id}: opened; confirm it in Cherry Studio", file=sys.stderr)
         else:
             lines.append(link.url + "\n")
-    if not args.open:
-        _write("".join(lines), args.output)
+    if not options.open:
+        _write("".join(lines), options.output)
     return 1 if failed else 0

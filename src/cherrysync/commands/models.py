@@ -5,11 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-from cherrysync.commands import CommandError
-from cherrysync.commands.check import add_network_arguments
-from cherrysync.commands.common import DEFAULT_FILE, load_providers
+from cherrysync.commands.check import NetworkOptions, add_network_arguments
+from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_for_command
+from cherrysync.errors import CherrysyncError, io_message
+
+if TYPE_CHECKING:
+    from cherrysync.check.capabilities import ModelInfo
+    from cherrysync.check.dialects import Listing
+    from cherrysync.resolve import ResolvedProvider
+    from cherrysync.validate.pipeline import ValidatedFile
 
 HELP = "list the models a provider's endpoint offers; add IDs to the providers file"
 EPILOG = """examples:
@@ -18,7 +26,24 @@ EPILOG = """examples:
   cherrysync models local-ollama --add-all
 
 Marks: '=' configured and offered, '!' configured but not offered, '+' offered, not configured.
+Where the endpoint reports them: [capabilities] and the context window; --add and --add-all
+write the reported capabilities into the file.
 exit codes: 0 success, 1 the endpoint could not be listed, 2 usage or I/O error"""
+
+
+@dataclass(frozen=True)
+class ModelsOptions:
+    """What ``cherrysync models`` was asked to do (``add_all`` excludes ``add``)."""
+
+    provider: str
+    file: str = DEFAULT_FILE
+    add: tuple[str, ...] = ()
+    add_all: bool = False
+    format: str = "text"
+    network: NetworkOptions = field(default_factory=NetworkOptions)
+    env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,67 +67,188 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--add-all", action="store_true", help="append every offered ID not yet configured"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_overlay_options(parser)
     add_network_arguments(parser)
 
 
+def _models_in_main_file(validated: ValidatedFile, index: int, file: str) -> None:
+    """``--add`` edits the providers file; models an overlay sets must be edited there."""
+    document = validated.document
+    source = document.position(("providers", index, "models")).file if document else file
+    if source and source != file:
+        raise CherrysyncError(
+            f"the models of this provider come from the overlay {source}; "
+            "add the IDs there (models --add edits only the providers file)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
+    options = ModelsOptions(
+        provider=args.provider,
+        file=args.file,
+        add=tuple(args.add),
+        add_all=args.add_all,
+        format=args.format,
+        network=NetworkOptions.from_args(args),
+        env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+    )
+    return models(options)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The endpoint's offer against the provider's models, and the IDs to add to the file."""
+
+    offered: list[str]
+    configured: list[str]
+    to_add: list[str]
+    #: False for Azure, which lists its model catalog rather than the deployments.
+    deployments_listed: bool
+    #: what the endpoint reports about offered models (capabilities, context window)
+    info: dict[str, ModelInfo] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[str]:
+        return [i for i in self.configured if i not in self.offered]
+
+    @property
+    def extra(self) -> list[str]:
+        return [i for i in self.offered if i not in self.configured]
+
+    @property
+    def unoffered_additions(self) -> list[str]:
+        return [i for i in self.to_add if i not in self.offered]
+
+    def entries(self) -> list[str | dict[str, object]]:
+        """What to write for :attr:`to_add`: ``{id, capabilities}`` where the endpoint reports
+        any, else the bare ID. The context window is not written: the file has no field for it."""
+        from cherrysync.check.capabilities import ordered
+
+        found: list[str | dict[str, object]] = []
+        for model_id in self.to_add:
+            info = self.info.get(model_id)
+            caps = ordered(info.capabilities) if info is not None else []
+            found.append({"id": model_id, "capabilities": caps} if caps else model_id)
+        return found
+
+
+def models(
+    options: ModelsOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """List the provider's models against the endpoint's; add IDs when asked. 0 on success."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        [options.provider],
+        err,
+        overlays=options.overlays,
+        tags=options.tags,
+    )
+    (provider,) = loaded.providers[:1]  # load_for_command resolved just this one
+    if options.add or options.add_all:
+        _models_in_main_file(loaded.validated, provider.index, options.file)
+    comparison = compare(provider, fetch_offer(provider, options), options)
+    if options.format == "json":
+        out.write(render_json(provider.id, comparison))
+    else:
+        out.write(render_text(provider.id, comparison))
+    for model_id in comparison.unoffered_additions:
+        print(f"cherrysync: warning: {model_id} is not offered by the endpoint", file=err)
+    if comparison.to_add:
+        add_to_file(options.file, provider, comparison.entries())
+        print(
+            f"added {len(comparison.to_add)} model(s) to {provider.id} in {options.file}",
+            file=err,
+        )
+    return 0
+
+
+def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
+    """The endpoint's model list; a failure ends the command with exit 1 and its check status."""
     import asyncio
 
     from cherrysync.check.result import ProbeFailure
     from cherrysync.check.runner import Settings, fetch_listing
-    from cherrysync.load.yamledit import YamlEditError, add_models
     from cherrysync.secrets import redact
 
-    loaded = load_providers(args.file, args, only=[args.provider])
-    (provider,) = loaded.providers[:1]  # load_providers resolved just this one
     settings = Settings(
-        timeout=args.timeout,
-        retries=args.retries,
-        backoff=args.backoff,
-        max_retry_wait=args.max_retry_wait,
-        base_dir=Path(args.file).resolve().parent,
+        timeout=options.network.timeout,
+        retries=options.network.retries,
+        backoff=options.network.backoff,
+        max_retry_wait=options.network.max_retry_wait,
+        base_dir=Path(options.file).resolve().parent,
     )
     try:
-        listing = asyncio.run(fetch_listing(provider, settings))
+        return asyncio.run(fetch_listing(provider, settings, describe=True))
     except ProbeFailure as failure:
         message = redact(failure.message, provider.secrets())
-        raise CommandError(f"{provider.id}: {failure.status}: {message}", 1) from None
+        raise CherrysyncError(f"{provider.id}: {failure.status}: {message}", 1) from None
     except OSError as exc:
-        raise CommandError(f"{provider.id}: {exc.strerror or type(exc).__name__}", 1) from None
+        raise CherrysyncError(f"{provider.id}: {exc.strerror or type(exc).__name__}", 1) from None
+
+
+def compare(provider: ResolvedProvider, listing: Listing, options: ModelsOptions) -> Comparison:
+    """What is offered, configured and to be added (``--add`` IDs keep their order, once each)."""
     offered = listing.ids if listing.ids is not None else list(listing.extra.get("catalog", []))
     configured = [m.id for m in provider.models]
-    extra = [i for i in offered if i not in configured]
-    to_add = extra if args.add_all else [i for i in dict.fromkeys(args.add) if i not in configured]
-    unknown = [i for i in to_add if i not in offered]
-    if args.format == "json":
-        payload = {
-            "provider": provider.id,
-            "offered": offered,
-            "configured": configured,
-            "missing": [i for i in configured if i not in offered],
-            "extra": extra,
-            "added": to_add,
-            "deployments_listed": listing.ids is not None,
-        }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-    else:
-        print(f"{provider.id}: {len(offered)} offered, {len(configured)} configured")
-        if listing.ids is None:
-            print("note: azure-openai lists its model catalog, not your deployments")
-        for model_id in configured:
-            print(f"  {'=' if model_id in offered else '!'} {model_id}")
-        for model_id in extra:
-            print(f"  + {model_id}")
-    for model_id in unknown:
-        print(f"cherrysync: warning: {model_id} is not offered by the endpoint", file=sys.stderr)
-    if to_add:
-        try:
-            add_models(args.file, provider.index, to_add)
-        except (YamlEditError, OSError) as exc:
-            raise CommandError(
-                str(exc)
-                if isinstance(exc, YamlEditError)
-                else f"cannot write {args.file}: {exc.strerror or exc}"
-            ) from None
-        print(f"added {len(to_add)} model(s) to {provider.id} in {args.file}", file=sys.stderr)
-    return 0
+    wanted = offered if options.add_all else list(dict.fromkeys(options.add))
+    to_add = [i for i in wanted if i not in configured]
+    return Comparison(offered, configured, to_add, listing.ids is not None, dict(listing.info))
+
+
+def render_json(provider_id: str, comparison: Comparison) -> str:
+    payload = {
+        "provider": provider_id,
+        "offered": comparison.offered,
+        "configured": comparison.configured,
+        "missing": comparison.missing,
+        "extra": comparison.extra,
+        "added": comparison.to_add,
+        "deployments_listed": comparison.deployments_listed,
+        "reported": {i: info.as_dict() for i, info in comparison.info.items()},
+    }
+    return json.dumps(payload, indent=2) + "\n"
+
+
+def render_text(provider_id: str, comparison: Comparison) -> str:
+    """One line per model: '=' configured and offered, '!' configured only, '+' offered only;
+    then, where the endpoint reports them, the capabilities and the context window."""
+    offered = comparison.offered
+    lines = [f"{provider_id}: {len(offered)} offered, {len(comparison.configured)} configured"]
+    if not comparison.deployments_listed:
+        lines.append("note: azure-openai lists its model catalog, not your deployments")
+    marked = [("=" if i in offered else "!", i) for i in comparison.configured]
+    marked += [("+", i) for i in comparison.extra]
+    width = max((len(i) for _, i in marked if i in comparison.info), default=0)
+    for mark, model_id in marked:
+        info = comparison.info.get(model_id)
+        line = f"  {mark} {model_id}"
+        if info is not None:
+            line = f"{line.ljust(width + 4)}  {describe(info)}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def describe(info: ModelInfo) -> str:
+    """``[vision, function_calling]  context 131072``; ``[]`` when the endpoint reports none
+    of the file's capabilities, nothing where it says nothing about them."""
+    from cherrysync.check.capabilities import ordered
+
+    parts = [f"[{', '.join(ordered(info.capabilities))}]"] if info.known else []
+    if info.context_window is not None:
+        parts.append(f"context {info.context_window}")
+    return "  ".join(parts)
+
+
+def add_to_file(path: str, provider: ResolvedProvider, ids: list[str | dict[str, object]]) -> None:
+    """Append ``ids`` (or ``{id, capabilities}`` entries) to the provider's ``models`` in
+    place, comments and style kept."""
+    from cherrysync.load.yamledit import add_models
+
+    try:
+        add_models(path, provider.index, ids)
+    except OSError as exc:
+        raise CherrysyncError(io_message(path, exc, "write")) from None

@@ -3,19 +3,46 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
-from cherrysync.commands import CommandError
-from cherrysync.commands.common import add_env_file_option, add_file_argument, load_providers
-from cherrysync.plan.diff import print_plan
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_env_file_option,
+    add_file_argument,
+    add_overlay_options,
+    load_for_command,
+    refuse_prune_with_tags,
+)
+from cherrysync.console import NORMAL
+from cherrysync.plan.formats import PLAN_FORMATS, message_stream, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
 EPILOG = """examples:
   cherrysync plan providers.yaml --target auto
   cherrysync plan providers.yaml --target ~/.config/CherryStudio --format json
   cherrysync plan providers.yaml --target backup.zip --detailed-exitcode
+  cherrysync plan providers.yaml --overlay laptop.yaml --target auto
 
 exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
 (with --detailed-exitcode) changes present"""
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it.
+
+    ``verbosity`` (a :mod:`console` level) decides whether the found line is printed.
+    """
+
+    target: str
+    file: str = DEFAULT_FILE
+    prune: bool = False
+    format: str = "text"
+    detailed_exitcode: bool = False
+    env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    verbosity: int = NORMAL
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,19 +51,22 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder, its cherrystudio.sqlite, or a 1.x backup .zip",
+        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a "
+        "backup .zip (1.x formats 5 and 6, 2.x format 7); only 2.x folders and 1.x format-5 "
+        "zips can be applied to",
     )
     parser.add_argument(
         "--prune",
         action="store_true",
         help="also remove custom providers and models the file no longer lists",
     )
+    add_overlay_options(parser)
     add_env_file_option(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=list(PLAN_FORMATS), default="text")
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -45,18 +75,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cherrysync.targets.base import TargetError
+    options = PlanOptions(
+        target=args.target,
+        file=args.file,
+        prune=args.prune,
+        format=args.format,
+        detailed_exitcode=args.detailed_exitcode,
+        env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+        verbosity=args.verbosity,
+    )
+    return plan(options)
+
+
+def plan(options: PlanOptions) -> int:
+    """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
+    from cherrysync.targets.found import report
     from cherrysync.targets.open import open_target
 
-    loaded = load_providers(args.file, args)
-    try:
-        target = open_target(args.target)
-        plan = target.plan(loaded.providers, prune=args.prune)
-    except TargetError as exc:
-        raise CommandError(exc.message, exc.code) from exc
-    print_plan(plan, args.format)
-    if plan.blockers:
+    refuse_prune_with_tags(options.prune, options.tags)
+    loaded = load_for_command(
+        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+    )
+    target = open_target(options.target)
+    shown = target.plan(loaded.providers, prune=options.prune)
+    report(target.found, options.verbosity, message_stream(options.format))
+    print_plan(shown, options.format)
+    if shown.blockers:
         return 1
-    if args.detailed_exitcode and not plan.empty:
+    if options.detailed_exitcode and not shown.empty:
         return 2
     return 0

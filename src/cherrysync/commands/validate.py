@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
+from typing import TextIO
 
-from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, load_env
-from cherrysync.console import QUIET, VERBOSE, use_colour
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_env_file_option,
+    add_overlay_options,
+    append_summary,
+    load_env,
+    load_overlays,
+)
+from cherrysync.console import NORMAL, QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
-from cherrysync.validate.formats import FORMATS, render, render_summary
+from cherrysync.errors import io_message, print_error
+from cherrysync.validate.formats import DIAGNOSTIC_FORMATS, render, render_summary
 from cherrysync.validate.pipeline import ValidationOptions, validate_path
 
 HELP = "check providers files offline (schema and semantic rules)"
@@ -16,15 +26,33 @@ EPILOG = """examples:
   cherrysync validate providers.yaml
   cherrysync validate --format github --strict configs/*.yaml
   cherrysync validate --format sarif providers.yaml > cherrysync.sarif
+  cherrysync validate providers.yaml --overlay laptop.yaml   # the merged result
 
 exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O error"""
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    """What ``cherrysync validate`` was asked to do; ``verbosity`` is a :mod:`console` level."""
+
+    files: tuple[str, ...] = (DEFAULT_FILE,)
+    format: str = "text"
+    strict: bool = False
+    require_env: bool = False
+    summary: str | None = None
+    env_files: tuple[str, ...] = ()
+    verbosity: int = NORMAL
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help=f"providers files (default: {DEFAULT_FILE})"
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--format", choices=list(DIAGNOSTIC_FORMATS), default="text", help="output format"
+    )
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings (e.g. literal-secret) as errors"
     )
@@ -39,41 +67,70 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also append a Markdown summary to PATH (e.g. $GITHUB_STEP_SUMMARY)",
     )
     add_env_file_option(parser)
+    add_overlay_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    files = args.files or [DEFAULT_FILE]
-    env = load_env(args) if args.require_env else {}
-    options = ValidationOptions(require_env=args.require_env, strict=args.strict, env=env)
-    diagnostics: list[Diagnostic] = []
-    io_failed = False
-    for file in files:
-        try:
-            diagnostics.extend(validate_path(file, options).diagnostics)
-        except OSError as exc:
-            io_failed = True
-            print(f"cherrysync: error: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
+    options = ValidateOptions(
+        files=tuple(args.files) or (DEFAULT_FILE,),
+        format=args.format,
+        strict=args.strict,
+        require_env=args.require_env,
+        summary=args.summary,
+        env_files=tuple(args.env_file),
+        verbosity=args.verbosity,
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+    )
+    return validate(options)
+
+
+def validate(
+    options: ValidateOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Validate every file, report in ``options.format``; 0 clean, 1 errors, 2 a file unreadable.
+
+    An unreadable file does not stop the others from being validated and reported.
+    """
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    diagnostics, io_failed = _validate_files(options, err)
+    files = [*options.files, *options.overlays]
     shown = diagnostics
-    if args.verbosity == QUIET and args.format == "text":
+    if options.verbosity == QUIET and options.format == "text":
         shown = [d for d in diagnostics if d.severity == "error"]
-    sys.stdout.write(render(args.format, shown, files, colour=use_colour(sys.stdout)))
-    if args.summary:
-        try:
-            with open(args.summary, "a", encoding="utf-8") as handle:
-                handle.write(render_summary(diagnostics, files))
-        except OSError as exc:
-            print(
-                f"cherrysync: error: cannot write {args.summary}: {exc.strerror or exc}",
-                file=sys.stderr,
-            )
-            return 2
+    out.write(render(options.format, shown, files, colour=use_colour(out)))
+    if options.summary:
+        append_summary(options.summary, render_summary(diagnostics, files))
     errors = sum(d.severity == "error" for d in diagnostics)
-    if args.verbosity == VERBOSE:
+    if options.verbosity == VERBOSE:
         print(
             f"{len(files)} file(s) checked: {errors} error(s), "
             f"{len(diagnostics) - errors} warning(s)",
-            file=sys.stderr,
+            file=err,
         )
     if io_failed:
         return 2
     return 1 if has_errors(diagnostics) else 0
+
+
+def _validate_files(options: ValidateOptions, err: TextIO) -> tuple[list[Diagnostic], bool]:
+    """The diagnostics of every readable file (each with every overlay on top, an overlay's own
+    errors reported once), and whether some file could not be read."""
+    # names only: validate never decrypts a sops file or reads a secret store
+    env = load_env(options.env_files, decrypt=False) if options.require_env else {}
+    validation = ValidationOptions(
+        require_env=options.require_env,
+        strict=options.strict,
+        env=env,
+        tags=frozenset(options.tags),
+    )
+    overlays = load_overlays(options.overlays)  # each overlay applies to each file
+    diagnostics: list[Diagnostic] = []
+    io_failed = False
+    for file in options.files:
+        try:
+            diagnostics.extend(validate_path(file, validation, overlays).diagnostics)
+        except OSError as exc:
+            io_failed = True
+            print_error(io_message(file, exc), err)
+    return list(dict.fromkeys(diagnostics)), io_failed

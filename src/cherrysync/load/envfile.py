@@ -1,53 +1,130 @@
-"""A small dotenv reader for ``--env-file`` (``KEY=value``, quotes, ``export``, comments)."""
+"""Dotenv files for ``--env-file``, read the way python-dotenv reads them.
+
+Most ``.env`` files are written for python-dotenv, so its parser decides what a line means
+(quotes, escapes, multi-line values, ``export``, comments, ``${VAR}`` expansion). cherrysync's
+rules sit on top:
+
+- errors, not warnings: a line python-dotenv skips, or a ``KEY`` without ``=`` (most often a
+  pasted key), stops the command with ``file:line`` and never the line's text;
+- single-quoted values are literal: no ``${VAR}`` expansion there (python-dotenv expands even
+  inside single quotes; shells and docker compose do not), so any value round-trips as
+  ``'...'`` with ``\\`` and ``\\'`` escaped;
+- bounded input: at most 1 MiB, and no run of more than 256 blanks (python-dotenv's comment
+  stripping is quadratic in such a run).
+
+python-dotenv is imported only here, and only when a file is read: ``validate`` without
+``--env-file`` never loads it.
+"""
 
 from __future__ import annotations
 
+import io
 import re
+from collections import ChainMap
+from collections.abc import Mapping
 from pathlib import Path
 
-_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
+from cherrysync.errors import EnvFileError
+
+MAX_BYTES = 1 << 20
+MAX_BLANK_RUN = 256
+
+_BLANK_RUN = re.compile(rf"[^\S\r\n]{{{MAX_BLANK_RUN + 1},}}")
+_NEWLINE = re.compile(r"\r\n|\n|\r")
+# how python-dotenv reads up to a value: the opening quote tells how the value was written
+_VALUE_START = re.compile(
+    r"\s*(?:export[^\S\r\n]+)?(?:'[^']+'|[^=#\s]+)[^\S\r\n]*=[^\S\r\n]*(['\"]?)"
+)
+_QUOTED = {"'": re.compile(r"'(?:\\.|[^'\\])*'", re.S), '"': re.compile(r'"(?:\\.|[^"\\])*"', re.S)}
 
 
-class EnvFileError(ValueError):
-    """A line that is not ``KEY=value``; the message names file and line, never the value."""
+def _newlines(text: str, end: int) -> int:
+    return len(_NEWLINE.findall(text, 0, end))
 
 
-def _unquote(raw: str, where: str) -> str:
-    if raw[:1] in ("'", '"'):
-        quote = raw[0]
-        end = raw.find(quote, 1)
-        while quote == '"' and end > 0 and raw[end - 1] == "\\":
-            end = raw.find(quote, end + 1)
-        if end < 0:
-            raise EnvFileError(f"{where}: unterminated {quote} quote")
-        rest = raw[end + 1 :].strip()
-        if rest and not rest.startswith("#"):
-            raise EnvFileError(f"{where}: unexpected text after the closing quote")
-        body = raw[1:end]
-        if quote == '"':
-            body = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), body)
-        return body
-    return re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+def _problem(original: str) -> str:
+    """Why python-dotenv could not parse ``original`` (the text of one statement)."""
+    start = _VALUE_START.match(original)
+    quote = start.group(1) if start else ""
+    if not start or not quote:
+        return "expected KEY=value"
+    if _QUOTED[quote].match(original, start.end() - 1):
+        return "unexpected text after the closing quote"
+    return f"unterminated {quote} quote"
 
 
-def parse_env_text(text: str, name: str) -> dict[str, str]:
+def _expand(value: str, lookup: Mapping[str, str]) -> str:
+    from dotenv.variables import parse_variables
+
+    return "".join(atom.resolve(lookup) for atom in parse_variables(value))
+
+
+def parse_env_text(
+    text: str,
+    name: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    inherited: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The variables of dotenv ``text`` (``name`` is the file name used in errors).
+
+    ``${VAR}`` looks first in ``environ`` (the process environment, which wins), then at the
+    lines above, then in ``inherited`` (earlier ``--env-file`` files); unset means empty, and
+    ``${VAR:-default}`` gives ``default``, as in python-dotenv.
+    """
+    from dotenv.parser import parse_stream
+
+    text = text.removeprefix("\ufeff")
+    blanks = _BLANK_RUN.search(text)
+    if blanks:
+        line = _newlines(text, blanks.start()) + 1
+        raise EnvFileError(f"{name}:{line}: more than {MAX_BLANK_RUN} blanks in a row")
     values: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
+    lookup = ChainMap(dict(environ or {}), values, dict(inherited or {}))
+    line = 1  # python-dotenv's own line numbers count from before the blank lines it skips
+    for binding in parse_stream(io.StringIO(text)):
+        original = binding.original.string
+        lead = len(original) - len(original.lstrip())
+        where = f"{name}:{line + _newlines(original, lead)}"
+        line += _newlines(original, len(original))
+        if binding.error:
+            raise EnvFileError(f"{where}: {_problem(original)}")
+        if binding.key is None:  # a blank line or a comment
             continue
-        match = _LINE.match(line)
-        if not match:
-            raise EnvFileError(f"{name}:{number}: expected KEY=value")
-        values[match.group(1)] = _unquote(match.group(2), f"{name}:{number}")
+        if binding.value is None:
+            raise EnvFileError(f"{where}: expected KEY=value")
+        start = _VALUE_START.match(original)
+        literal = start is not None and start.group(1) == "'"
+        values[binding.key] = binding.value if literal else _expand(binding.value, lookup)
     return values
 
 
-def read_env_file(path: str | Path) -> dict[str, str]:
-    """Read a dotenv file; raises :class:`EnvFileError` or ``OSError``."""
+def read_env_text(path: str | Path) -> str:
+    """The text of a dotenv file, bounded and decoded (also what :mod:`.sops` inspects).
+
+    Raises :class:`EnvFileError` for a file cherrysync will not read, ``OSError`` for I/O.
+    """
     file = Path(path)
+    with file.open("rb") as stream:
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise EnvFileError(f"{file}: larger than {MAX_BYTES >> 20} MiB; is it a dotenv file?")
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise EnvFileError(f"{file}: not valid UTF-8") from exc
-    return parse_env_text(text, str(file))
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EnvFileError(f"{file}:{line}: not valid UTF-8") from None
+
+
+def read_env_file(
+    path: str | Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    inherited: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Read a dotenv file (see :func:`parse_env_text`).
+
+    Raises :class:`EnvFileError` for a file cherrysync will not read, ``OSError`` for I/O.
+    """
+    text = read_env_text(path)
+    return parse_env_text(text, str(path), environ=environ, inherited=inherited)

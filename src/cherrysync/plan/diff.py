@@ -1,19 +1,17 @@
-"""Target-independent plans: diff two provider states, render a Terraform-style plan.
+"""Target-independent plans as data: the diff of two provider states.
 
 Every app target (v2 database, v1 backup) describes the app's current providers and the desired
 ones as :class:`ProviderState` values in the same vocabulary; :func:`diff_states` turns them into
-:class:`Change` rows that all renderers, ``--detailed-exitcode`` and ``apply`` share.
+:class:`Change` rows that all renderers, ``--detailed-exitcode`` and ``apply`` share. Rendering
+lives in :mod:`cherrysync.plan.formats`, so targets never import presentation code.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
-from cherrysync.console import use_colour
 from cherrysync.secrets import Secret
 
 Action = Literal["add", "change", "remove"]
@@ -47,12 +45,17 @@ class Change:
 
 @dataclass
 class Plan:
-    """The changes for one target, plus notes (warnings) and blockers (errors that stop apply)."""
+    """The changes for one target, plus notes (warnings) and blockers (errors that stop apply).
+
+    ``target`` describes the target for people; ``target_path`` is the absolute file it resolved
+    to (the database or the backup zip), for tools such as the Ansible module.
+    """
 
     target: str
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
+    target_path: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -124,86 +127,25 @@ def diff_states(
     return changes
 
 
-# ------------------------------------------------------------------------------------ rendering
+# -------------------------------------------------------------------------------- the JSON contract
 
 
-def _plain(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON-safe value with every secret masked."""
     if isinstance(value, Secret):
         return value.masked
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
-def _show(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
-
-
-_SIGN = {"add": "+", "change": "~", "remove": "-"}
-_COLOUR = {"add": "\033[32m", "change": "\033[33m", "remove": "\033[31m"}
-
-
-def render_plan_text(plan: Plan, colour: bool = False) -> str:
-    def paint(action: Action, text: str) -> str:
-        return f"{_COLOUR[action]}{text}\033[0m" if colour else text
-
-    lines: list[str] = []
-    if plan.empty:
-        lines.append(f"No changes. {plan.target} already matches the providers file.")
-    else:
-        lines.append(f"cherrysync will perform these actions on {plan.target}:")
-        lines.append("")
-        for change in plan.changes:
-            sign = _SIGN[change.action]
-            name = change.provider if change.model is None else f"{change.provider}::{change.model}"
-            label = f'  {sign} {change.kind} "{name}"'
-            display = (change.before or {}).get("name") if change.action == "remove" else None
-            if change.kind == "provider" and isinstance(display, str) and display != name:
-                label += f" ({display})"
-            lines.append(paint(change.action, label))
-            shown = [
-                f
-                for f in change.fields
-                if not (change.action == "add" and change.after and change.after.get(f) is None)
-            ]
-            width = max((len(f) for f in shown), default=0)
-            for fname in change.fields:
-                if change.action == "add" and change.after is not None:
-                    if change.after.get(fname) is None:
-                        continue  # like Terraform: an unset attribute of a new object is noise
-                    lines.append(
-                        paint(
-                            change.action,
-                            f"      + {fname:<{width}} = {_show(change.after.get(fname))}",
-                        )
-                    )
-                elif change.action == "change" and change.before is not None and change.after:
-                    lines.append(
-                        paint(
-                            change.action,
-                            f"      ~ {fname:<{width}} = "
-                            f"{_show(change.before.get(fname))} -> "
-                            f"{_show(change.after.get(fname))}",
-                        )
-                    )
-        lines.append("")
-        lines.append(
-            f"Plan: {plan.count('add')} to add, {plan.count('change')} to change, "
-            f"{plan.count('remove')} to remove."
-        )
-    for note in plan.notes:
-        lines.append(f"warning: {note}")
-    for blocker in plan.blockers:
-        lines.append(f"error: {blocker}")
-    return "\n".join(lines) + "\n"
-
-
 def plan_as_dict(plan: Plan) -> dict[str, Any]:
+    """The documented ``plan --format json`` object (secrets masked)."""
     return {
         "target": plan.target,
+        "target_path": plan.target_path,
         "summary": {a: plan.count(a) for a in ("add", "change", "remove")},
         "changes": [
             {
@@ -212,20 +154,11 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
                 "provider": c.provider,
                 "model": c.model,
                 "fields": list(c.fields),
-                "before": _plain(c.before),
-                "after": _plain(c.after),
+                "before": json_safe(c.before),
+                "after": json_safe(c.after),
             }
             for c in plan.changes
         ],
         "notes": list(plan.notes),
         "blockers": list(plan.blockers),
     }
-
-
-def render_plan_json(plan: Plan) -> str:
-    return json.dumps(plan_as_dict(plan), indent=2, ensure_ascii=False) + "\n"
-
-
-def print_plan(plan: Plan, fmt: str = "text", stream: TextIO | None = None) -> None:
-    out = stream or sys.stdout
-    out.write(render_plan_json(plan) if fmt == "json" else render_plan_text(plan, use_colour(out)))

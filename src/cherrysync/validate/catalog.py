@@ -27,6 +27,7 @@ VALIDATE_RULES: dict[str, str] = {
     "new-api-endpoint-type": "A new-api model has no endpoint_type.",
     "base-url-required": "The provider type has no default base URL.",
     "base-url-scheme": "The base URL is not an http(s) URL.",
+    "base-url-credentials": "The base URL embeds user:password credentials.",
     "base-url-query": "The base URL carries a query string or fragment.",
     "base-url-endpoint": "The base URL already ends in an endpoint path.",
     "base-url-verbatim": "The '#' verbatim form is not honoured by every app version.",

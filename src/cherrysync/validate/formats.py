@@ -1,13 +1,28 @@
-"""Render diagnostics as text, JSON or GitHub workflow annotations."""
+"""Render diagnostics as text, JSON, GitHub workflow annotations or SARIF.
+
+:data:`DIAGNOSTIC_FORMATS` is the one list of ``validate --format`` values: the parser takes its
+choices from it. The GitHub and Markdown helpers are shared with ``check`` so both commands
+escape and word their annotations and job summaries the same way.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Protocol
 
 from cherrysync.diagnostics import Diagnostic
 
-FORMATS = ("text", "json", "github", "sarif")
+
+class DiagnosticRenderer(Protocol):
+    """One ``--format``: the diagnostics found in ``files`` as the text to print."""
+
+    def __call__(
+        self, diagnostics: Sequence[Diagnostic], *, files: Sequence[str], colour: bool
+    ) -> str: ...
+
+
+# ------------------------------------------------------------------- shared with check/formats
 
 
 def github_escape(text: str, prop: bool = False) -> str:
@@ -18,7 +33,41 @@ def github_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def render_text(diagnostics: Sequence[Diagnostic], colour: bool = False) -> str:
+def github_annotation(
+    level: str, title: str, message: str, where: tuple[str, int, int] | None = None
+) -> str:
+    """``::error file=…,line=…,col=…,title=…::message`` (no newline); ``where`` is optional."""
+    props = []
+    if where is not None:
+        file, line, column = where
+        props = [f"file={github_escape(file, True)}", f"line={line}", f"col={column}"]
+    props.append(f"title={github_escape(title, True)}")
+    return f"::{level} {','.join(props)}::{github_escape(message)}"
+
+
+def markdown_heading(command: str, failed: bool) -> str:
+    """The first line of a job summary: a red cross or a green tick, then the command."""
+    return f"### {'❌' if failed else '✅'} cherrysync {command}"
+
+
+def markdown_cell(text: str) -> str:
+    """A table cell: a '|' in the text would end the cell."""
+    return text.replace("|", "\\|")
+
+
+# ------------------------------------------------------------------------------------ formats
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = sum(d.severity == "error" for d in diagnostics)
+    return errors, len(diagnostics) - errors
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic], *, files: Sequence[str] = (), colour: bool = False
+) -> str:
+    """``file:line:column: severity: message [rule]``, one per line (the compiler convention)."""
     if not colour:
         return "".join(d.as_text() + "\n" for d in diagnostics)
     paint = {"error": "\033[31merror\033[0m", "warning": "\033[33mwarning\033[0m"}
@@ -29,32 +78,33 @@ def render_text(diagnostics: Sequence[Diagnostic], colour: bool = False) -> str:
     )
 
 
-def render_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
+def render_json(
+    diagnostics: Sequence[Diagnostic], *, files: Sequence[str] = (), colour: bool = False
+) -> str:
+    """The documented JSON contract."""
+    errors, warnings = _counts(diagnostics)
     payload = {
         "files": list(files),
-        "summary": {"errors": errors, "warnings": len(diagnostics) - errors},
+        "summary": {"errors": errors, "warnings": warnings},
         "diagnostics": [d.as_dict() for d in diagnostics],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_github(diagnostics: Sequence[Diagnostic]) -> str:
-    lines = []
-    for d in diagnostics:
-        props = ",".join(
-            [
-                f"file={github_escape(d.file, True)}",
-                f"line={d.line}",
-                f"col={d.column}",
-                f"title={github_escape(d.rule, True)}",
-            ]
-        )
-        lines.append(f"::{d.severity} {props}::{github_escape(d.message)}\n")
-    return "".join(lines)
+def render_github(
+    diagnostics: Sequence[Diagnostic], *, files: Sequence[str] = (), colour: bool = False
+) -> str:
+    """One workflow annotation per diagnostic, at its position."""
+    return "".join(
+        github_annotation(d.severity, d.rule, d.message, (d.file, d.line, d.column)) + "\n"
+        for d in diagnostics
+    )
 
 
-def render_sarif_log(diagnostics: Sequence[Diagnostic]) -> str:
+def render_sarif_log(
+    diagnostics: Sequence[Diagnostic], *, files: Sequence[str] = (), colour: bool = False
+) -> str:
+    """SARIF 2.1.0 with the rule catalog, for code scanning."""
     from cherrysync.sarif import SarifResult, render_sarif
     from cherrysync.validate.catalog import VALIDATE_RULES
 
@@ -64,13 +114,26 @@ def render_sarif_log(diagnostics: Sequence[Diagnostic]) -> str:
     return render_sarif(results, VALIDATE_RULES)
 
 
+#: ``validate --format`` value -> renderer; the order is the order ``--help`` lists them in.
+DIAGNOSTIC_FORMATS: dict[str, DiagnosticRenderer] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "sarif": render_sarif_log,
+}
+
+
+def render(
+    fmt: str, diagnostics: Sequence[Diagnostic], files: Sequence[str], colour: bool = False
+) -> str:
+    return DIAGNOSTIC_FORMATS[fmt](diagnostics, files=files, colour=colour)
+
+
 def render_summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
     """A Markdown summary (for ``$GITHUB_STEP_SUMMARY``)."""
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    icon = "❌" if errors else "✅"
+    errors, warnings = _counts(diagnostics)
     lines = [
-        f"### {icon} cherrysync validate",
+        markdown_heading("validate", bool(errors)),
         "",
         f"{len(files)} file(s), {errors} error(s), {warnings} warning(s).",
         "",
@@ -78,21 +141,9 @@ def render_summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> s
     if diagnostics:
         lines += ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]
         for d in diagnostics:
-            message = d.message.replace("|", "\\|")
             lines.append(
-                f"| {d.file} | {d.line}:{d.column} | {d.severity} | `{d.rule}` | {message} |"
+                f"| {d.file} | {d.line}:{d.column} | {d.severity} | `{d.rule}` | "
+                f"{markdown_cell(d.message)} |"
             )
         lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def render(
-    fmt: str, diagnostics: Sequence[Diagnostic], files: Sequence[str], colour: bool = False
-) -> str:
-    if fmt == "sarif":
-        return render_sarif_log(diagnostics)
-    if fmt == "json":
-        return render_json(diagnostics, files)
-    if fmt == "github":
-        return render_github(diagnostics)
-    return render_text(diagnostics, colour)

@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE, ENDPOINT_SUFFIXES
+from cherrysync import baseurl
+from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
-from cherrysync.secrets import EnvSyntaxError, references
+from cherrysync.secrets import EnvRef, EnvSyntaxError, references
 
 _AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_VERSION_TAIL = re.compile(r"/v\d+(alpha|beta)?\d*$")
 _PLACEHOLDER = "envref"
 
 
@@ -39,6 +38,8 @@ class Finding:
 class RuleOptions:
     require_env: bool = False
     env: Mapping[str, str] | None = None
+    #: with ``require_env``: only providers carrying one of these tags need their variables
+    env_tags: frozenset[str] = frozenset()
 
 
 Rule = Callable[[ProvidersFile, RuleOptions], Iterator[Finding]]
@@ -155,33 +156,11 @@ def _static_url(raw: str) -> str | None:
     return re.sub(r"\$\{[^}]*\}", _PLACEHOLDER, raw).replace("$$", "$")
 
 
-def url_problem(url: str, shown: str | None = None) -> tuple[str, str] | None:
-    """(rule, message) when ``url`` cannot be a base URL at all; shared with resolution, which
-    checks values that came from ``${VAR}`` references."""
-    shown = url if shown is None else shown
-    try:
-        parts = urlsplit(url)
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:  # an unclosed IPv6 bracket, a port out of range
-        return "base-url-scheme", f"base_url '{shown}' is not a valid URL (check the host and port)"
-    if not port_ok or any(c.isspace() for c in parts.netloc):
-        return "base-url-scheme", f"base_url '{shown}' is not a valid URL (check the host and port)"
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "base-url-scheme", f"base_url '{shown}' must be an http:// or https:// URL"
-    if parts.query or (parts.fragment and not url.endswith("#")) or url.count("#") > 1:
-        return (
-            "base-url-query",
-            "base_url must not carry a query string or fragment; put parameters "
-            "in 'api_version' or 'headers'",
-        )
-    return None
-
-
 def rule_base_url(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
     for i, provider in enumerate(pf.providers):
         path = _p(i, "base_url")
         if provider.base_url is None:
-            if provider.type in ("azure-openai", "new-api"):
+            if provider.effective_base_url is None:
                 yield Finding(
                     _p(i, "type"),
                     "error",
@@ -192,43 +171,13 @@ def rule_base_url(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
         url = _static_url(provider.base_url)
         if url is None:
             continue
-        problem = url_problem(url, provider.base_url)
-        if problem is not None:
-            yield Finding(path, "error", *problem)
+        try:
+            parsed = baseurl.parse(url, provider.base_url)
+        except baseurl.UrlError as exc:
+            yield Finding(path, "error", exc.rule, exc.message)
             continue
-        parts = urlsplit(url)
-        stripped = url.rstrip("#").rstrip("/")
-        endpoint = next((s for s in ENDPOINT_SUFFIXES if stripped.endswith("/" + s)), None)
-        if endpoint and not url.endswith("#"):
-            root = stripped[: -len(endpoint) - 1]
-            yield Finding(
-                path,
-                "error",
-                "base-url-endpoint",
-                f"base_url ends in the endpoint path '/{endpoint}', which the app "
-                f"appends itself; use '{root}/' (or '{stripped}#' to make the app use "
-                "the URL verbatim)",
-            )
-        elif url.endswith("#"):
-            yield Finding(
-                path,
-                "warning",
-                "base-url-verbatim",
-                "a trailing '#' (use the URL verbatim) is honoured by Cherry Studio 1.6+ "
-                "only; older 1.x and some 2.x releases append paths anyway",
-            )
-        if (
-            provider.type not in ("azure-openai", "ollama")
-            and _VERSION_TAIL.search(parts.path)
-            and not url.endswith("#")
-        ):
-            yield Finding(
-                path,
-                "warning",
-                "base-url-v1-slash",
-                f"older app versions turn '{url}' into '{url}/v1/'; write '{url}/' "
-                "(with the trailing slash), which every version reads the same",
-            )
+        for severity, rule, message in baseurl.app_reading(parsed, provider.type):
+            yield Finding(path, severity, rule, message)
 
 
 def rule_azure(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
@@ -265,9 +214,11 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
             except EnvSyntaxError as exc:
                 yield Finding(path, "error", "env-syntax", str(exc), offset=exc.offset)
                 continue
-            if options.require_env:
+            if options.require_env and (
+                not options.env_tags or options.env_tags & set(provider.tags or ())
+            ):
                 for ref in refs:
-                    if ref.name not in env and ref.default is None:
+                    if isinstance(ref, EnvRef) and ref.name not in env and ref.default is None:
                         detail = f": {ref.required_message}" if ref.required_message else ""
                         yield Finding(
                             path,
@@ -338,8 +289,8 @@ def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                     _p(i, name),
                     "warning",
                     "deeplink-chars",
-                    f"{name} {shown} contains {listed}, which Cherry Studio 1.x "
-                    "deep links corrupt (parentheses dropped, quotes rewritten)",
+                    f"{name} {shown} contains {listed}, which a deep link cannot carry "
+                    "(the Cherry Studio 1.x handler rewrites or breaks on it)",
                 )
 
 

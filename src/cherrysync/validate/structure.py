@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -12,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 
 from cherrysync.diagnostics import Diagnostic
 from cherrysync.load.yamldoc import Path, YamlDocument
-from cherrysync.validate.fileschema import generate_schema
+from cherrysync.validate.fileschema import SCHEMAS
 
 _JSON_TYPES = {
     bool: "boolean",
@@ -25,9 +26,9 @@ _JSON_TYPES = {
 }
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(generate_schema())
+@lru_cache(maxsize=len(SCHEMAS))
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(SCHEMAS[kind]())
 
 
 def _type_name(value: Any) -> str:
@@ -93,18 +94,36 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     yield error
 
 
+@dataclass(frozen=True)
+class _Violation:
+    """A schema error with what every message needs: where it is and what was found."""
+
+    error: ValidationError
+    path: Path
+    where: str
+    value: Any
+    schema: dict[str, Any]
+
+    @classmethod
+    def of(cls, error: ValidationError) -> _Violation:
+        path: Path = tuple(error.absolute_path)
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        return cls(error, path, _where(path), error.instance, schema)
+
+
 class StructureChecker:
     """Turns every schema violation of a document into diagnostics at the offending node."""
 
-    def __init__(self, filename: str, document: YamlDocument) -> None:
+    def __init__(self, filename: str, document: YamlDocument, kind: str = "providers") -> None:
         self.filename = filename
         self.document = document
+        self.kind = kind  # "overlay" checks an --overlay file against its own schema
         #: indices of providers with structural errors (the rest can still be checked further)
         self.broken_providers: set[int] = set()
 
     def check(self) -> list[Diagnostic]:
         diagnostics: list[Diagnostic] = []
-        for error in _validator().iter_errors(self.document.data):
+        for error in _validator(self.kind).iter_errors(self.document.data):
             path = tuple(error.absolute_path)
             if len(path) > 1 and path[0] == "providers" and isinstance(path[1], int):
                 self.broken_providers.add(path[1])
@@ -112,78 +131,98 @@ class StructureChecker:
                 self.broken_providers.add(-1)
             for leaf in _leaves(error):
                 diagnostics.extend(self._convert(leaf))
-        return diagnostics
+        # jsonschema reports each missing required key separately; _convert lists all of them
+        return list(dict.fromkeys(diagnostics))
 
     def _diag(self, path: Path, rule: str, message: str, key: bool = False) -> Diagnostic:
         pos = self.document.key_position(path) if key else self.document.position(path)
-        return Diagnostic(self.filename, pos.line, pos.column, "error", rule, message)
+        return Diagnostic(pos.file or self.filename, pos.line, pos.column, "error", rule, message)
 
     def _convert(self, error: ValidationError) -> Iterator[Diagnostic]:
-        path: Path = tuple(error.absolute_path)
-        where = _where(path)
-        value: Any = error.instance
-        schema = error.schema if isinstance(error.schema, dict) else {}
-        kind = error.validator
-        if kind == "additionalProperties":
-            known = sorted(schema.get("properties", {}))
-            for key in value:
-                if key in known or key.startswith("x-"):
-                    continue
-                hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                suggestion = (
-                    f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(known)})"
-                )
+        """One violation as diagnostics, worded by the keyword that failed."""
+        kind = str(error.validator)
+        if kind == "anyOf" and error.context:  # _leaves kept it whole: no branch fits the type
+            kind = "type"
+        convert = _BY_KEYWORD.get(kind, StructureChecker._generic)
+        return convert(self, _Violation.of(error))
+
+    def _unknown_keys(self, v: _Violation) -> Iterator[Diagnostic]:
+        known = sorted(v.schema.get("properties", {}))
+        for key in v.value:
+            if key in known or key.startswith("x-"):
+                continue
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(known)})"
+            message = f"unknown key '{key}' in {v.where}{suggestion}"
+            yield self._diag((*v.path, key), "unknown-key", message, key=True)
+
+    def _missing_keys(self, v: _Violation) -> Iterator[Diagnostic]:
+        missing: Any = v.error.validator_value
+        for name in missing:
+            if name not in v.value:
                 yield self._diag(
-                    (*path, key),
-                    "unknown-key",
-                    f"unknown key '{key}' in {where}{suggestion}",
-                    key=True,
+                    v.path, "missing-key", f"{v.where} is missing required key '{name}'"
                 )
-        elif kind == "required":
-            missing: Any = error.validator_value
-            for name in missing:
-                if name not in value:
-                    yield self._diag(
-                        path, "missing-key", f"{where} is missing required key '{name}'"
-                    )
-        elif kind == "type" or (kind == "anyOf" and error.context):
-            expected = " or ".join(dict.fromkeys(n for n in _expected(schema) if n != "null"))
+
+    def _wrong_type(self, v: _Violation) -> Iterator[Diagnostic]:
+        expected = " or ".join(dict.fromkeys(n for n in _expected(v.schema) if n != "null"))
+        message = f"{v.where} must be {expected}, not {_type_name(v.value)}"
+        yield self._diag(v.path, "wrong-type", message)
+
+    def _not_an_option(self, v: _Violation) -> Iterator[Diagnostic]:
+        """``enum`` and ``const``: list the options, suggest the closest one."""
+        options = list(v.schema.get("enum", [v.schema.get("const")]))
+        message = f"{v.where}: {v.value!r} is not one of " + ", ".join(map(str, options))
+        if v.path == ("version",):
+            message = f"unsupported format version {v.value!r}; this cherrysync reads version 1"
+        elif isinstance(v.value, str):
+            hint = difflib.get_close_matches(v.value, [str(o) for o in options], n=1)
+            if hint:
+                message += f"; did you mean '{hint[0]}'?"
+        yield self._diag(v.path, "invalid-value", message)
+
+    def _pattern(self, v: _Violation) -> Iterator[Diagnostic]:
+        """Only provider ids have a pattern worth its own wording."""
+        if v.path[-1:] != ("id",):
+            yield from self._generic(v)
+        elif isinstance(v.value, str) and "::" in v.value:
             yield self._diag(
-                path, "wrong-type", f"{where} must be {expected}, not {_type_name(value)}"
-            )
-        elif kind in ("enum", "const"):
-            options = list(schema.get("enum", [schema.get("const")]))
-            message = f"{where}: {value!r} is not one of " + ", ".join(map(str, options))
-            if path == ("version",):
-                message = f"unsupported format version {value!r}; this cherrysync reads version 1"
-            elif isinstance(value, str):
-                hint = difflib.get_close_matches(value, [str(o) for o in options], n=1)
-                if hint:
-                    message += f"; did you mean '{hint[0]}'?"
-            yield self._diag(path, "invalid-value", message)
-        elif kind == "pattern" and path[-1:] == ("id",):
-            if isinstance(value, str) and "::" in value:
-                yield self._diag(
-                    path,
-                    "id-separator",
-                    f"provider id '{value}' contains '::', which the app uses to "
-                    "join provider and model ids",
-                )
-            else:
-                yield self._diag(
-                    path,
-                    "invalid-id",
-                    f"invalid provider id '{value}': use lower-case letters, digits, "
-                    "'.', '_' and '-', starting with a letter or digit",
-                )
-        elif kind == "minLength":
-            yield self._diag(path, "invalid-value", f"{where} must not be empty")
-        elif kind == "maxLength":
-            yield self._diag(
-                path,
-                "invalid-value",
-                f"{where} is {len(value)} characters; at most "
-                f"{error.validator_value} are allowed (the app's limit)",
+                v.path,
+                "id-separator",
+                f"provider id '{v.value}' contains '::', which the app uses to "
+                "join provider and model ids",
             )
         else:
-            yield self._diag(path, "invalid-value", f"{where}: {error.message}")
+            yield self._diag(
+                v.path,
+                "invalid-id",
+                f"invalid provider id '{v.value}': use lower-case letters, digits, "
+                "'.', '_' and '-', starting with a letter or digit",
+            )
+
+    def _empty(self, v: _Violation) -> Iterator[Diagnostic]:
+        yield self._diag(v.path, "invalid-value", f"{v.where} must not be empty")
+
+    def _too_long(self, v: _Violation) -> Iterator[Diagnostic]:
+        yield self._diag(
+            v.path,
+            "invalid-value",
+            f"{v.where} is {len(v.value)} characters; at most "
+            f"{v.error.validator_value} are allowed (the app's limit)",
+        )
+
+    def _generic(self, v: _Violation) -> Iterator[Diagnostic]:
+        yield self._diag(v.path, "invalid-value", f"{v.where}: {v.error.message}")
+
+
+#: JSON Schema keyword that failed -> how to word it; any other keyword gets the generic text
+_BY_KEYWORD: dict[str, Callable[[StructureChecker, _Violation], Iterator[Diagnostic]]] = {
+    "additionalProperties": StructureChecker._unknown_keys,
+    "required": StructureChecker._missing_keys,
+    "type": StructureChecker._wrong_type,
+    "enum": StructureChecker._not_an_option,
+    "const": StructureChecker._not_an_option,
+    "pattern": StructureChecker._pattern,
+    "minLength": StructureChecker._empty,
+    "maxLength": StructureChecker._too_long,
+}

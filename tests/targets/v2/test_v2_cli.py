@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from cherrysync.cli import main
-from cherrysync.targets.v2.target import PAUSE_HOOK
 from v2checks import check_invariants, snapshot
 from v2fixtures import ENV, MANAGED, build_data_folder, write_file
 
@@ -105,23 +104,32 @@ def test_apply_with_a_blocker_exits_1(
     assert snapshot(db) == before
 
 
+#: Applies in a child process that pauses inside the transaction, after every row is written
+#: (the keys come from the environment the ``_env`` fixture set).
+PAUSING_APPLY = """
+import os, sys, time
+from pathlib import Path
+from cherrysync.resolve import resolve_providers
+from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.validate.pipeline import validate_path
+
+file, database, marker = sys.argv[1:]
+
+def pause() -> None:
+    Path(marker).write_text("in transaction", encoding="utf-8")
+    time.sleep(60)
+
+providers, _ = resolve_providers(validate_path(file).model, os.environ)
+DatabaseTarget(Path(database), before_commit=pause).apply(providers, prune=False)
+"""
+
+
 def test_killed_mid_apply_leaves_the_database_unchanged(folder: Path, tmp_path: Path) -> None:
     db = folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
     marker = tmp_path / "in-transaction"
-    env = {**os.environ, **ENV, PAUSE_HOOK: str(marker)}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cherrysync",
-            "apply",
-            str(write_file(tmp_path)),
-            "--target",
-            str(folder),
-            "--yes",
-        ],
-        env=env,
+        [sys.executable, "-c", PAUSING_APPLY, str(write_file(tmp_path)), str(db), str(marker)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -17,6 +17,10 @@ from cherrysync.secrets import Secret
 
 class AzureDialect(Dialect):
     kind = "azure"
+    unlisted_reason = (
+        "deployments cannot be listed with an API key; run with --probe (or set "
+        "check.probe) to send one billable one-token request per deployment"
+    )
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         return {"api-key": key.reveal()} if key is not None else {}

@@ -1,12 +1,18 @@
-"""The small async interface every dialect implements, plus shared body checks."""
+"""The small async interface every dialect implements, plus shared body checks.
+
+A dialect is data plus a few methods: the facts that differ between wire formats (is the probe
+free, which tag a server adds to untagged names, which prefix the listing puts on IDs, how
+large a page is) are class attributes the runner reads, never ``kind`` comparisons.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar
 
+from cherrysync.check.capabilities import ModelInfo
 from cherrysync.check.errors import Phase
 from cherrysync.check.http import INVALID, Reply, Session, failure_from
 from cherrysync.check.result import ProbeFailure
@@ -14,16 +20,35 @@ from cherrysync.check.urls import Endpoint
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
 
-ProbeCost = Literal["billable", "free"]
+#: One listing page: its IDs, the parameters of the next page (None on the last one), and
+#: what the page reports about its models.
+Page = tuple[list[str], dict[str, str] | None, dict[str, ModelInfo]]
+
+#: At most this many per-model metadata requests (Ollama's ``/api/show``) per call.
+MAX_METADATA_LOOKUPS = 100
 
 
 @dataclass
 class Listing:
-    """What the key-level check learned. ``ids`` is None when the API cannot list models."""
+    """What the key-level check learned. ``ids`` is None when the API cannot list models;
+    ``info`` holds what the listing itself reports about models (capabilities, window)."""
 
     ids: list[str] | None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, ModelInfo] = field(default_factory=dict)
+
+
+def find_listed(model_id: str, ids: list[str], implicit_tag: str | None = None) -> str | None:
+    """The listed ID that ``model_id`` names: itself, or with the tag the server adds to
+    untagged names (Ollama lists ``llama3.2`` as ``llama3.2:latest``)."""
+    if model_id in ids:
+        return model_id
+    if implicit_tag is not None and ":" not in model_id:
+        tagged = f"{model_id}:{implicit_tag}"
+        if tagged in ids:
+            return tagged
+    return None
 
 
 def is_embedding(model: ModelSpec) -> bool:
@@ -35,7 +60,20 @@ def is_embedding(model: ModelSpec) -> bool:
 class Dialect(ABC):
     """List models, verify a key, look up one model, and (opt-in) probe it."""
 
-    kind = "base"
+    kind: ClassVar[str] = "base"
+    #: The probe costs nothing (Anthropic's count_tokens), so it is not counted as billable.
+    free_probe: ClassVar[bool] = False
+    #: The tag the server adds to untagged model names (Ollama's ``latest``).
+    implicit_tag: ClassVar[str | None] = None
+    #: A prefix the listing puts before IDs (Gemini's ``models/``), dropped before comparing.
+    id_prefix: ClassVar[str] = ""
+    #: Paginated listings stop after this many pages.
+    max_pages: ClassVar[int] = 50
+    #: Why models of a listing without IDs (:attr:`Listing.ids` None) cannot pass unprobed.
+    unlisted_reason: ClassVar[str] = (
+        "this API cannot list models with a key; run with --probe (or set check.probe) to "
+        "send one billable request per model"
+    )
 
     def __init__(self, endpoint: Endpoint, session: Session, extra: dict[str, str]) -> None:
         self.endpoint = endpoint
@@ -55,16 +93,24 @@ class Dialect(ABC):
     async def list_models(self, key: Secret | None) -> Listing:
         """Prove the key and base URL; raise ProbeFailure otherwise."""
 
+    def bare(self, model_id: str) -> str:
+        """``model_id`` as the listing compares it (without :attr:`id_prefix`)."""
+        return model_id.removeprefix(self.id_prefix) if self.id_prefix else model_id
+
     def match(self, model_id: str, ids: list[str]) -> str | None:
-        """The listed ID that ``model_id`` names (dialects add normalisation)."""
-        return model_id if model_id in ids else None
+        """The listed ID that ``model_id`` names, or None."""
+        return find_listed(self.bare(model_id), ids, self.implicit_tag)
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         """A free per-model lookup for IDs absent from the list (aliases); None if unknown."""
         return None
 
-    def probe_cost(self, model: ModelSpec) -> ProbeCost:
-        return "billable"
+    async def model_info(
+        self, key: Secret | None, listing: Listing, ids: list[str]
+    ) -> dict[str, ModelInfo]:
+        """What the endpoint reports about the listed ``ids``: the listing's own metadata, plus
+        metadata requests (never generation) where a dialect knows the listing lacks it."""
+        return {i: listing.info[i] for i in ids if i in listing.info}
 
     @abstractmethod
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
@@ -84,6 +130,38 @@ class Dialect(ABC):
         if not 200 <= reply.status < 300:
             raise failure_from(reply, phase="model", kind=self.kind, what="model lookup")
         return reply
+
+    async def paginate(
+        self,
+        key: Secret | None,
+        url: str,
+        first: dict[str, str],
+        page: Callable[[Reply], Page],
+        *,
+        what: str = "model list",
+    ) -> Listing:
+        """Follow a paginated listing from the ``first`` parameters, at most :attr:`max_pages`.
+
+        Stops early once every configured model (:attr:`wanted`) was seen, and refuses a
+        cursor that does not advance (a server looping on one page).
+        """
+        ids: list[str] = []
+        info: dict[str, ModelInfo] = {}
+        params = first
+        for _ in range(self.max_pages):
+            reply = await self.call("GET", url, key, what=what, phase="list", params=params)
+            found, following, described = page(reply)
+            ids.extend(found)
+            info.update(described)
+            if following is None:
+                return Listing(ids, info=info)
+            if self.wanted and self.wanted.issubset(ids):
+                note = "stopped paging once every configured model was found"
+                return Listing(ids, note=note, info=info)
+            if following == params:
+                raise ProbeFailure("bad_response", f"{what}: pagination does not advance")
+            params = following
+        return Listing(ids, note=f"stopped after {self.max_pages} pages", info=info)
 
     async def call(
         self,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from cherrysync.check.capabilities import ModelInfo, combine, undescribed
+from cherrysync.check.capabilities.parse import by_id, ollama
+from cherrysync.check.dialects import metadata
 from cherrysync.check.dialects.base import (
     Dialect,
     Listing,
@@ -17,6 +20,7 @@ from cherrysync.secrets import Secret
 
 class OllamaDialect(Dialect):
     kind = "ollama"
+    implicit_tag = "latest"
 
     def auth_headers(self, key: Secret | None) -> dict[str, str]:
         # Ollama ignores it; a reverse proxy in front of it may not.
@@ -32,15 +36,20 @@ class OllamaDialect(Dialect):
             )
         what = "model tags"
         reply = await self.call("GET", f"{root}/api/tags", key, what=what, phase="list")
-        ids = ids_from(listing_body(reply, what, "models"), what, "name")
-        return Listing(ids, note=f"Ollama {version['version'][:20]}; no authentication")
+        items = listing_body(reply, what, "models")
+        ids = ids_from(items, what, "name")
+        note = f"Ollama {version['version'][:20]}; no authentication"
+        return Listing(ids, note=note, info=by_id(items, ollama, "name"))
 
-    def match(self, model_id: str, ids: list[str]) -> str | None:
-        if model_id in ids:
-            return model_id
-        if ":" not in model_id and f"{model_id}:latest" in ids:
-            return f"{model_id}:latest"
-        return None
+    async def model_info(
+        self, key: Secret | None, listing: Listing, ids: list[str]
+    ) -> dict[str, ModelInfo]:
+        """Newer builds put ``capabilities`` in ``/api/tags``; older ones need ``/api/show``."""
+        found = await super().model_info(key, listing, ids)
+        missing = undescribed(found, ids)
+        if not missing:
+            return found
+        return combine(found, await metadata.ollama_show(self, self.endpoint.base, key, missing))
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         body = {"model": model_id}

@@ -1,0 +1,104 @@
+"""One base URL policy: ``validate``, ``${VAR}`` resolution and ``check`` give the same verdict."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cherrysync.baseurl import UrlError, parse
+from cherrysync.check.urls import normalise
+from cherrysync.resolve import resolve_providers
+from cherrysync.validate.pipeline import validate_text
+
+#: The rules of a URL that cannot be used at all (the rest are warnings about app versions,
+#: or ``base-url-endpoint``, which says how the app would read a usable URL).
+UNUSABLE = {"base-url-scheme", "base-url-credentials", "base-url-query"}
+TYPES = ["openai", "anthropic", "gemini", "azure-openai", "ollama", "new-api"]
+
+
+def _file(base_url: str, ptype: str) -> str:
+    entry = {"name": "P", "type": ptype, "base_url": base_url, "api_version": "2024-10-21"}
+    return json.dumps({"version": 1, "providers": [entry]})
+
+
+def validate_rule(base_url: str, ptype: str) -> str | None:
+    """The rule ``validate`` rejects ``base_url`` with, or None."""
+    rules = {d.rule for d in validate_text(_file(base_url, ptype), "p.yaml").diagnostics}
+    assert len(rules & UNUSABLE) <= 1
+    return next(iter(rules & UNUSABLE), None)
+
+
+def check_rule(base_url: str, ptype: str) -> str | None:
+    """The rule ``check`` refuses ``base_url`` with before sending anything, or None."""
+    try:
+        normalise(base_url, ptype, api_version="2024-10-21", carries_secrets=False)
+    except UrlError as exc:
+        return exc.rule
+    return None
+
+
+def env_rule(base_url: str, ptype: str) -> str | None:
+    """The rule a value from ``${URL}`` is refused with when a command resolves it."""
+    validated = validate_text(_file("${URL}", ptype), "p.yaml")
+    assert validated.model is not None
+    _resolved, problems = resolve_providers(validated.model, {"URL": base_url})
+    assert base_url not in "".join(p.message for p in problems) or not base_url.strip()
+    return problems[0].rule if problems else None
+
+
+@pytest.mark.parametrize("ptype", TYPES)
+@pytest.mark.parametrize(
+    ("url", "rule"),
+    [
+        ("https://contoso.openai.azure.com/?api-version=2024-10-21", "base-url-query"),
+        (
+            "https://res.openai.azure.com/openai/deployments/d?api-version=2024-06-01",
+            "base-url-query",
+        ),
+        ("https://host/v1/#frag", "base-url-query"),
+        ("https://host/v1/##", "base-url-query"),
+        ("https://user:pw@host/v1/", "base-url-credentials"),
+        ("https://token@host/", "base-url-credentials"),
+        ("http://host:99999/", "base-url-scheme"),
+        ("http://host:0/", "base-url-scheme"),
+        ("http://[::1/", "base-url-scheme"),
+        ("http://ho st/", "base-url-scheme"),
+        ("http://:8080/", "base-url-scheme"),
+        ("ftp://host/", "base-url-scheme"),
+        ("localhost:8000", "base-url-scheme"),
+        ("https://host/v1/", None),
+        ("https://host/openai/chat/completions#", None),
+        ("  https://host/api/paas/v4/  ", None),
+        ("http://127.0.0.1:11434", None),
+        ("https://[::1]:8443/v1/", None),
+    ],
+)
+def test_validate_resolve_and_check_agree(url: str, rule: str | None, ptype: str) -> None:
+    assert validate_rule(url, ptype) == rule
+    assert env_rule(url, ptype) == rule
+    assert check_rule(url, ptype) == rule
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["http://", "https://", "ftp://", "", "https://u:p@"]),
+    st.text(alphabet="ab1.:/[]@?#=% -v", max_size=24),
+    st.sampled_from(TYPES),
+)
+def test_verdicts_agree_on_any_text(scheme: str, rest: str, ptype: str) -> None:
+    url = scheme + rest
+    if not url.strip():
+        return  # an empty value is a schema error in validate and "no base_url" in check
+    assert validate_rule(url, ptype) == check_rule(url, ptype)
+
+
+def test_messages_never_quote_a_value_from_the_environment() -> None:
+    with pytest.raises(UrlError, match=r"^base_url '\$\{URL\}' must be an http") as caught:
+        parse("ftp://secret-host/", "${URL}")
+    assert "secret-host" not in caught.value.message
+    with pytest.raises(UrlError, match="must not embed credentials") as caught:
+        parse("https://user:hunter2@host/")
+    assert "hunter2" not in caught.value.message
