@@ -44,11 +44,6 @@ from error_bodies import (
 M, L = "model", "list"
 GIN_404 = "404 page not found"
 OA, G, A, AN = "openai", "gemini", "azure", "anthropic"
-NOT_ROUTE_TEXT = pytest.mark.xfail(
-    strict=True,
-    reason="bug: a plain-text 404 (Ollama's gin router: the route, not the model) becomes "
-    "model_missing, since its text is read as the message",
-)
 
 
 def case(
@@ -93,7 +88,7 @@ def case(
         case(404, None, M, OA, "wrong_base_url", "html", html=True),
         case(404, OPENAI_NO_MODEL, M, OA, "wrong_base_url", "html-wins", html=True),
         case(404, None, M, OA, "wrong_base_url", "empty"),
-        case(404, None, M, "ollama", "wrong_base_url", "text", text=GIN_404, marks=NOT_ROUTE_TEXT),
+        case(404, None, M, "ollama", "wrong_base_url", "text", text=GIN_404),
         case(404, FASTAPI_NO_ROUTE, M, OA, "wrong_base_url", "fastapi"),
         case(404, LITELLM_NO_MODEL, M, OA, "model_missing", "litellm"),
         case(404, LLAMACPP_NO_ROUTE, M, OA, "wrong_base_url", "llama.cpp"),

@@ -172,12 +172,16 @@ from error_bodies import (
             ErrorInfo("", type="BadRequestError", code="400"),
             id="vllm-flat-no-message",
         ),
-        pytest.param(None, "404 page not found", ErrorInfo("404 page not found"), id="text"),
-        pytest.param(None, " <html><h1>404</h1></html>", ErrorInfo(""), id="html"),
-        pytest.param(None, "x" * 50 + "<b>", ErrorInfo("x" * 50 + "<b>"), id="late-angle"),
-        pytest.param(None, "  " + "a" * 300, ErrorInfo("a" * 240), id="long-text"),
-        pytest.param([1, 2], "two items", ErrorInfo("two items"), id="list-of-two"),
-        pytest.param("I'm alive!", "", ErrorInfo(""), id="json-string"),
+        pytest.param(
+            None, "404 page not found", ErrorInfo("404 page not found", plain=True), id="text"
+        ),
+        pytest.param(None, " <html><h1>404</h1></html>", ErrorInfo("", plain=True), id="html"),
+        pytest.param(
+            None, "x" * 50 + "<b>", ErrorInfo("x" * 50 + "<b>", plain=True), id="late-angle"
+        ),
+        pytest.param(None, "  " + "a" * 300, ErrorInfo("a" * 240, plain=True), id="long-text"),
+        pytest.param([1, 2], "two items", ErrorInfo("two items", plain=True), id="list-of-two"),
+        pytest.param("I'm alive!", "", ErrorInfo("", plain=True), id="json-string"),
     ],
 )
 def test_error_info_reads_every_envelope(body: Any, text: str, expected: ErrorInfo) -> None:
@@ -185,7 +189,7 @@ def test_error_info_reads_every_envelope(body: Any, text: str, expected: ErrorIn
 
 
 def test_error_info_without_text() -> None:
-    assert error_info(None) == ErrorInfo()
+    assert error_info(None) == ErrorInfo(plain=True)
     assert error_info(None).message == ""
 
 
@@ -230,11 +234,6 @@ KEY = "sk-proj-ERRORSkey0123456789abcdef"
             Reply(404, "404 page not found", content_type="text/plain", raw=True),
             "wrong_base_url",
             id="plain-text",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: a plain-text 404 on a per-model call is classified model_missing, "
-                "though it is a router's 'no such path'",
-            ),
         ),
     ],
 )
