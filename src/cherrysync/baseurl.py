@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from cherrysync.appfacts import ENDPOINT_SUFFIXES
+from cherrysync.secrets import EnvSyntaxError, parse_template
 
 #: A version segment as the app's ``formatApiHost`` reads it: ``/v1``, ``/v3``, ``/v2beta``.
 VERSION_SEGMENT = r"/v\d+(?:alpha|beta)?"
@@ -27,6 +28,10 @@ VERSION_SEGMENT = r"/v\d+(?:alpha|beta)?"
 UNVERSIONED_TYPES = frozenset({"azure-openai", "ollama"})
 
 _VERSION_TAIL = re.compile(VERSION_SEGMENT + "$")
+#: What a reference becomes when a URL written with ``${VAR}`` is checked offline: a host
+#: label or path segment, and a port wherever the reference stands for (part of) the port.
+_PLACEHOLDER = "envref"
+_PORT_PLACEHOLDER = "1"
 _QUERY_MESSAGE = (
     "base_url must not carry a query string or fragment; put parameters "
     "in 'api_version' or 'headers'"
@@ -98,6 +103,44 @@ def parse(raw: str, shown: str | None = None) -> BaseUrl:
     verbatim = text.endswith("#")
     path = urlsplit(text.rstrip("#")).path.rstrip("/")
     return BaseUrl(text, parts.scheme, parts.netloc, parts.hostname, path, verbatim)
+
+
+def parse_written(raw: str) -> BaseUrl | None:
+    """Parse a URL as written in the file, ``${VAR}`` references and all.
+
+    Each reference becomes a placeholder valid where it stands (a port in the port, a label in
+    the host, a segment in the path), so only what the literal text decides is checked. None
+    when nothing can be checked offline: bad reference syntax (another rule reports it) or a
+    reference in the scheme or inside IPv6 brackets.
+    """
+    try:
+        segments = parse_template(raw.strip())
+    except EnvSyntaxError:
+        return None
+    probe = ""
+    for segment in segments:
+        if isinstance(segment, str):
+            probe += segment
+            continue
+        placeholder = _placeholder(probe)
+        if placeholder is None:
+            return None
+        probe += placeholder
+    return parse(probe, raw)
+
+
+def _placeholder(before: str) -> str | None:
+    """What stands in for a reference that follows the literal text ``before``."""
+    scheme, sep, rest = before.partition("://")
+    if not sep or not scheme:
+        return None  # the reference is (part of) the scheme
+    if any(c in rest for c in "/?#"):
+        return _PLACEHOLDER  # path, query or fragment
+    host_port = rest.rpartition("@")[2]
+    if host_port.startswith("["):
+        _, bracket, port = host_port.partition("]")
+        return _PORT_PLACEHOLDER if bracket and port.startswith(":") else None
+    return _PORT_PLACEHOLDER if ":" in host_port else _PLACEHOLDER
 
 
 def has_version(path: str) -> bool:
