@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import SplitResult, urlsplit
 
 from cherrysync.appfacts import ENDPOINT_SUFFIXES
@@ -111,7 +111,8 @@ def parse_written(raw: str) -> BaseUrl | None:
     Each reference becomes a placeholder valid where it stands (a port in the port, a label in
     the host, a segment in the path), so only what the literal text decides is checked. None
     when nothing can be checked offline: bad reference syntax (another rule reports it) or a
-    reference in the scheme or inside IPv6 brackets.
+    reference in the scheme or inside IPv6 brackets. ``written`` is ``raw`` trimmed, so the
+    messages quote the references as the user wrote them.
     """
     try:
         segments = parse_template(raw.strip())
@@ -126,7 +127,7 @@ def parse_written(raw: str) -> BaseUrl | None:
         if placeholder is None:
             return None
         probe += placeholder
-    return parse(probe, raw)
+    return replace(parse(probe, raw), written=raw.strip())
 
 
 def _placeholder(before: str) -> str | None:

@@ -118,9 +118,10 @@ def test_base_url_messages() -> None:
             15,
             "warning",
             "base-url-v1-slash",
-            "older app versions turn 'https://relay.example.com/$team/v1' into "
-            "'https://relay.example.com/$team/v1/v1/'; write "
-            "'https://relay.example.com/$team/v1/' (with the trailing slash), which every "
+            # as written: the suggestion is pasted back into the file, where '$' is '$$'
+            "older app versions turn 'https://relay.example.com/$$team/v1' into "
+            "'https://relay.example.com/$$team/v1/v1/'; write "
+            "'https://relay.example.com/$$team/v1/' (with the trailing slash), which every "
             "version reads the same",
         ),
     ]
@@ -176,14 +177,27 @@ def test_a_reference_is_checked_where_it_stands(url: str, expected: list[str]) -
     assert [rule for _, rule in rules(provider("A", url))] == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the v1-slash and endpoint messages show the placeholder 'envref' instead of "
-    "the ${VAR} the user wrote",
-)
 def test_messages_quote_references_as_written() -> None:
-    (diagnostic,) = diagnostics(provider("A", "https://${RELAY_HOST}/v1"))
-    assert "${RELAY_HOST}" in diagnostic[4] and "envref" not in diagnostic[4]
+    body = provider("Host", "https://${RELAY_HOST}/v1") + provider(
+        "Endpoint", "http://localhost:${PORT}/v1/chat/completions"
+    )
+    assert [(line, rule, message) for line, _, _, rule, message in diagnostics(body)] == [
+        (
+            5,
+            "base-url-v1-slash",
+            "older app versions turn 'https://${RELAY_HOST}/v1' into "
+            "'https://${RELAY_HOST}/v1/v1/'; write 'https://${RELAY_HOST}/v1/' (with the "
+            "trailing slash), which every version reads the same",
+        ),
+        (
+            8,
+            "base-url-endpoint",
+            "base_url ends in the endpoint path '/chat/completions', which the app appends "
+            "itself; use 'http://localhost:${PORT}/v1/' (or "
+            "'http://localhost:${PORT}/v1/chat/completions#' to make the app use the URL "
+            "verbatim)",
+        ),
+    ]
 
 
 def test_trailing_whitespace_does_not_hide_an_endpoint_path() -> None:
