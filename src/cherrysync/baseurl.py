@@ -28,10 +28,10 @@ VERSION_SEGMENT = r"/v\d+(?:alpha|beta)?"
 UNVERSIONED_TYPES = frozenset({"azure-openai", "ollama"})
 
 _VERSION_TAIL = re.compile(VERSION_SEGMENT + "$")
-#: What a reference becomes when a URL written with ``${VAR}`` is checked offline: a host
-#: label or path segment, and a port wherever the reference stands for (part of) the port.
+#: What a reference becomes when a URL written with ``${VAR}`` is checked offline: in the host
+#: or port a digit (a valid label and a valid port), in the path a segment that is no version.
 _PLACEHOLDER = "envref"
-_PORT_PLACEHOLDER = "1"
+_AUTHORITY_PLACEHOLDER = "1"
 _QUERY_MESSAGE = (
     "base_url must not carry a query string or fragment; put parameters "
     "in 'api_version' or 'headers'"
@@ -108,8 +108,8 @@ def parse(raw: str, shown: str | None = None) -> BaseUrl:
 def parse_written(raw: str) -> BaseUrl | None:
     """Parse a URL as written in the file, ``${VAR}`` references and all.
 
-    Each reference becomes a placeholder valid where it stands (a port in the port, a label in
-    the host, a segment in the path), so only what the literal text decides is checked. None
+    Each reference becomes a placeholder valid where it stands (a digit in the host or port, a
+    segment in the path), so only what the literal text decides is checked. None
     when nothing can be checked offline: bad reference syntax (another rule reports it) or a
     reference in the scheme or inside IPv6 brackets. ``written`` is ``raw`` trimmed, so the
     messages quote the references as the user wrote them.
@@ -132,16 +132,15 @@ def parse_written(raw: str) -> BaseUrl | None:
 
 def _placeholder(before: str) -> str | None:
     """What stands in for a reference that follows the literal text ``before``."""
-    scheme, sep, rest = before.partition("://")
-    if not sep or not scheme:
+    _, sep, rest = before.partition("://")
+    if not sep:
         return None  # the reference is (part of) the scheme
     if any(c in rest for c in "/?#"):
         return _PLACEHOLDER  # path, query or fragment
     host_port = rest.rpartition("@")[2]
-    if host_port.startswith("["):
-        _, bracket, port = host_port.partition("]")
-        return _PORT_PLACEHOLDER if bracket and port.startswith(":") else None
-    return _PORT_PLACEHOLDER if ":" in host_port else _PLACEHOLDER
+    if host_port.startswith("[") and "]" not in host_port:
+        return None  # inside IPv6 brackets, where no one text is valid at every position
+    return _AUTHORITY_PLACEHOLDER
 
 
 def has_version(path: str) -> bool:

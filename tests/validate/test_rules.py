@@ -169,6 +169,12 @@ def test_references_inside_a_url_are_checked_around_the_reference() -> None:
         ("https://relay.example.com/v1/?key=${KEY}", ["base-url-query"]),
         ("ftp://localhost:${PORT}/", ["base-url-scheme"]),
         ("http://localhost:${PORT}:1/", ["base-url-scheme"]),
+        ("http://X:${PORT}/v1/", []),
+        ("http://[::1]:${PORT}/v1", ["base-url-v1-slash"]),
+        ("http://[user@${HOST}/", ["base-url-scheme"]),  # an unclosed bracket before the '@'
+        ("://${HOST}/", ["base-url-scheme"]),
+        # a URL in the path (a proxy) is path: its brackets are no IPv6 host
+        ("https://gw.example.com/https://[${V6}]/v1", ["base-url-v1-slash"]),
     ],
 )
 def test_a_reference_is_checked_where_it_stands(url: str, expected: list[str]) -> None:
