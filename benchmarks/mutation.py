@@ -43,37 +43,37 @@ MODULES = (
     "cherrysync.check.errors",
     "cherrysync.secrets",
     "cherrysync.validate.rules",
+    "cherrysync.baseurl",
 )
 KILLED = frozenset({"killed", "timeout", "caught by type check"})
 TARGET = 0.90
 
+_MODEL_ROW_ID = 'row_id = str(existing["id"]) if existing else model_row_id(pid, mid)'
+_REMOVED_PROVIDERS = 'c.provider for c in changes if c.kind == "provider" and c.action == "remove"'
+
 #: (function, original line, mutated line) -> why no test can tell the two apart.
 EQUIVALENT: dict[tuple[str, str, str], str] = {
-    (
-        "cherrysync.targets.v2.changes.x_compute",
-        'row_id = str(existing_model["id"]) if existing_model else model_row_id(pid, change.model)',
-        'row_id = str(existing_model["id"]) if existing_model else '
-        "model_row_id(None, change.model)",
-    ): "the fallback id is only computed for adds, which never use it (new_model_row builds "
-    "the id); a change or remove always has a stored row",
-    (
-        "cherrysync.targets.v2.changes.x_compute",
-        'row_id = str(existing_model["id"]) if existing_model else model_row_id(pid, change.model)',
-        'row_id = str(existing_model["id"]) if existing_model else model_row_id(pid, None)',
-    ): "as above: the fallback id of an add is never used",
     **{
-        (
-            "cherrysync.targets.v2.changes.x_compute",
-            'c.provider for c in changes if c.kind == "provider" and c.action == "remove"',
-            mutated,
-        ): "with no removed providers known, their models are also deleted one by one before "
-        "the provider row, which ON DELETE CASCADE deletes anyway: same rows, same pins, "
-        "same plan"
+        ("cherrysync.targets.v2.changes.xǁ_RowWriterǁ_model", _MODEL_ROW_ID, mutated): (
+            "the fallback id is only computed for adds, which never use it (new_model_row "
+            "builds the id); a change or remove always has a stored row"
+        )
         for mutated in (
-            'c.provider for c in changes if c.kind == "XXproviderXX" and c.action == "remove"',
-            'c.provider for c in changes if c.kind == "PROVIDER" and c.action == "remove"',
-            'c.provider for c in changes if c.kind == "provider" and c.action == "XXremoveXX"',
-            'c.provider for c in changes if c.kind == "provider" and c.action == "REMOVE"',
+            _MODEL_ROW_ID.replace("model_row_id(pid, mid)", "model_row_id(None, mid)"),
+            _MODEL_ROW_ID.replace("model_row_id(pid, mid)", "model_row_id(pid, None)"),
+        )
+    },
+    **{
+        ("cherrysync.targets.v2.changes.xǁ_RowWriterǁ__init__", _REMOVED_PROVIDERS, mutated): (
+            "with no removed providers known, their models are also deleted one by one before "
+            "the provider row, which ON DELETE CASCADE deletes anyway: same rows, same pins, "
+            "same plan"
+        )
+        for mutated in (
+            _REMOVED_PROVIDERS.replace('"provider"', '"XXproviderXX"'),
+            _REMOVED_PROVIDERS.replace('"provider"', '"PROVIDER"'),
+            _REMOVED_PROVIDERS.replace('"remove"', '"XXremoveXX"'),
+            _REMOVED_PROVIDERS.replace('"remove"', '"REMOVE"'),
         )
     },
     ("cherrysync.targets.v2.changes.x_current_states", "pid,", "None,"): (
@@ -91,30 +91,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "ones differently"
         for tag in ("XXSecretXX", "secret", "SECRET")
     },
-    **{
-        (
-            "cherrysync.validate.rules.x_rule_base_url",
-            'stripped = url.rstrip("#").rstrip("/")',
-            m,
-        ): (
-            "stripping '#' only changes a URL that ends in '#', and for those the endpoint "
-            "branch (the only reader of stripped) is skipped; no http(s) URL starts with '#'"
-        )
-        for m in (
-            'stripped = url.lstrip("#").rstrip("/")',
-            'stripped = url.rstrip("XX#XX").rstrip("/")',
-        )
-    },
     (
-        "cherrysync.validate.rules.x_url_problem",
-        'if parts.query or (parts.fragment and not url.endswith("#")) or url.count("#") > 1:',
-        'if parts.query or (parts.fragment and not url.endswith("XX#XX")) or url.count("#") > 1:',
+        "cherrysync.baseurl.x_parse",
+        'if parts.query or text.count("#") > 1 or (parts.fragment and not text.endswith("#")):',
+        'if parts.query or text.count("#") > 1 or (parts.fragment and not text.endswith("XX#XX")):',
     ): "a URL with a fragment that ends in '#' holds two '#', which the count already refuses",
-    (
-        "cherrysync.validate.rules.x_url_problem",
-        "shown = url if shown is None else shown",
-        "shown = url if (shown is None) and False else shown",
-    ): "both callers (the base-URL rule and resolution) pass shown; no input reaches the default",
     (
         "cherrysync.validate.rules.x_rule_deeplink_chars",
         '("api_key", k) for k in provider.api_keys[:1] if isinstance(provider.api_key, str)',
@@ -125,10 +106,15 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         'bad = sorted({c for c in (value or "") if c in DEEPLINK_UNSAFE})',
         'bad = sorted({c for c in (value or "XXXX") if c in DEEPLINK_UNSAFE})',
     ): "'X' is not a deep-link-unsafe character",
+    (
+        "cherrysync.validate.rules.x_rule_deeplink_chars",
+        'listed = ", ".join(repr(c) for c in bad)',
+        'listed = "XX, XX".join(repr(c) for c in bad)',
+    ): "DEEPLINK_UNSAFE is the quote alone, so the list never has a second item to join",
     **{
         ("cherrysync.validate.rules.x_rule_deeplink_chars", '("id", provider.id),', m): (
-            "the schema's id pattern admits none of ' ( ), so the id field never reaches the "
-            "message or the path"
+            "the schema's id pattern admits no quote (the one unsafe character), so the id field "
+            "never reaches the message or the path"
         )
         for m in ('("XXidXX", provider.id),', '("ID", provider.id),')
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from cherrysync.secrets import (
     Secret,
     UnsetVariableError,
     interpolate,
+    is_secret_header,
     mask,
     redact,
     references,
@@ -229,3 +231,51 @@ def test_environment_values_that_http_cannot_carry_are_errors(key: str, header: 
 
 def test_short_values_are_not_redacted_into_garbage() -> None:
     assert redact("unexpected error", [Secret("x")]) == "unexpected error"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("${keyring:}", "invalid keychain reference"),
+        ("${keyring:svc/us\x01er}", "invalid keychain reference"),
+        ("${op://vault/item/field?attribute}", "invalid 1Password reference"),
+        ("${op://vault/item/field\x7f}", "invalid 1Password reference"),
+        ("${op://vault/item/field}", None),
+        ("${op://vault/item/field?attribute=otp}", None),
+        ("${vault:kv/relay}", "unknown secret store 'vault:'"),
+    ],
+)
+def test_store_reference_errors_point_at_their_reference(bad: str, message: str | None) -> None:
+    """A store reference must be printable, and a 1Password query must be ``name=value``; the
+    error's offset is where the ``${`` stands in the value."""
+    if message is None:
+        assert len(references("key: " + bad)) == 1
+        return
+    with pytest.raises(EnvSyntaxError, match=re.escape(message)) as caught:
+        references("key: " + bad)
+    assert caught.value.offset == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("Authorization", True),
+        ("X-Api-Key", True),
+        ("x-auth-token", True),
+        ("Cookie", True),
+        ("X-Client-Secret", True),
+        ("Accept", False),
+        ("X-Title", False),
+    ],
+)
+def test_secret_headers_are_known_by_name(name: str, secret: bool) -> None:
+    assert is_secret_header(name) is secret
+
+
+def test_store_references_are_read_through_the_reader() -> None:
+    def read(ref: object) -> str:
+        return f"<{ref}>"
+
+    assert interpolate("Bearer ${keyring:s/u} ${ENV}", {"ENV": "e"}, read) == (
+        "Bearer <${keyring:s/u}> e"
+    )

@@ -101,7 +101,7 @@ def parse(raw: str, shown: str | None = None) -> BaseUrl:
     if parts.query or text.count("#") > 1 or (parts.fragment and not text.endswith("#")):
         raise UrlError("base-url-query", _QUERY_MESSAGE)
     verbatim = text.endswith("#")
-    path = urlsplit(text.rstrip("#")).path.rstrip("/")
+    path = parts.path.rstrip("/")  # a trailing '#' is the (empty) fragment, not the path
     return BaseUrl(text, parts.scheme, parts.netloc, parts.hostname, path, verbatim)
 
 

@@ -78,7 +78,7 @@ def test_azure_full_url_is_parsed_not_appended() -> None:
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [
-        ("ftp://host", "must be an http:// or https:// URL"),
+        ("ftp://host", "base_url 'ftp://host' must be an http:// or https:// URL"),
         ("https://user:pw@host", "must not embed credentials"),
         ("https://host/v1?x=1", "must not carry a query string or fragment"),
         ("http://api.example.com", "plain http to the public host api.example.com would send"),

@@ -76,6 +76,7 @@ def test_ollama_and_azure_are_exempt_from_the_version_slash_rule() -> None:
         ("https://relay.example.com/v1/chat/completions/", ["base-url-endpoint"]),
         ("https://relay.example.com/my-models/", []),  # a longer segment is no endpoint
         ("https://relay.example.com/v1/modelsX/", []),
+        ("https://relay.example.com/v1X", []),  # no version segment
         ("https://relay.example.com/v1/##", ["base-url-query"]),
         ("https://relay.example.com/v1/#a#", ["base-url-query"]),
         ("https://relay.example.com/v1/#frag", ["base-url-query"]),
@@ -256,6 +257,18 @@ def test_require_env_accepts_variables_that_are_set() -> None:
         (6, 15, "error", "env-unset", "environment variable UNSET_HOST is not set: ask ops"),
     ]
     assert diagnostics(body, ValidationOptions(env={})) == []
+
+
+def test_require_env_with_tags_asks_only_the_tagged_providers() -> None:
+    body = (
+        "  - name: Untagged\n    type: openai\n    api_key: ${A_KEY}\n"
+        "  - name: Work\n    type: openai\n    api_key: ${B_KEY}\n    tags: [work]\n"
+        "  - name: Home\n    type: openai\n    api_key: ${C_KEY}\n    tags: [home]\n"
+    )
+    options = ValidationOptions(require_env=True, env={}, tags=frozenset({"work"}))
+    assert diagnostics(body, options) == [
+        (8, 14, "error", "env-unset", "environment variable B_KEY is not set"),
+    ]
 
 
 def test_header_secrets_and_names() -> None:
