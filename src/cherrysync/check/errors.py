@@ -3,20 +3,17 @@
 Decisions use the HTTP status and machine-readable fields only (provider-apis.md §0); message
 text only ever adds detail to the report. ``phase`` separates "no such path" from "no such
 model": a 404 on the listing route is a wrong base URL, on a per-model call a missing model.
+A body of any shape is read without error: what is not where an envelope puts it is ignored.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cherrysync.check.result import Status
 
 Phase = Literal["list", "model"]
-
-_ECHOED_KEY = re.compile(r"(\S*\*{3}\S*|\S+\.\.\.\S+|(?i:api key\s*=\s*)\S+|\b[0-9a-fA-F]{32,}\b)")
-MAX_MESSAGE = 240
 
 
 @dataclass
@@ -36,10 +33,9 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def scrub(message: str) -> str:
-    """Drop key fragments providers echo back (``sk-abc***wxyz``, ``API Key = sk-...m31Q``)."""
-    message = _ECHOED_KEY.sub("[redacted]", " ".join(message.split()))
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+def _items(value: Any) -> list[Any]:
+    """``value`` when it is a list, else no items (``"details": true`` is not a list)."""
+    return value if isinstance(value, list) else []
 
 
 def error_info(body: Any, text: str = "") -> ErrorInfo:
@@ -57,8 +53,9 @@ def error_info(body: Any, text: str = "") -> ErrorInfo:
 
 
 def _plain_text(text: str) -> str:
-    """A non-JSON body as the message, unless it is an HTML page."""
-    return text.strip()[:MAX_MESSAGE] if text and "<" not in text[:50] else ""
+    """A non-JSON body as the message, unless it is an HTML page. Not shortened here: the
+    redactor shortens it after removing secrets."""
+    return text.strip() if text and "<" not in text[:50] else ""
 
 
 def _envelope(body: dict[str, Any]) -> ErrorInfo:
@@ -86,7 +83,7 @@ def _error_object(error: dict[str, Any]) -> ErrorInfo:
         param=_text(error.get("param")),
         status=_text(error.get("status")),
     )
-    for detail in error.get("details") or []:
+    for detail in _items(error.get("details")):
         if isinstance(detail, dict):
             _add_detail(info, detail)
     inner = error.get("innererror") or error.get("inner_error")
@@ -99,7 +96,7 @@ def _add_detail(info: ErrorInfo, detail: dict[str, Any]) -> None:
     """Gemini's ``ErrorInfo.reason`` and ``QuotaFailure`` quota ids."""
     if detail.get("reason"):
         info.reasons.append(str(detail["reason"]))
-    for violation in detail.get("violations") or []:
+    for violation in _items(detail.get("violations")):
         if isinstance(violation, dict) and violation.get("quotaId"):
             info.quota_ids.append(str(violation["quotaId"]))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, get_args
 
 Status = Literal[
@@ -61,6 +62,24 @@ class CheckResult:
     request_id: str | None = None
     retry_after: float | None = None
 
+    def clean(self, value: Callable[[str, int], str]) -> None:
+        """Pass every string a server may have supplied through ``value`` (a
+        :meth:`~cherrysync.check.redaction.Redactor.value`): all text fields and lists of text,
+        fields added later included; only the file's own identifiers and our enums are kept."""
+        for item in fields(self):
+            if item.name in _OWN_FIELDS:
+                continue
+            current = getattr(self, item.name)
+            limit = _LIMITS.get(item.name, 240)
+            if isinstance(current, str):
+                setattr(self, item.name, value(current, limit))
+            elif isinstance(current, list):
+                setattr(
+                    self,
+                    item.name,
+                    [value(v, limit) if isinstance(v, str) else v for v in current],
+                )
+
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "provider": self.provider,
@@ -79,6 +98,12 @@ class CheckResult:
         if self.retry_after is not None:
             data["retry_after"] = self.retry_after
         return data
+
+
+#: fields that hold only the providers file's identifiers, the masked key or our own enums
+_OWN_FIELDS = frozenset({"provider", "key", "model", "status", "level"})
+#: the length each cleaned field is cut to (after redaction); others get 240
+_LIMITS = {"message": 600, "closest": 120, "request_id": 80}
 
 
 def default_level(status: Status) -> Level:

@@ -26,7 +26,7 @@ _COLOUR: dict[Action, str] = {"add": "\033[32m", "change": "\033[33m", "remove":
 
 
 def _show(value: Any) -> str:
-    return json.dumps(json_safe(value), ensure_ascii=False, sort_keys=True)
+    return json.dumps(json_safe(value), ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
 def _label(change: Change) -> str:
@@ -89,7 +89,7 @@ def render_plan_text(plan: Plan, colour: bool = False) -> str:
 
 def render_plan_json(plan: Plan, *, colour: bool = False) -> str:
     """The documented JSON contract (:func:`~cherrysync.plan.diff.plan_as_dict`)."""
-    return json.dumps(plan_as_dict(plan), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(plan_as_dict(plan), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 #: ``plan --format`` value -> renderer; the order is the order ``--help`` lists them in.

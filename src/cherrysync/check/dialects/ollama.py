@@ -34,7 +34,8 @@ class OllamaDialect(Dialect):
         what = "model tags"
         reply = await self.call("GET", f"{root}/api/tags", key, what=what, phase="list")
         ids = ids_from(listing_body(reply, what, "models"), what, "name")
-        return Listing(ids, note=f"Ollama {version['version'][:20]}; no authentication")
+        shown = self.session.redactor.value(version["version"], 20)
+        return Listing(ids, note=f"Ollama {shown}; no authentication")
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         body = {"model": model_id}

@@ -21,7 +21,7 @@ from cherrysync.secrets import Secret
 
 def flavour(data: list[Any], body_keys: set[str]) -> str:
     """Which server answered, from the fingerprints in provider-apis.md §2.2."""
-    owners = {item.get("owned_by") for item in data if isinstance(item, dict)}
+    owners = {str(item.get("owned_by")) for item in data if isinstance(item, dict)}
     if "models" in body_keys or "llamacpp" in owners:
         return "llama.cpp"
     if "library" in owners:
