@@ -77,8 +77,8 @@ def test_deep_json_is_refused_before_parsing(
     head = report["results"][0]
     assert code == 1 and statuses(report) == [(None, result), ("gpt-4o", "skipped")]
     assert "while checking" not in head["message"]  # the internal-error wording
-    if status == 200:
-        assert head["message"] == f"model list: HTTP 200 body nests deeper than {MAX_DEPTH} levels"
+    assert head["message"].startswith(f"model list: HTTP {status}")
+    assert f"body nests deeper than {MAX_DEPTH} levels" in head["message"]
 
 
 @pytest.mark.parametrize("body", [DEEP_ARRAY, b'{"error": {"details": true}}'])
@@ -244,7 +244,7 @@ def test_a_gzip_bomb_is_capped_while_it_inflates(
         tracemalloc.stop()
     assert code == 1 and statuses(report)[0] == (None, "bad_response")
     assert report["results"][0]["message"] == f"response body over {MAX_BODY} bytes"
-    assert peak < 3 * MAX_BODY, f"peak {peak / 2**20:.0f} MiB"  # the body cap plus a join
+    assert peak < 3 * MAX_BODY, f"peak {peak / 2**20:.0f} MiB"  # the cap plus the buffer's growth
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from cherrysync.check.result import ProbeFailure
 MAX_BODY = 8 * 1024 * 1024
 #: Deepest JSON nesting accepted; provider documents use fewer than 10 levels.
 MAX_DEPTH = 64
+TOO_DEEP = f"body nests deeper than {MAX_DEPTH} levels"
 #: The content codings :func:`read_body` can inflate in bounded steps; the only ones asked for.
 ACCEPT_ENCODING = "gzip, deflate"
 _KNOWN_CODINGS = frozenset({"gzip", "x-gzip", "deflate", "br", "zstd", "compress", "x-compress"})
@@ -54,7 +55,7 @@ def _no_constants(name: str) -> Any:
 def parse_json(body: bytes) -> tuple[Any, str]:
     """``(value, "")`` or ``(INVALID, why)``; NaN and Infinity are not JSON either."""
     if nesting_depth(body) > MAX_DEPTH:
-        return INVALID, f"body nests deeper than {MAX_DEPTH} levels"
+        return INVALID, TOO_DEEP
     try:
         return json.loads(body, parse_constant=_no_constants), ""
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError

@@ -4,14 +4,19 @@ Decisions use the HTTP status and machine-readable fields only (provider-apis.md
 text only ever adds detail to the report. ``phase`` separates "no such path" from "no such
 model": a 404 on the listing route is a wrong base URL, on a per-model call a missing model.
 A body of any shape is read without error: what is not where an envelope puts it is ignored.
+Transport errors are classified here too, in our own words (:func:`transport_failure`).
 """
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cherrysync.check.result import Status
+import httpx
+
+from cherrysync.baseurl import display_url
+from cherrysync.check.result import ProbeFailure, Status
 
 Phase = Literal["list", "model"]
 
@@ -164,3 +169,37 @@ def _classify_404(info: ErrorInfo, *, phase: Phase, kind: str, html: bool) -> St
     if message in _ROUTE_MISSING and _lower(info.type) in ("", "not_found_error"):
         return "wrong_base_url"  # FastAPI / llama.cpp / Anthropic route-level 404
     return "model_missing"
+
+
+def _has_ssl_cause(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def transport_failure(exc: BaseException, timeout: float, url: str) -> ProbeFailure:
+    """Classify a transport error with our own wording (httpx text can contain the URL), naming
+    the URL as :func:`~cherrysync.baseurl.display_url` shows it."""
+    where = display_url(url)
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return ProbeFailure("timeout", f"no complete response from {where} within {timeout:g}s")
+    if _has_ssl_cause(exc):
+        reason = "certificate verification failed"
+        for candidate in (exc, exc.__cause__, exc.__context__):
+            if isinstance(candidate, ssl.SSLCertVerificationError) and candidate.verify_message:
+                reason = f"certificate verification failed: {candidate.verify_message}"
+        return ProbeFailure("tls_error", f"TLS handshake with {where} failed ({reason})")
+    if isinstance(exc, httpx.ConnectError):
+        return ProbeFailure(
+            "unreachable", f"cannot connect to {where} (DNS lookup failed or connection refused)"
+        )
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return ProbeFailure(
+            "unreachable", f"{where}: connection reset or closed before a full response"
+        )
+    return ProbeFailure("unreachable", f"{where}: transport error ({type(exc).__name__})")

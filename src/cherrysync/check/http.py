@@ -25,8 +25,15 @@ import httpx
 
 from cherrysync import __version__
 from cherrysync.baseurl import display_url
-from cherrysync.check.body import ACCEPT_ENCODING, INVALID, MAX_BODY, parse_json, read_body
-from cherrysync.check.errors import Phase, classify, error_info
+from cherrysync.check.body import (
+    ACCEPT_ENCODING,
+    INVALID,
+    MAX_BODY,
+    TOO_DEEP,
+    parse_json,
+    read_body,
+)
+from cherrysync.check.errors import Phase, classify, error_info, transport_failure
 from cherrysync.check.redaction import Redactor
 from cherrysync.check.result import ProbeFailure
 from cherrysync.check.retry import RetryPolicy, retry_hint
@@ -190,40 +197,6 @@ class ClientPool:
         self._clients.clear()
 
 
-def _has_ssl_cause(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def transport_failure(exc: BaseException, timeout: float, url: str) -> ProbeFailure:
-    """Classify a transport error with our own wording (httpx text can contain the URL), naming
-    the URL as :func:`~cherrysync.baseurl.display_url` shows it."""
-    where = display_url(url)
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
-        return ProbeFailure("timeout", f"no complete response from {where} within {timeout:g}s")
-    if _has_ssl_cause(exc):
-        reason = "certificate verification failed"
-        for candidate in (exc, exc.__cause__, exc.__context__):
-            if isinstance(candidate, ssl.SSLCertVerificationError) and candidate.verify_message:
-                reason = f"certificate verification failed: {candidate.verify_message}"
-        return ProbeFailure("tls_error", f"TLS handshake with {where} failed ({reason})")
-    if isinstance(exc, httpx.ConnectError):
-        return ProbeFailure(
-            "unreachable", f"cannot connect to {where} (DNS lookup failed or connection refused)"
-        )
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return ProbeFailure(
-            "unreachable", f"{where}: connection reset or closed before a full response"
-        )
-    return ProbeFailure("unreachable", f"{where}: transport error ({type(exc).__name__})")
-
-
 @dataclass
 class Session:
     """Requests for one provider: its client, its origin and the shared limits."""
@@ -374,6 +347,8 @@ def failure_from(reply: Reply, *, phase: Phase, kind: str, what: str) -> ProbeFa
     then shortened (a body is decoded in full so no cut can split a key)."""
     data = reply.data
     text = "" if data is not INVALID else reply.body.decode("utf-8", "replace")
+    if reply.json_problem == TOO_DEEP:
+        text = TOO_DEEP  # not a wall of brackets
     info = error_info(data if data is not INVALID else None, text)
     status = classify(reply.status, info, phase=phase, kind=kind, html=reply.html)
     detail = reply.clean(info.message) if info.message else ("HTML page" if reply.html else "")
