@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from check_support import FAST, key_runs, provider, write_providers
+from cherrysync.check.redaction import Redactor
+from cherrysync.check.result import CheckResult
 from cherrysync.cli import main
 from emulators import AnthropicEmulator, OpenAIEmulator, Reply, Request
 
@@ -146,3 +149,29 @@ def test_listed_model_ids_and_lookups_are_redacted(
             out, err = capsys.readouterr()
             assert key_runs(out + err, SECRETS) == [], fmt
             assert "other" in out
+
+
+@dataclass(frozen=True)
+class _Note:
+    rule: str
+    message: str
+
+
+@dataclass
+class _Richer(CheckResult):
+    """A result with fields of the kinds later features add."""
+
+    notes: list[_Note] = field(default_factory=list)
+    by: dict[str, list[str]] = field(default_factory=dict)
+
+
+def test_every_string_of_a_result_is_cleaned_however_nested() -> None:
+    """Fields added to results later (notes, balances) are covered without being listed."""
+    result = _Richer("p", "sk-p…cdef", "m", "ok", f"fine {KEY}", closest=[f"{KEY}-near"])
+    result.notes = [_Note("r", f"echo {KEY}\x1b[2J")]
+    result.by = {KEY: [f"x{KEY[:10]}"]}
+    result.clean(Redactor(SECRETS).value)
+    assert result.message == "fine sk-p…cdef" and result.closest == ["sk-p…cdef-near"]
+    assert result.notes == [_Note("r", "echo sk-p…cdef\\x1b[2J")]
+    assert key_runs(repr(result), SECRETS) == []
+    assert (result.model, result.key) == ("m", "sk-p…cdef")

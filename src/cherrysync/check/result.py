@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal, get_args
 
 Status = Literal[
@@ -64,21 +64,13 @@ class CheckResult:
 
     def clean(self, value: Callable[[str, int], str]) -> None:
         """Pass every string a server may have supplied through ``value`` (a
-        :meth:`~cherrysync.check.redaction.Redactor.value`): all text fields and lists of text,
-        fields added later included; only the file's own identifiers and our enums are kept."""
+        :meth:`~cherrysync.check.redaction.Redactor.value`): every field, fields added later
+        included, down through lists, dicts and nested dataclasses; only the file's own
+        identifiers, the masked key and our enums are kept as they are."""
         for item in fields(self):
-            if item.name in _OWN_FIELDS:
-                continue
-            current = getattr(self, item.name)
-            limit = _LIMITS.get(item.name, 240)
-            if isinstance(current, str):
-                setattr(self, item.name, value(current, limit))
-            elif isinstance(current, list):
-                setattr(
-                    self,
-                    item.name,
-                    [value(v, limit) if isinstance(v, str) else v for v in current],
-                )
+            if item.name not in _OWN_FIELDS:
+                limit = _LIMITS.get(item.name, 240)
+                setattr(self, item.name, _cleaned(getattr(self, item.name), value, limit))
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -104,6 +96,20 @@ class CheckResult:
 _OWN_FIELDS = frozenset({"provider", "key", "model", "status", "level"})
 #: the length each cleaned field is cut to (after redaction); others get 240
 _LIMITS = {"message": 600, "closest": 120, "request_id": 80}
+
+
+def _cleaned(data: Any, value: Callable[[str, int], str], limit: int) -> Any:
+    """``data`` with every string in it passed through ``value``."""
+    if isinstance(data, str):
+        return value(data, limit)
+    if isinstance(data, list):
+        return [_cleaned(v, value, limit) for v in data]
+    if isinstance(data, dict):
+        return {_cleaned(k, value, limit): _cleaned(v, value, limit) for k, v in data.items()}
+    if is_dataclass(data) and not isinstance(data, type):
+        changes = {f.name: _cleaned(getattr(data, f.name), value, limit) for f in fields(data)}
+        return replace(data, **{k: v for k, v in changes.items() if v is not getattr(data, k)})
+    return data
 
 
 def default_level(status: Status) -> Level:
