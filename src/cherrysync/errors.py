@@ -8,7 +8,13 @@ asked for failed or was refused", 2 for usage and I/O errors.
 Exception tree (exit code in brackets)::
 
     CherrysyncError [2]          a command cannot go on; raised as-is by the command layer
-     ├── EnvFileError [2]        a --env-file line is not KEY=value (load/envfile)
+     ├── EnvFileError [2]        a --env-file line is not KEY=value, or sops cannot decrypt
+     │                           the file (load/envfile, load/sops)
+     ├── SelectionError [2]      a --provider or --tag that selects nothing (selection)
+     ├── SourceError [2]         a side of ``diff`` cannot be read: a missing file, no git,
+     │                           a bad REV:PATH (sources)
+     ├── GitHubError [1]         the Action's pull request comment cannot be posted
+     │                           (ci/ghcomment)
      ├── ProvidersFileError [1]  the providers file has errors; carries the diagnostics
      ├── YamlEditError [2]       ``models --add`` cannot edit the file safely (load/yamledit)
      ├── ImportFailure [1]       the imported file would not validate; nothing is written
@@ -18,10 +24,12 @@ A raise site may pass another code (``TargetError(..., code=2)`` for a missing `
 
 Not in the tree, on purpose: exceptions that carry *data* or never leave their module.
 ``check.result.ProbeFailure`` is a check result (a status and a message shown in a report row),
-``check.urls.UrlError``, ``secrets.EnvSyntaxError`` and ``secrets.UnsetVariableError`` become
-diagnostics or check results, ``targets.v2.orderkey.OrderKeyError`` guards the order-key grammar
-inside the v2 target, and ``load.yamldoc._Stop`` is control flow of the YAML reader. A command
-that needs to stop on one of them raises a :class:`CherrysyncError` with its own wording.
+``check.urls.UrlError``, ``secrets.EnvSyntaxError``, ``secrets.UnsetVariableError`` and
+``secrets.SecretLookupError`` become diagnostics or check results, ``external.ToolError`` becomes
+an :class:`EnvFileError` or a ``SecretLookupError`` where ``sops`` or ``op`` runs,
+``targets.v2.orderkey.OrderKeyError`` guards the order-key grammar inside the v2 target, and
+``load.yamldoc._Stop`` is control flow of the YAML reader. A command that needs to stop on one of
+them raises a :class:`CherrysyncError` with its own wording.
 """
 
 from __future__ import annotations

@@ -10,12 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 
 from cherrysync import baseurl
 from cherrysync.diagnostics import Diagnostic, Severity
 from cherrysync.load.yamldoc import Path, Position, YamlDocument
 from cherrysync.model import ModelSpec, Provider, ProvidersFile
-from cherrysync.secrets import EnvSyntaxError, Secret, UnsetVariableError, interpolate
+from cherrysync.secrets import (
+    EnvSyntaxError,
+    Secret,
+    SecretLookupError,
+    StoreReader,
+    UnsetVariableError,
+    interpolate,
+)
 
 #: printable ASCII without spaces or commas: what the app's key rotation and HTTP both accept
 _KEY_CHARS = re.compile(r"[!-+\--~]+")
@@ -43,30 +51,56 @@ class ResolvedProvider:
         return [*self.api_keys, *self.headers.values()]
 
 
+def _anchor_ca_bundle(spec: Provider, file: str, main: str) -> Provider:
+    """``check.ca_bundle`` set in an overlay is relative to the overlay, not the main file."""
+    bundle = spec.check_options.ca_bundle
+    if not file or file == main or bundle is None:
+        return spec
+    path = FilePath(bundle).expanduser()
+    if path.is_absolute():
+        return spec
+    anchored = str((FilePath(file).parent / path).resolve())
+    check = spec.check_options.model_copy(update={"ca_bundle": anchored})
+    return spec.model_copy(update={"check": check})
+
+
 class _Resolver:
-    def __init__(self, filename: str, document: YamlDocument | None, env: Mapping[str, str]):
+    def __init__(
+        self,
+        filename: str,
+        document: YamlDocument | None,
+        env: Mapping[str, str],
+        read_store: StoreReader | None = None,
+    ):
         self.filename = filename
         self.document = document
         self.env = env
+        self.read_store = read_store
         self.diagnostics: list[Diagnostic] = []
 
     def value(self, text: str, path: Path) -> str | None:
         try:
-            return interpolate(text, self.env)
+            return interpolate(text, self.env, self.read_store)
         except UnsetVariableError as exc:
             self.report(path, "error", "env-unset", str(exc))
         except EnvSyntaxError as exc:
             self.report(path, "error", "env-syntax", str(exc))
+        except SecretLookupError as exc:
+            self.report(path, "error", "secret-read", str(exc))
         return None
 
+    def position(self, path: Path) -> Position:
+        return self.document.position(path) if self.document else Position(1, 1, 1)
+
     def report(self, path: Path, severity: Severity, rule: str, message: str) -> None:
-        pos = self.document.position(path) if self.document else Position(1, 1, 1)
+        pos = self.position(path)
         self.diagnostics.append(
-            Diagnostic(self.filename, pos.line, pos.column, severity, rule, message)
+            Diagnostic(pos.file or self.filename, pos.line, pos.column, severity, rule, message)
         )
 
     def provider(self, index: int, spec: Provider) -> ResolvedProvider:
         base = ("providers", index)
+        spec = _anchor_ca_bundle(spec, self.position((*base, "check")).file, self.filename)
         base_url = spec.effective_base_url
         if spec.base_url is not None:
             base_url = self.value(spec.base_url, (*base, "base_url"))
@@ -126,13 +160,15 @@ def resolve_providers(
     filename: str = "providers.yaml",
     document: YamlDocument | None = None,
     only: Collection[str] | None = None,
+    read_store: StoreReader | None = None,
 ) -> tuple[list[ResolvedProvider], list[Diagnostic]]:
     """Resolve every provider (or those ``only`` names by id or name).
 
-    Diagnostics list each unset variable at its position; a provider left out by ``only`` needs
-    none of its variables, so checking one provider never requires every team's keys.
+    Diagnostics list each unset variable and unreadable secret at its position; a provider left
+    out by ``only`` needs none of its variables or secrets, so checking one provider never
+    requires every team's keys. ``read_store`` reads keychain and 1Password references.
     """
-    resolver = _Resolver(filename, document, env)
+    resolver = _Resolver(filename, document, env, read_store)
     resolved = [
         resolver.provider(i, p)
         for i, p in enumerate(providers_file.providers)

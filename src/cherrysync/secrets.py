@@ -7,7 +7,7 @@ key that slips into an f-string, a log line or an exception message is still not
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 ELLIPSIS = "…"
@@ -71,9 +71,23 @@ def redact(text: str, secrets: Iterable[Secret | str]) -> str:
 
 
 # --------------------------------------------------------------------------- references
+#
+# One syntax family: everything inside ``${...}``. A bare name is an environment variable
+# (with the shell's ``:-`` and ``:?``); a lower-case scheme and a colon is a secret store:
+# ``${keyring:service/user}`` (the OS keychain) and ``${op://vault/item/field}`` (1Password's
+# own reference syntax, pasted as 1Password copies it). Store references have no defaults:
+# a missing secret is an error, never an empty key.
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_REF = re.compile(r"\$(?:(\$)|\{(" + _NAME + r")(?:(:-|:\?)([^}]*))?\}|(\{))")
+_SCHEME = r"[a-z][a-z0-9+.-]*"
+_REF = re.compile(
+    r"\$(?:(\$)|\{(" + _NAME + r")(?:(:-|:\?)([^}]*))?\}|\{(" + _SCHEME + r"):([^}]*)\}|(\{))"
+)
+_OP_SEGMENT = re.compile(r"[^/?\x00-\x1f]+")
+_SYNTAX = (
+    "expected ${NAME}, ${NAME:-default}, ${NAME:?message}, ${keyring:service/user} or "
+    "${op://vault/item/field} (write $$ for a literal $)"
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,31 @@ class EnvRef:
     name: str
     default: str | None = None
     required_message: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyringRef:
+    """``${keyring:service/user}``: an entry of the OS keychain (split at the last ``/``)."""
+
+    service: str
+    user: str
+
+    def __str__(self) -> str:
+        return f"${{keyring:{self.service}/{self.user}}}"
+
+
+@dataclass(frozen=True)
+class OpRef:
+    """``${op://vault/item[/section]/field[?attribute=...]}``, read with ``op read``."""
+
+    uri: str
+
+    def __str__(self) -> str:
+        return f"${{{self.uri}}}"
+
+
+StoreRef = KeyringRef | OpRef
+Reference = EnvRef | StoreRef
 
 
 class EnvSyntaxError(ValueError):
@@ -102,7 +141,47 @@ class UnsetVariableError(LookupError):
         self.ref = ref
 
 
-Segment = str | EnvRef
+class SecretLookupError(LookupError):
+    """A store reference that cannot be read; the message names the reference, never a value."""
+
+    def __init__(self, ref: StoreRef, reason: str) -> None:
+        super().__init__(f"{ref}: {reason}")
+        self.ref = ref
+        self.reason = reason
+
+
+Segment = str | Reference
+
+
+def _store_ref(scheme: str, body: str, offset: int) -> StoreRef:
+    if scheme == "keyring":
+        service, _, user = body.rpartition("/")
+        if not service or not user or not body.isprintable():
+            raise EnvSyntaxError(
+                "invalid keychain reference: expected ${keyring:service/user}", offset
+            )
+        return KeyringRef(service, user)
+    if scheme == "op":
+        path, _, query = body.partition("?")
+        parts = path.removeprefix("//").split("/")
+        if (
+            not path.startswith("//")
+            or len(parts) not in (3, 4)
+            or not all(_OP_SEGMENT.fullmatch(p) for p in parts)
+            or not body.isprintable()
+            or (query and "=" not in query)
+        ):
+            raise EnvSyntaxError(
+                "invalid 1Password reference: expected ${op://vault/item/field} or "
+                "${op://vault/item/section/field}",
+                offset,
+            )
+        return OpRef(f"op:{body}")
+    raise EnvSyntaxError(
+        f"unknown secret store '{scheme}:'; cherrysync reads ${{keyring:service/user}} and "
+        "${op://vault/item/field}",
+        offset,
+    )
 
 
 def parse_template(text: str) -> list[Segment]:
@@ -116,15 +195,14 @@ def parse_template(text: str) -> list[Segment]:
         if match.group(1):
             literal.append("$")
             continue
-        if match.group(5):
-            raise EnvSyntaxError(
-                "invalid variable reference: expected ${NAME}, ${NAME:-default} or "
-                "${NAME:?message} (write $$ for a literal $)",
-                match.start(),
-            )
+        if match.group(7):
+            raise EnvSyntaxError(f"invalid reference: {_SYNTAX}", match.start())
         if literal:
             segments.append("".join(literal))
             literal = []
+        if match.group(5):
+            segments.append(_store_ref(match.group(5), match.group(6), match.start()))
+            continue
         name, op, arg = match.group(2), match.group(3), match.group(4)
         if op == ":-":
             segments.append(EnvRef(name, default=arg))
@@ -139,20 +217,30 @@ def parse_template(text: str) -> list[Segment]:
     return segments
 
 
-def references(text: str) -> list[EnvRef]:
+def references(text: str) -> list[Reference]:
     """The references in a value (raises :class:`EnvSyntaxError` on bad syntax)."""
-    return [s for s in parse_template(text) if isinstance(s, EnvRef)]
+    return [s for s in parse_template(text) if not isinstance(s, str)]
 
 
-def interpolate(text: str, env: Mapping[str, str]) -> str:
+StoreReader = Callable[[StoreRef], str]
+
+
+def interpolate(text: str, env: Mapping[str, str], read_store: StoreReader | None = None) -> str:
     """Substitute references; an unset variable without a default raises, never passes through.
 
-    As in POSIX shells, ``:-`` also applies when the variable is set but empty.
+    As in POSIX shells, ``:-`` also applies when the variable is set but empty. Store references
+    are read through ``read_store`` (which raises :class:`SecretLookupError`); without one they
+    cannot be resolved here.
     """
     out: list[str] = []
     for segment in parse_template(text):
         if isinstance(segment, str):
             out.append(segment)
+            continue
+        if not isinstance(segment, EnvRef):
+            if read_store is None:
+                raise SecretLookupError(segment, "secret stores are not read here")
+            out.append(read_store(segment))
             continue
         value = env.get(segment.name)
         if value:
@@ -164,3 +252,14 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
         else:
             raise UnsetVariableError(segment)
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- secret headers
+
+_SECRET_HEADER = re.compile(r"(auth|key|token|secret|cookie)", re.IGNORECASE)
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header's value is a credential by its name (``Authorization``, ``X-Api-Key``,
+    ``Cookie``, …): such values are shown only as their references, like keys."""
+    return bool(_SECRET_HEADER.search(name))

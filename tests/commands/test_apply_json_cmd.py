@@ -40,7 +40,7 @@ def test_plan_and_apply_json_name_the_resolved_database(
 
     code, plan, _ = _run(capsys, "plan", file, "--target", folder, "--format", "json")
     assert code == 0 and plan["target_path"] == str(db)
-    assert plan["target"] == f"Cherry Studio 2.1.x database {db}"
+    assert plan["target"] == f"Cherry Studio 2.x database {db} (schema through migration 0027)"
 
     code, doc, _ = _run(capsys, "apply", file, "--target", folder, "--yes", "--format", "json")
     assert code == 0
@@ -60,12 +60,13 @@ def test_apply_json_for_a_v1_backup_names_the_written_zip(
 ) -> None:
     zip_path = write_backup(tmp_path / "backup.zip")
     file = str(write_file(tmp_path))
-    monkeypatch.chdir(tmp_path)  # a relative --target still gives an absolute target_path
+    monkeypatch.chdir(tmp_path)  # a relative --target still gives absolute paths
     code, doc, _ = _run(
         capsys, "apply", file, "--target", "backup.zip", "--yes", "--format", "json"
     )
     assert code == 0 and doc["target_path"] == str(zip_path)
-    assert doc["output_path"] == "backup.cherrysync.zip" and doc["backup_path"] is None
+    written = str(tmp_path / "backup.cherrysync.zip")
+    assert doc["output_path"] == written and doc["backup_path"] is None
     assert doc["applied"]["add"] == doc["summary"]["add"] > 0
 
 

@@ -222,3 +222,28 @@ def test_every_status_is_expected_by_some_end_to_end_test() -> None:
     )
     missing = [s for s in STATUSES if f'"{s}"' not in sources]
     assert not missing, missing
+
+
+def test_every_checked_result_carries_the_latency_of_its_deciding_request(setup) -> None:  # type: ignore[no-untyped-def]
+    emu, path = setup
+    emu.latency = 0.05
+    _, report, _ = check_json(path)
+    timed = [
+        (r["model"], r.get("latency_ms")) for r in report["results"] if r["status"] != "skipped"
+    ]
+    assert all(isinstance(ms, int) and ms >= 50 for _, ms in timed), timed
+    skipped = [r for r in report["results"] if r["status"] == "skipped"]
+    assert all("latency_ms" not in r for r in skipped)
+
+
+def test_text_summary_gives_latency_percentiles_per_provider(
+    setup,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    _, path = setup
+    main(["check", str(path), *FAST])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:3] for line in lines[-3:-1]] == [
+        ["latency", "good", "p50"],
+        ["latency", "missing", "p50"],
+    ]

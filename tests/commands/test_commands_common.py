@@ -9,6 +9,7 @@ import pytest
 
 from cherrysync.commands.common import append_summary, load_env, load_for_command, load_providers
 from cherrysync.errors import CherrysyncError, EnvFileError, ProvidersFileError
+from cherrysync.selection import SelectionError
 
 FILE = """\
 version: 1
@@ -47,6 +48,24 @@ def test_only_resolves_the_named_providers(path: str) -> None:
     assert [p.id for p in loaded.providers] == ["team"]
     with pytest.raises(CherrysyncError, match=r"^unknown provider nope \(known: team, other,"):
         load_providers(path, {}, only=["nope"])
+
+
+def test_overlays_and_tags_are_arguments(path: str, tmp_path: Path) -> None:
+    overlay = tmp_path / "laptop.yaml"
+    overlay.write_text(
+        "version: 1\nproviders:\n  - id: other\n    tags: [gpu]\n    api_key: ${LAPTOP_KEY}\n",
+        encoding="utf-8",
+    )
+    env = {"LAPTOP_KEY": "sk-laptop-0123"}
+    loaded = load_providers(path, env, overlays=[str(overlay)], tags=["gpu"])
+    assert [(p.id, p.api_keys[0].reveal()) for p in loaded.providers] == [
+        ("other", "sk-laptop-0123")
+    ]
+    with pytest.raises(SelectionError, match=r"^no provider carries tag cpu") as unknown:
+        load_providers(path, env, overlays=[str(overlay)], tags=["cpu"])
+    assert isinstance(unknown.value, CherrysyncError) and unknown.value.code == 2
+    with pytest.raises(CherrysyncError, match=r"^cannot read overlay .*absent\.yaml: No such"):
+        load_providers(path, env, overlays=[str(tmp_path / "absent.yaml")])
 
 
 def test_errors_carry_their_diagnostics(path: str, tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ provider = st.fixed_dictionaries(
                 "timeout": st.floats(min_value=0.5, max_value=60),
             },
         ),
+        "tags": st.lists(ids, max_size=3),
         "x-note": free_text,
     },
 )

@@ -10,6 +10,7 @@ escapes): server text is data, never terminal control.
 from __future__ import annotations
 
 import asyncio
+import math
 import sys
 import time
 from collections import Counter
@@ -28,14 +29,21 @@ from cherrysync.validate.formats import (
 
 T = TypeVar("T")
 
-#: where in the providers file a result belongs, as (line, column); see :mod:`.positions`
-Locator = Callable[[CheckResult], tuple[int, int]]
+#: where a result belongs, as (file, line, column); see :mod:`.positions`. The file is "" for
+#: the main providers file, or the overlay the value came from.
+Locator = Callable[[CheckResult], tuple[str, int, int]]
 _MAX_CELL = 100
 
 
-def nowhere(result: CheckResult) -> tuple[int, int]:
-    """The locator without a document: the top of the file."""
-    return 1, 1
+def nowhere(result: CheckResult) -> tuple[str, int, int]:
+    """The locator without a document: the top of the main file."""
+    return "", 1, 1
+
+
+def _place(result: CheckResult, file: str, locate: Locator) -> tuple[str, int, int]:
+    """The result's (file, line, column), ``file`` standing in for the main providers file."""
+    source, line, column = locate(result)
+    return source or file, line, column
 
 
 class ResultRenderer(Protocol):
@@ -74,6 +82,33 @@ def exit_code(results: Sequence[CheckResult]) -> int:
     return 1 if any(r.level == "fail" for r in results) else 0
 
 
+def percentile(values: Sequence[int], share: float) -> int:
+    """Nearest-rank percentile of a non-empty list (``share`` 0.5 for p50)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def latency_by_provider(results: Sequence[CheckResult]) -> dict[str, tuple[int, int]]:
+    """p50 and p95 of the results' ``latency_ms`` per provider, in file order (results
+    without a latency, such as skipped ones, are left out)."""
+    values: dict[str, list[int]] = {}
+    for r in results:
+        if r.latency_ms is not None:
+            values.setdefault(r.provider, []).append(r.latency_ms)
+    return {p: (percentile(v, 0.5), percentile(v, 0.95)) for p, v in values.items()}
+
+
+def latency_lines(results: Sequence[CheckResult]) -> list[str]:
+    """``latency PROVIDER  p50 12 ms, p95 40 ms``, aligned, one line per provider."""
+    table = latency_by_provider(results)
+    shown = {printable(p): figures for p, figures in table.items()}
+    width = max((len(p) for p in shown), default=0)
+    return [
+        f"latency {provider.ljust(width)}  p50 {p50} ms, p95 {p95} ms"
+        for provider, (p50, p95) in shown.items()
+    ]
+
+
 def _cell(text: str | None, width: int = _MAX_CELL) -> str:
     text = "-" if text is None else printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -82,7 +117,7 @@ def _cell(text: str | None, width: int = _MAX_CELL) -> str:
 def render_text(
     results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
 ) -> str:
-    """A table with one row per check, then the summary sentence."""
+    """A table with one row per check, latency percentiles per provider, the summary sentence."""
     header = ("PROVIDER", "KEY", "MODEL", "STATUS", "MESSAGE")
     rows = [
         (
@@ -101,6 +136,7 @@ def render_text(
             "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
         )
     lines.append("")
+    lines += latency_lines(results)
     lines.append(summary_sentence(results))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -128,6 +164,12 @@ def _junit_case(provider: str, r: CheckResult) -> list[str]:
     out = [
         f'    <testcase classname={_xml(provider)} name={_xml(_case_name(r))} time="{seconds:.3f}">'
     ]
+    if r.balance is not None:
+        out += [
+            "      <properties>",
+            f'        <property name="balance" value={_xml(r.balance.text())}/>',
+            "      </properties>",
+        ]
     if r.level == "fail":
         out.append(
             f"      <failure type={_xml(r.status)} message={_xml(message)}>"
@@ -136,7 +178,7 @@ def _junit_case(provider: str, r: CheckResult) -> list[str]:
     elif r.status == "skipped":
         out.append(f"      <skipped message={_xml(message)}/>")
     elif r.level == "warn":
-        out.append(f"      <system-out>{escape(r.status + ': ' + message)}</system-out>")
+        out.append(f"      <system-out>{escape(r.rule + ': ' + message)}</system-out>")
     out.append("    </testcase>")
     return out
 
@@ -177,15 +219,22 @@ def _findings(results: Sequence[CheckResult]) -> Iterator[tuple[CheckResult, str
 def render_github(
     results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
 ) -> str:
-    """One workflow annotation per failure or warning (at its node when ``file`` is given)."""
+    """One workflow annotation per failure or warning (at its node when ``file`` is given),
+    and a notice for each balance read on a passing key."""
+
+    def where(r: CheckResult) -> tuple[str, int, int] | None:
+        return None if file is None else _place(r, file, locate)
+
     lines = [
-        github_annotation(
-            level,
-            f"{r.provider} {_case_name(r)}: {r.status}",
-            r.message,
-            None if file is None else (file, *locate(r)),
-        )
+        github_annotation(level, f"{r.provider} {_case_name(r)}: {r.rule}", r.message, where(r))
         for r, level in _findings(results)
+    ]
+    lines += [
+        github_annotation(
+            "notice", f"{r.provider} {_case_name(r)}: balance", r.balance.text(), where(r)
+        )
+        for r in results
+        if r.balance is not None and r.level == "pass"
     ]
     lines.append(summary_sentence(results))
     return "\n".join(lines) + "\n"
@@ -207,6 +256,13 @@ STATUS_HELP: dict[str, str] = {
     "bad_request": "The provider rejected the request itself.",
     "not_verifiable": "The endpoint offers no way to verify this without --probe.",
     "skipped": "The check was skipped.",
+    "low_balance": "The key's balance is below the provider's check.min_balance.",
+}
+
+#: one line per warning rule a passing check can carry (``CheckResult.findings``)
+FINDING_HELP: dict[str, str] = {
+    "capability-mismatch": "The file's capabilities differ from what the endpoint reports.",
+    "balance-unavailable": "check.min_balance is set but the balance could not be read.",
 }
 
 
@@ -220,16 +276,21 @@ def render_sarif(
     file = file or "providers.yaml"
     items = [
         SarifResult(
-            f"check/{r.status}",
+            f"check/{r.rule}",
             level,
             printable(f"{r.provider} {_case_name(r)}: {r.message}"),
-            file,
-            *locate(r),
+            *_place(r, file, locate),
         )
         for r, level in _findings(results)
     ]
-    rules = {f"check/{status}": text for status, text in STATUS_HELP.items()}
-    return render_log(items, rules)
+    rules = {f"check/{rule}": text for rule, text in {**STATUS_HELP, **FINDING_HELP}.items()}
+    balances = [
+        {"provider": r.provider, "key": r.key, **r.balance.as_dict()}
+        for r in results
+        if r.balance is not None
+    ]
+    # balances are facts, not findings: a code-scanning alert per key and run would be noise
+    return render_log(items, rules, properties={"balances": balances} if balances else None)
 
 
 #: ``check --format`` value -> renderer; the order is the order ``--help`` lists them in.

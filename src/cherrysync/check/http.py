@@ -10,6 +10,7 @@ never httpx exception text (which contains URLs). Bodies are read within bounds
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import importlib.util
 import ssl
@@ -54,7 +55,33 @@ _DEFAULT_HEADERS = {
 }
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
-__all__ = ["INVALID", "MAX_BODY", "Reply", "Session", "failure_from"]
+__all__ = [
+    "INVALID",
+    "MAX_BODY",
+    "Reply",
+    "Session",
+    "failure_from",
+    "last_exchange_ms",
+    "start_timing",
+]
+
+#: Seconds of the last exchange sent from the current task, failed ones included. Each check
+#: runs in its own task (``asyncio.gather``), so this is the request that decided *its* result.
+_LAST_EXCHANGE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "cherrysync_last_exchange", default=None
+)
+
+
+def start_timing() -> None:
+    """Forget the current task's last exchange, before the requests of one check."""
+    _LAST_EXCHANGE.set(None)
+
+
+def last_exchange_ms() -> int | None:
+    """Milliseconds of the current task's last exchange, from the first byte sent to the last
+    byte read: without waits for a free slot or between retries. None if nothing was sent."""
+    elapsed = _LAST_EXCHANGE.get()
+    return None if elapsed is None else int(elapsed * 1000)
 
 
 @dataclass
@@ -305,6 +332,8 @@ class Session:
                 raise
             except (TimeoutError, httpx.HTTPError, OSError, ssl.SSLError) as exc:
                 raise transport_failure(exc, self.timeout, url) from None
+            finally:
+                _LAST_EXCHANGE.set(time.monotonic() - started)
 
     async def _exchange(
         self,

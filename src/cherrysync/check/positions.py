@@ -11,12 +11,16 @@ from cherrysync.resolve import ResolvedProvider
 
 
 def result_locator(document: YamlDocument | None, providers: Sequence[ResolvedProvider]) -> Locator:
-    """model result -> its model entry; key result -> its key; else the provider's id or name."""
+    """model result -> its model entry; key result -> its key; else the provider's id or name.
+
+    The file is the one the entry came from (an overlay's, when it set the value); "" is the
+    main providers file.
+    """
     by_id = {p.id: p for p in providers}
 
-    def locate(result: CheckResult) -> tuple[int, int]:
+    def locate(result: CheckResult) -> tuple[str, int, int]:
         if document is None or result.provider not in by_id:
-            return 1, 1
+            return "", 1, 1
         provider = by_id[result.provider]
         base: Path = ("providers", provider.index)
         path: Path = (*base, "id") if provider.spec.id is not None else (*base, "name")
@@ -31,6 +35,6 @@ def result_locator(document: YamlDocument | None, providers: Sequence[ResolvedPr
             elif provider.spec.api_key is not None:
                 path = (*base, "api_key")
         position = document.position(path)
-        return position.line, position.column
+        return position.file, position.line, position.column
 
     return locate

@@ -14,18 +14,23 @@ from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
+    add_overlay_options,
     append_summary,
     load_for_command,
 )
 
 if TYPE_CHECKING:
+    from cherrysync.check.history import Previous
+    from cherrysync.check.result import CheckResult
     from cherrysync.check.runner import Settings
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
 EPILOG = """examples:
   cherrysync check providers.yaml
   cherrysync check --provider openai-work --format json
+  cherrysync check --overlay laptop.yaml --tag work
   cherrysync check --probe --format github        # also sends one-token requests (billed)
+  cherrysync check --balance --history .cherrysync-history.jsonl
 
 Without --probe nothing billable is sent: keys are proven by listing models.
 exit codes: 0 everything passed (warnings allowed), 1 a check failed, 2 usage or I/O error"""
@@ -85,6 +90,12 @@ class CheckOptions:
     per_host: int = 4
     network: NetworkOptions = field(default_factory=NetworkOptions)
     env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    #: read every known provider's balance, not only those with check.min_balance
+    balance: bool = False
+    #: append this run to a JSON-lines history file and report what changed since the last one
+    history: str | None = None
 
 
 CHECK_DEFAULTS = CheckOptions()
@@ -132,6 +143,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="check only this provider (id or name; repeatable)",
     )
+    add_overlay_options(parser)
     parser.add_argument(
         "--format", choices=list(CHECK_FORMATS), default="text", help="output format"
     )
@@ -165,6 +177,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="requests in flight per host (default 4; local servers choke on fan-out)",
     )
     add_network_arguments(parser)
+    parser.add_argument(
+        "--balance",
+        action="store_true",
+        help="read each key's balance where the provider has a free balance route "
+        "(providers with check.min_balance are always read)",
+    )
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="append this run to FILE (JSON lines, no keys) and print what changed since "
+        "the previous run recorded there",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -179,6 +203,10 @@ def run(args: argparse.Namespace) -> int:
         per_host=args.per_host,
         network=NetworkOptions.from_args(args),
         env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+        balance=args.balance,
+        history=args.history,
     )
     return check(options)
 
@@ -198,6 +226,7 @@ def build_settings(options: CheckOptions) -> Settings:
         per_host=options.per_host,
         base_dir=Path(options.file).resolve().parent,
         include_disabled=bool(options.providers),
+        balance=options.balance,
     )
 
 
@@ -212,9 +241,17 @@ def check(
     from cherrysync.check.runner import Runner, billable_requests, expected_results
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    # only the named providers are resolved; unknown names are errors
-    loaded = load_for_command(options.file, options.env_files, options.providers, err)
+    # only the selected providers are resolved; names and tags that select nothing are errors
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        options.providers,
+        err,
+        overlays=options.overlays,
+        tags=options.tags,
+    )
     providers = loaded.providers
+    previous = read_history(options, err)
     settings = build_settings(options)
     billable = billable_requests(providers, settings)
     if options.probe or billable:
@@ -231,6 +268,34 @@ def check(
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
     out.write(render(options.format, results, loaded.filename, locate))
+    markdown = render_markdown(results)
+    if options.history is not None and previous is not None:
+        markdown += record_history(options.history, options.file, previous, results, err)
     if options.summary:
-        append_summary(options.summary, render_markdown(results))
+        append_summary(options.summary, markdown)
     return exit_code(results)
+
+
+def read_history(options: CheckOptions, stderr: TextIO) -> Previous | None:
+    """The previous run in ``--history`` (read before checking, so a bad path ends the command
+    at once), its skipped lines reported as warnings."""
+    if options.history is None:
+        return None
+    from cherrysync.check.history import read_previous
+
+    previous = read_previous(options.history, options.file)
+    for warning in previous.warnings:
+        print(f"cherrysync: warning: {warning}", file=stderr)
+    return previous
+
+
+def record_history(
+    path: str, file: str, previous: Previous, results: list[CheckResult], stderr: TextIO
+) -> str:
+    """Append this run, print what changed; the job-summary section saying the same."""
+    from cherrysync.check import history
+
+    changes = history.compare(previous.run, results) if previous.run is not None else None
+    history.append(path, file, results, torn=previous.torn)
+    stderr.write(history.render_text(changes, path))
+    return history.render_markdown(changes)

@@ -1,4 +1,5 @@
-"""Plumbing shared by commands: env files, loading and resolving a providers file, summaries.
+"""Plumbing shared by commands: env files, overlays, loading and resolving a providers file,
+summaries.
 
 :func:`load_providers` returns what it found (or raises with the diagnostics attached) and prints
 nothing; :func:`load_for_command` is the commands' way to call it, printing those diagnostics.
@@ -9,16 +10,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.errors import CherrysyncError, ProvidersFileError, io_message
-from cherrysync.load.envfile import read_env_file
-from cherrysync.model import ProvidersFile
+from cherrysync.load.sops import read_env_source
 from cherrysync.resolve import ResolvedProvider, resolve_providers
+from cherrysync.selection import select
 from cherrysync.validate.formats import render_text
+from cherrysync.validate.overlays import Overlay, read_overlay
 from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
 
 DEFAULT_FILE = "providers.yaml"
@@ -45,12 +47,60 @@ def add_env_file_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_env(env_files: Iterable[str]) -> dict[str, str]:
-    """Environment for ``${VAR}`` references: dotenv files first, then the real environment."""
+def add_overlay_options(parser: argparse.ArgumentParser, tag_help: str | None = None) -> None:
+    """``--overlay`` and ``--tag``: one reviewed providers file, varied per machine.
+
+    ``tag_help`` words ``--tag`` for a command whose selection differs (``diff``)."""
+    parser.add_argument(
+        "--overlay",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="apply this overlay on top of the providers file, by provider id "
+        "(repeatable; later overlays win)",
+    )
+    parser.add_argument(
+        "--tag",
+        metavar="TAG",
+        action="append",
+        default=[],
+        help=tag_help
+        or "only providers carrying this tag (repeatable: any of them; "
+        "with --provider: providers matching both)",
+    )
+
+
+def refuse_prune_with_tags(prune: bool, tags: Sequence[str]) -> None:
+    """``--prune`` removes what the run does not list; with ``--tag`` that would be every
+    provider of the file the tags leave out, so the two are refused together."""
+    if prune and tags:
+        raise CherrysyncError(
+            "--prune cannot be combined with --tag: it would remove the file's providers the "
+            "tags leave out; switch providers off per machine with an overlay (enabled: false)"
+        )
+
+
+def load_overlays(paths: Iterable[str]) -> list[Overlay]:
+    """Read and check each ``--overlay`` file once (a missing one is a usage error)."""
+    overlays = []
+    for path in paths:
+        try:
+            overlays.append(read_overlay(path))
+        except OSError as exc:
+            raise CherrysyncError(io_message(f"overlay {path}", exc)) from exc
+    return overlays
+
+
+def load_env(env_files: Iterable[str], *, decrypt: bool = True) -> dict[str, str]:
+    """Environment for ``${VAR}`` references: dotenv files first, then the real environment.
+
+    sops-encrypted files are decrypted; with ``decrypt=False`` only their names are read.
+    """
     env: dict[str, str] = {}
     for path in env_files:
         try:
-            env.update(read_env_file(path, environ=os.environ, inherited=env))
+            source = read_env_source(path, decrypt=decrypt, environ=os.environ, inherited=env)
+            env.update(source)
         except OSError as exc:
             raise CherrysyncError(io_message(f"env file {path}", exc)) from exc
     env.update(os.environ)
@@ -74,47 +124,48 @@ class LoadedProviders:
 
 
 def load_providers(
-    path: str, env: Mapping[str, str], only: Collection[str] | None = None
+    path: str,
+    env: Mapping[str, str],
+    only: Collection[str] | None = None,
+    *,
+    overlays: Sequence[str] = (),
+    tags: Sequence[str] = (),
 ) -> LoadedProviders:
-    """Validate and resolve ``path`` (just the providers named in ``only``, when given).
+    """Validate and resolve ``path`` with the ``overlays`` files merged on top.
 
-    Raises :class:`ProvidersFileError` (exit 1, diagnostics attached) for errors in the file,
-    including unset variables, and :class:`CherrysyncError` (exit 2) for an unreadable file or
-    an unknown provider name.
+    ``only`` (provider ids or names) and ``tags`` select the providers to resolve, so only their
+    variables and secrets are read. Raises :class:`ProvidersFileError` (exit 1, diagnostics
+    attached) for errors in the merged file, including unset variables and unreadable secrets,
+    and :class:`CherrysyncError` (exit 2) for an unreadable file or a selection that matches
+    nothing.
     """
+    from cherrysync.secretstores import SecretStores
+
+    parsed = load_overlays(overlays)
     try:
-        validated = validate_path(path, ValidationOptions(env=env))
+        validated = validate_path(path, ValidationOptions(env=env), parsed)
     except OSError as exc:
         raise CherrysyncError(io_message(path, exc)) from exc
     if not validated.ok or validated.model is None:
         message = f"{path} is not valid; fix the errors above"
         raise ProvidersFileError(message, validated.diagnostics)
-    if only:
-        _require_known(validated.model, only)
+    selected = select(validated.model, list(only or ()), list(tags))
     resolved, problems = resolve_providers(
         validated.model,
         env,
         filename=validated.filename,
         document=validated.document,
-        only=only or None,
+        only=selected,
+        read_store=SecretStores().read,
     )
     diagnostics = [*validated.diagnostics, *problems]
     if has_errors(problems):
         message = (
-            "the file's ${VAR} references cannot be used as they are (see above); set them or "
-            "pass --env-file"
+            "the file's references cannot be used as they are (see above); set them or pass "
+            "--env-file, and make the secrets in stores readable"
         )
         raise ProvidersFileError(message, diagnostics)
     return LoadedProviders(validated, resolved, diagnostics)
-
-
-def _require_known(model: ProvidersFile, names: Collection[str]) -> None:
-    """Every name must be a provider's id or name; a typo is a usage error, not a no-op."""
-    known = {p.provider_id for p in model.providers} | {p.name for p in model.providers}
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        ids = ", ".join(p.provider_id for p in model.providers) or "none"
-        raise CherrysyncError(f"unknown provider {', '.join(unknown)} (known: {ids})")
 
 
 def load_for_command(
@@ -122,6 +173,9 @@ def load_for_command(
     env_files: Iterable[str],
     only: Collection[str] | None = None,
     stderr: TextIO | None = None,
+    *,
+    overlays: Sequence[str] = (),
+    tags: Sequence[str] = (),
 ) -> LoadedProviders:
     """:func:`load_providers` with the environment of ``env_files``, its diagnostics shown.
 
@@ -129,7 +183,8 @@ def load_for_command(
     """
     stream = stderr or sys.stderr
     try:
-        loaded = load_providers(path, load_env(env_files), only)
+        env = load_env(env_files)
+        loaded = load_providers(path, env, only, overlays=overlays, tags=tags)
     except ProvidersFileError as exc:
         stream.write(render_text(exc.diagnostics))
         raise

@@ -19,6 +19,7 @@ from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
+    add_overlay_options,
     load_for_command,
 )
 from cherrysync.errors import CherrysyncError, io_message
@@ -50,6 +51,8 @@ class ExportOptions:
     output: str | None = None
     open: bool = False
     env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="only this provider (repeatable; default: all)",
     )
+    add_overlay_options(parser)
     parser.add_argument(
         "-o", "--output", metavar="PATH", help="write to PATH (mode 0600) instead of stdout"
     )
@@ -118,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
         output=args.output,
         open=args.open,
         env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return export(options)
 
@@ -128,8 +134,14 @@ def export(options: ExportOptions) -> int:
         raise CherrysyncError("--open works with --to deeplinks only")
     if options.open and options.output:
         raise CherrysyncError("--open and --output exclude each other")
-    # only the providers named by --provider are resolved (unknown names are errors)
-    loaded = load_for_command(options.file, options.env_files, options.providers or None)
+    # only the providers --provider and --tag select are resolved (unknown names are errors)
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        options.providers or None,
+        overlays=options.overlays,
+        tags=options.tags,
+    )
     print(SECRET_WARNING, file=sys.stderr)
     if options.to == "providers-json":
         return _export_json(loaded.providers, options.output)

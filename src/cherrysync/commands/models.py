@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from cherrysync.commands.check import NetworkOptions, add_network_arguments
-from cherrysync.commands.common import DEFAULT_FILE, load_for_command
+from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_for_command
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.validate.formats import json_text, printable
 
 if TYPE_CHECKING:
+    from cherrysync.check.capabilities import ModelInfo
     from cherrysync.check.dialects import Listing
     from cherrysync.resolve import ResolvedProvider
+    from cherrysync.validate.pipeline import ValidatedFile
 
 HELP = "list the models a provider's endpoint offers; add IDs to the providers file"
 EPILOG = """examples:
@@ -25,6 +27,8 @@ EPILOG = """examples:
   cherrysync models local-ollama --add-all
 
 Marks: '=' configured and offered, '!' configured but not offered, '+' offered, not configured.
+Where the endpoint reports them: [capabilities] and the context window; --add and --add-all
+write the reported capabilities into the file.
 exit codes: 0 success, 1 the endpoint could not be listed, 2 usage or I/O error"""
 
 
@@ -39,6 +43,8 @@ class ModelsOptions:
     format: str = "text"
     network: NetworkOptions = field(default_factory=NetworkOptions)
     env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +68,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--add-all", action="store_true", help="append every offered ID not yet configured"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_overlay_options(parser)
     add_network_arguments(parser)
+
+
+def _models_in_main_file(validated: ValidatedFile, index: int, file: str) -> None:
+    """``--add`` edits the providers file; models an overlay sets must be edited there."""
+    document = validated.document
+    source = document.position(("providers", index, "models")).file if document else file
+    if source and source != file:
+        raise CherrysyncError(
+            f"the models of this provider come from the overlay {source}; "
+            "add the IDs there (models --add edits only the providers file)"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         format=args.format,
         network=NetworkOptions.from_args(args),
         env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return models(options)
 
@@ -93,6 +113,8 @@ class Comparison:
     deployments_listed: bool
     #: offered IDs ``--add-all`` leaves out: no providers file could hold them as they are
     unusable: list[str] = field(default_factory=list)
+    #: what the endpoint reports about offered models (capabilities, context window)
+    info: dict[str, ModelInfo] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[str]:
@@ -106,6 +128,18 @@ class Comparison:
     def unoffered_additions(self) -> list[str]:
         return [i for i in self.to_add if i not in self.offered]
 
+    def entries(self) -> list[str | dict[str, object]]:
+        """What to write for :attr:`to_add`: ``{id, capabilities}`` where the endpoint reports
+        any, else the bare ID. The context window is not written: the file has no field for it."""
+        from cherrysync.check.capabilities import ordered
+
+        found: list[str | dict[str, object]] = []
+        for model_id in self.to_add:
+            info = self.info.get(model_id)
+            caps = ordered(info.capabilities) if info is not None else []
+            found.append({"id": model_id, "capabilities": caps} if caps else model_id)
+        return found
+
 
 def models(
     options: ModelsOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
@@ -113,8 +147,17 @@ def models(
     """List the provider's models against the endpoint's; add IDs when asked. 0 on success."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     refuse_unusable(options.add)
-    loaded = load_for_command(options.file, options.env_files, [options.provider], err)
+    loaded = load_for_command(
+        options.file,
+        options.env_files,
+        [options.provider],
+        err,
+        overlays=options.overlays,
+        tags=options.tags,
+    )
     (provider,) = loaded.providers[:1]  # load_for_command resolved just this one
+    if options.add or options.add_all:
+        _models_in_main_file(loaded.validated, provider.index, options.file)
     show = shown_ids(provider)
     comparison = compare(provider, fetch_offer(provider, options), options, show)
     if options.format == "json":
@@ -132,7 +175,7 @@ def models(
             file=err,
         )
     if comparison.to_add:
-        add_to_file(options.file, provider, comparison.to_add)
+        add_to_file(options.file, provider, comparison.entries())
         print(
             f"added {len(comparison.to_add)} model(s) to {provider.id} in {options.file}",
             file=err,
@@ -175,7 +218,7 @@ def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
         base_dir=Path(options.file).resolve().parent,
     )
     try:
-        return asyncio.run(fetch_listing(provider, settings))
+        return asyncio.run(fetch_listing(provider, settings, describe=True))
     except ProbeFailure as failure:
         message = Redactor(provider.secrets()).value(failure.message, 600)
         raise CherrysyncError(f"{provider.id}: {failure.status}: {message}", 1) from None
@@ -201,7 +244,8 @@ def compare(
     if options.add_all:
         unusable = [i for i in to_add if model_id_problem(i) is not None or show(i) != i]
         to_add = [i for i in to_add if i not in unusable]
-    return Comparison(offered, configured, to_add, listing.ids is not None, unusable)
+    deployments_listed = listing.ids is not None
+    return Comparison(offered, configured, to_add, deployments_listed, unusable, dict(listing.info))
 
 
 def render_json(provider_id: str, comparison: Comparison, show: Show = printable) -> str:
@@ -217,23 +261,45 @@ def render_json(provider_id: str, comparison: Comparison, show: Show = printable
         "added": comparison.to_add,
         "skipped": ids(comparison.unusable),
         "deployments_listed": comparison.deployments_listed,
+        "reported": {show(i): info.as_dict() for i, info in comparison.info.items()},
     }
     return json_text(payload)
 
 
 def render_text(provider_id: str, comparison: Comparison, show: Show = printable) -> str:
-    """One line per model: '=' configured and offered, '!' configured only, '+' offered only."""
+    """One line per model: '=' configured and offered, '!' configured only, '+' offered only;
+    then, where the endpoint reports them, the capabilities and the context window."""
     offered = comparison.offered
     lines = [f"{provider_id}: {len(offered)} offered, {len(comparison.configured)} configured"]
     if not comparison.deployments_listed:
         lines.append("note: azure-openai lists its model catalog, not your deployments")
-    lines += [f"  {'=' if i in offered else '!'} {i}" for i in comparison.configured]
-    lines += [f"  + {show(i)}" for i in comparison.extra]
+    # configured IDs passed validation (no controls); offered ones are server text
+    marked = [("=" if i in offered else "!", i, i) for i in comparison.configured]
+    marked += [("+", i, show(i)) for i in comparison.extra]
+    width = max((len(shown) for _, i, shown in marked if i in comparison.info), default=0)
+    for mark, model_id, shown in marked:
+        info = comparison.info.get(model_id)
+        line = f"  {mark} {shown}"
+        if info is not None:
+            line = f"{line.ljust(width + 4)}  {describe(info)}"
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 
-def add_to_file(path: str, provider: ResolvedProvider, ids: list[str]) -> None:
-    """Append ``ids`` to the provider's ``models`` in place, comments and style kept."""
+def describe(info: ModelInfo) -> str:
+    """``[vision, function_calling]  context 131072``; ``[]`` when the endpoint reports none
+    of the file's capabilities, nothing where it says nothing about them."""
+    from cherrysync.check.capabilities import ordered
+
+    parts = [f"[{', '.join(ordered(info.capabilities))}]"] if info.known else []
+    if info.context_window is not None:
+        parts.append(f"context {info.context_window}")
+    return "  ".join(parts)
+
+
+def add_to_file(path: str, provider: ResolvedProvider, ids: list[str | dict[str, object]]) -> None:
+    """Append ``ids`` (or ``{id, capabilities}`` entries) to the provider's ``models`` in
+    place, comments and style kept."""
     from cherrysync.load.yamledit import add_models
 
     try:

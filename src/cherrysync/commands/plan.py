@@ -9,15 +9,19 @@ from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
+    add_overlay_options,
     load_for_command,
+    refuse_prune_with_tags,
 )
-from cherrysync.plan.formats import PLAN_FORMATS, print_plan
+from cherrysync.console import NORMAL
+from cherrysync.plan.formats import PLAN_FORMATS, message_stream, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
 EPILOG = """examples:
   cherrysync plan providers.yaml --target auto
   cherrysync plan providers.yaml --target ~/.config/CherryStudio --format json
   cherrysync plan providers.yaml --target backup.zip --detailed-exitcode
+  cherrysync plan providers.yaml --overlay laptop.yaml --target auto
 
 exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
 (with --detailed-exitcode) changes present"""
@@ -25,7 +29,10 @@ exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage e
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it."""
+    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it.
+
+    ``verbosity`` (a :mod:`console` level) decides whether the found line is printed.
+    """
 
     target: str
     file: str = DEFAULT_FILE
@@ -33,6 +40,9 @@ class PlanOptions:
     format: str = "text"
     detailed_exitcode: bool = False
     env_files: tuple[str, ...] = ()
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    verbosity: int = NORMAL
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,13 +51,16 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder, its cherrystudio.sqlite, or a 1.x backup .zip",
+        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a "
+        "backup .zip (1.x formats 5 and 6, 2.x format 7); only 2.x folders and 1.x format-5 "
+        "zips can be applied to",
     )
     parser.add_argument(
         "--prune",
         action="store_true",
         help="also remove custom providers and models the file no longer lists",
     )
+    add_overlay_options(parser)
     add_env_file_option(parser)
 
 
@@ -69,17 +82,25 @@ def run(args: argparse.Namespace) -> int:
         format=args.format,
         detailed_exitcode=args.detailed_exitcode,
         env_files=tuple(args.env_file),
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
+        verbosity=args.verbosity,
     )
     return plan(options)
 
 
 def plan(options: PlanOptions) -> int:
     """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
+    from cherrysync.targets.found import report
     from cherrysync.targets.open import open_target
 
-    loaded = load_for_command(options.file, options.env_files)
+    refuse_prune_with_tags(options.prune, options.tags)
+    loaded = load_for_command(
+        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+    )
     target = open_target(options.target)
     shown = target.plan(loaded.providers, prune=options.prune)
+    report(target.found, options.verbosity, message_stream(options.format))
     print_plan(shown, options.format)
     if shown.blockers:
         return 1

@@ -8,23 +8,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cherrysync.errors import CherrysyncError, io_message
-from cherrysync.validate.fileschema import render_markdown, render_schema
+from cherrysync.validate.fileschema import SCHEMA_PATHS, SCHEMAS, render_markdown, render_schema
 
-HELP = "print the JSON Schema of providers files, or check the committed copy"
+HELP = "print the JSON Schema of providers (or overlay) files, or check the committed copies"
 EPILOG = """examples:
   cherrysync schema > schema/providers.schema.json
-  cherrysync schema --check            # exit 1 when schema/providers.schema.json is stale"""
-DEFAULT_PATH = "schema/providers.schema.json"
+  cherrysync schema --kind overlay -o schema/overlay.schema.json
+  cherrysync schema --check            # exit 1 when a committed schema in schema/ is stale"""
+DEFAULT_PATH = SCHEMA_PATHS["providers"]
 
 
 @dataclass(frozen=True)
 class SchemaOptions:
-    """``check`` compares with ``path``; otherwise the schema goes to ``output`` or stdout."""
+    """``check`` compares with ``path`` (every committed schema when None); otherwise the
+    schema of ``kind`` goes to ``output`` or stdout."""
 
     check: bool = False
     output: str | None = None
     format: str = "json"
-    path: str = DEFAULT_PATH
+    path: str | None = None
+    kind: str = "providers"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,15 +44,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="json: the JSON Schema; markdown: the field reference table for the README",
     )
     parser.add_argument(
+        "--kind",
+        choices=tuple(SCHEMAS),
+        default="providers",
+        help="providers: the providers file (default); overlay: an --overlay file",
+    )
+    parser.add_argument(
         "--path",
-        default=DEFAULT_PATH,
-        help=f"committed schema for --check (default: {DEFAULT_PATH})",
+        help="committed schema for --check (default: every schema in schema/)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     options = SchemaOptions(
-        check=args.check, output=args.output, format=args.format, path=args.path
+        check=args.check, output=args.output, format=args.format, path=args.path, kind=args.kind
     )
     return schema(options)
 
@@ -59,9 +67,11 @@ def schema(options: SchemaOptions) -> int:
     if options.format == "markdown":
         sys.stdout.write(render_markdown())
         return 0
-    text = render_schema()
+    text = render_schema(options.kind)
     if options.check:
-        return _check(text, options.path)
+        targets = [(options.kind, options.path)] if options.path else list(SCHEMA_PATHS.items())
+        fresh = [_check(kind, path) for kind, path in targets]
+        return 0 if all(fresh) else 1
     if options.output:
         try:
             Path(options.output).write_text(text, encoding="utf-8")
@@ -72,13 +82,18 @@ def schema(options: SchemaOptions) -> int:
     return 0
 
 
-def _check(text: str, path: str) -> int:
+def _check(kind: str, path: str) -> bool:
+    """True when the committed schema at ``path`` is what ``kind`` generates now."""
     try:
         committed = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise CherrysyncError(io_message(path, exc)) from exc
-    if committed != text:
-        print(f"{path} is stale; regenerate it with: cherrysync schema -o {path}", file=sys.stderr)
-        return 1
+    if committed != render_schema(kind):
+        option = "" if kind == "providers" else f" --kind {kind}"
+        print(
+            f"{path} is stale; regenerate it with: cherrysync schema{option} -o {path}",
+            file=sys.stderr,
+        )
+        return False
     print(f"{path} is up to date")
-    return 0
+    return True

@@ -7,7 +7,14 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from cherrysync.commands.common import DEFAULT_FILE, add_env_file_option, append_summary, load_env
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_env_file_option,
+    add_overlay_options,
+    append_summary,
+    load_env,
+    load_overlays,
+)
 from cherrysync.console import NORMAL, QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.errors import io_message, print_error
@@ -19,6 +26,7 @@ EPILOG = """examples:
   cherrysync validate providers.yaml
   cherrysync validate --format github --strict configs/*.yaml
   cherrysync validate --format sarif providers.yaml > cherrysync.sarif
+  cherrysync validate providers.yaml --overlay laptop.yaml   # the merged result
 
 exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O error"""
 
@@ -34,6 +42,8 @@ class ValidateOptions:
     summary: str | None = None
     env_files: tuple[str, ...] = ()
     verbosity: int = NORMAL
+    overlays: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also append a Markdown summary to PATH (e.g. $GITHUB_STEP_SUMMARY)",
     )
     add_env_file_option(parser)
+    add_overlay_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         summary=args.summary,
         env_files=tuple(args.env_file),
         verbosity=args.verbosity,
+        overlays=tuple(args.overlay),
+        tags=tuple(args.tag),
     )
     return validate(options)
 
@@ -81,16 +94,17 @@ def validate(
     """
     out, err = stdout or sys.stdout, stderr or sys.stderr
     diagnostics, io_failed = _validate_files(options, err)
+    files = [*options.files, *options.overlays]
     shown = diagnostics
     if options.verbosity == QUIET and options.format == "text":
         shown = [d for d in diagnostics if d.severity == "error"]
-    out.write(render(options.format, shown, options.files, colour=use_colour(out)))
+    out.write(render(options.format, shown, files, colour=use_colour(out)))
     if options.summary:
-        append_summary(options.summary, render_summary(diagnostics, options.files))
+        append_summary(options.summary, render_summary(diagnostics, files))
     errors = sum(d.severity == "error" for d in diagnostics)
     if options.verbosity == VERBOSE:
         print(
-            f"{len(options.files)} file(s) checked: {errors} error(s), "
+            f"{len(files)} file(s) checked: {errors} error(s), "
             f"{len(diagnostics) - errors} warning(s)",
             file=err,
         )
@@ -100,15 +114,23 @@ def validate(
 
 
 def _validate_files(options: ValidateOptions, err: TextIO) -> tuple[list[Diagnostic], bool]:
-    """The diagnostics of every readable file, and whether some file could not be read."""
-    env = load_env(options.env_files) if options.require_env else {}
-    validation = ValidationOptions(require_env=options.require_env, strict=options.strict, env=env)
+    """The diagnostics of every readable file (each with every overlay on top, an overlay's own
+    errors reported once), and whether some file could not be read."""
+    # names only: validate never decrypts a sops file or reads a secret store
+    env = load_env(options.env_files, decrypt=False) if options.require_env else {}
+    validation = ValidationOptions(
+        require_env=options.require_env,
+        strict=options.strict,
+        env=env,
+        tags=frozenset(options.tags),
+    )
+    overlays = load_overlays(options.overlays)  # each overlay applies to each file
     diagnostics: list[Diagnostic] = []
     io_failed = False
     for file in options.files:
         try:
-            diagnostics.extend(validate_path(file, validation).diagnostics)
+            diagnostics.extend(validate_path(file, validation, overlays).diagnostics)
         except OSError as exc:
             io_failed = True
             print_error(io_message(file, exc), err)
-    return diagnostics, io_failed
+    return list(dict.fromkeys(diagnostics)), io_failed

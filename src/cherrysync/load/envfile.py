@@ -99,6 +99,23 @@ def parse_env_text(
     return values
 
 
+def read_env_text(path: str | Path) -> str:
+    """The text of a dotenv file, bounded and decoded (also what :mod:`.sops` inspects).
+
+    Raises :class:`EnvFileError` for a file cherrysync will not read, ``OSError`` for I/O.
+    """
+    file = Path(path)
+    with file.open("rb") as stream:
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise EnvFileError(f"{file}: larger than {MAX_BYTES >> 20} MiB; is it a dotenv file?")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EnvFileError(f"{file}:{line}: not valid UTF-8") from None
+
+
 def read_env_file(
     path: str | Path,
     *,
@@ -109,14 +126,5 @@ def read_env_file(
 
     Raises :class:`EnvFileError` for a file cherrysync will not read, ``OSError`` for I/O.
     """
-    file = Path(path)
-    with file.open("rb") as stream:
-        data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise EnvFileError(f"{file}: larger than {MAX_BYTES >> 20} MiB; is it a dotenv file?")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise EnvFileError(f"{file}:{line}: not valid UTF-8") from None
-    return parse_env_text(text, str(file), environ=environ, inherited=inherited)
+    text = read_env_text(path)
+    return parse_env_text(text, str(path), environ=environ, inherited=inherited)

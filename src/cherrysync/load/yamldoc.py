@@ -29,11 +29,16 @@ _INT, _FLOAT, _BOOL, _NULL, _MERGE = (
 
 @dataclass(frozen=True)
 class Position:
-    """1-based position of a node; ``content_column`` is where a quoted scalar's text begins."""
+    """1-based position of a node; ``content_column`` is where a quoted scalar's text begins.
+
+    ``file`` names the file the node was read from, so a document merged from a providers file
+    and its overlays still points each diagnostic at the right file ("" when unknown).
+    """
 
     line: int
     column: int
     content_column: int
+    file: str = ""
 
 
 @dataclass
@@ -68,9 +73,9 @@ def _tag(node: Any) -> str:
     return str(getattr(tag, "value", tag))
 
 
-def _position(mark: Any, quoted: bool = False) -> Position:
+def _position(mark: Any, file: str, quoted: bool = False) -> Position:
     column = mark.column + 1
-    return Position(mark.line + 1, column, column + 1 if quoted else column)
+    return Position(mark.line + 1, column, column + 1 if quoted else column, file)
 
 
 class _Builder:
@@ -102,7 +107,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _Stop("yaml-depth", f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
         quoted = getattr(node, "style", None) in ("'", '"')
-        self.doc.values.setdefault(path, _position(node.start_mark, quoted))
+        self.doc.values.setdefault(path, _position(node.start_mark, self.filename, quoted))
         if id(node) in self.active:
             raise _Stop("yaml-alias-limit", "recursive alias", node.start_mark)
         kind = type(node).__name__
@@ -134,11 +139,13 @@ class _Builder:
                 continue
             if type(key_node).__name__ != "ScalarNode":
                 self.error(
-                    "yaml-key", "mapping keys must be plain scalars", _position(key_node.start_mark)
+                    "yaml-key",
+                    "mapping keys must be plain scalars",
+                    _position(key_node.start_mark, self.filename),
                 )
                 continue
             key = str(key_node.value)
-            key_pos = _position(key_node.start_mark)
+            key_pos = _position(key_node.start_mark, self.filename)
             if key in explicit:
                 first = self.doc.keys[(*path, key)]
                 self.error(
@@ -157,7 +164,11 @@ class _Builder:
         sources = value_node.value if type(value_node).__name__ == "SequenceNode" else [value_node]
         for source in sources:
             if type(source).__name__ != "MappingNode":
-                self.error("yaml-merge", "'<<' merges only mappings", _position(source.start_mark))
+                self.error(
+                    "yaml-merge",
+                    "'<<' merges only mappings",
+                    _position(source.start_mark, self.filename),
+                )
                 continue
             merged = self.build(source, path, depth + 1)
             for key, value in merged.items():
@@ -191,11 +202,11 @@ def parse_yaml(text: str, filename: str) -> tuple[YamlDocument | None, list[Diag
     try:
         builder.doc.data = builder.build(node, ())
     except _Stop as stop:
-        pos = _position(stop.mark)
+        pos = _position(stop.mark, filename)
         builder.error(stop.rule, stop.message, pos)
         return None, builder.diagnostics
     except (YAMLError, ValueError, RecursionError) as exc:
-        pos = _position(node.start_mark)
+        pos = _position(node.start_mark, filename)
         builder.error("yaml-syntax", f"cannot read value: {exc}", pos)
         return None, builder.diagnostics
     return builder.doc, builder.diagnostics

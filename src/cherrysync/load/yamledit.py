@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,30 @@ def _like(sibling: Any, text: str) -> Any:
     return text
 
 
-def add_models(path: str | os.PathLike[str], provider_index: int, ids: list[str]) -> None:
-    """Append ``ids`` to ``providers[provider_index].models`` and rewrite the file atomically."""
+def _entry(sibling: Any, model: str | Mapping[str, Any], flow: bool) -> Any:
+    """A bare ID, or a model mapping (``{id, capabilities}``) in the list's own style."""
+    if isinstance(model, str):
+        return _like(sibling, model)
+    entry = CommentedMap()
+    for name, value in model.items():
+        if isinstance(value, list):
+            value = CommentedSeq(value)
+            value.fa.set_flow_style()
+        if name == "id":  # quoted like the IDs around it
+            value = _like(
+                sibling.get("id") if isinstance(sibling, CommentedMap) else sibling, value
+            )
+        entry[name] = value
+    if flow:
+        entry.fa.set_flow_style()
+    return entry
+
+
+def add_models(
+    path: str | os.PathLike[str], provider_index: int, ids: Sequence[str | Mapping[str, Any]]
+) -> None:
+    """Append ``ids`` (bare IDs, or mappings such as ``{id, capabilities}``) to
+    ``providers[provider_index].models`` and rewrite the file atomically."""
     target = Path(path)
     text = target.read_text(encoding="utf-8")
     yaml = _yaml(text)
@@ -86,16 +109,21 @@ def add_models(path: str | os.PathLike[str], provider_index: int, ids: list[str]
         raise YamlEditError(f"cannot edit {target}: {type(exc).__name__}") from None
     models = provider.get("models")
     if models is None:
-        provider["models"] = CommentedSeq(_like(None, i) for i in ids)
+        provider["models"] = CommentedSeq(_entry(None, i, False) for i in ids)
     elif not isinstance(models, CommentedSeq):
         raise YamlEditError(f"cannot edit {target}: 'models' is not a list")
     else:
-        moved = None if models.fa.flow_style() else _pop_trailing(models)
+        flow = bool(models.fa.flow_style())
+        moved = None if flow else _pop_trailing(models)
         last = models[-1] if models else None
         for model_id in ids:
-            models.append(_like(last, model_id))
+            models.append(_entry(last, model_id, flow))
         if moved is not None:
-            models.ca.items[len(models) - 1] = [moved, None]
+            tail = models[-1]
+            if isinstance(tail, CommentedMap):  # after a mapping, the comment ends its last key
+                tail.ca.items[list(tail.keys())[-1]] = [None, None, moved, None]
+            else:
+                models.ca.items[len(models) - 1] = [moved, None]
     out = io.StringIO()
     yaml.dump(data, out)
     write_atomic(target, out.getvalue())

@@ -1,18 +1,24 @@
-"""The JSON Schema of the providers file, generated from the pydantic model.
+"""The JSON Schemas of providers and overlay files, generated from the pydantic model.
 
-The committed ``schema/providers.schema.json`` is what editors and other tools read;
-``cherrysync schema --check`` keeps it equal to what this module generates.
+The committed ``schema/providers.schema.json`` and ``schema/overlay.schema.json`` are what
+editors and other tools read; ``cherrysync schema --check`` keeps them equal to what this module
+generates. The overlay schema is derived from the providers schema, so the two cannot drift: an
+overlay entry takes every provider key, requires only ``id``, and has no defaults (a key left
+out keeps the value of the file below).
 """
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from cherrysync.model import ProvidersFile
+from cherrysync.model import ID_PATTERN, ProvidersFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_BASE = "https://cherrysync.dev/schema/"
 
 
 def _clean(node: Any) -> Any:
@@ -37,9 +43,52 @@ def generate_schema() -> dict[str, Any]:
     return ordered
 
 
-def render_schema() -> str:
+@lru_cache(maxsize=1)
+def generate_overlay_schema() -> dict[str, Any]:
+    """The overlay file: ``version: 1`` and partial provider entries matched by ``id``."""
+    schema = copy.deepcopy(generate_schema())
+    defs = schema["$defs"]
+    entry = defs.pop("Provider")
+    entry["description"] = (
+        "A change to one provider, matched by id: the keys it sets replace the provider's; a new "
+        "id adds a provider, which then needs every required key."
+    )
+    entry["required"] = ["id"]
+    for spec in entry["properties"].values():
+        spec.pop("default", None)
+    entry["properties"]["id"] = {
+        "description": "Id of the provider to change or add (a provider without `id` is "
+        "matched by the slug of its name).",
+        "pattern": ID_PATTERN,
+        "type": "string",
+    }
+    defs["ProviderOverlay"] = entry
+    schema["$id"] = SCHEMA_BASE + "overlay.schema.json"
+    schema["description"] = "Per-machine changes applied on top of a providers file (--overlay)."
+    schema["properties"]["providers"] = {
+        "description": "Entries applied in order, by provider id.",
+        "items": {"$ref": "#/$defs/ProviderOverlay"},
+        "type": "array",
+    }
+    schema["title"] = "cherrysync overlay file"
+    return schema
+
+
+#: kind -> generator; ``cherrysync schema --kind`` and the structure checker read this table
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "providers": generate_schema,
+    "overlay": generate_overlay_schema,
+}
+#: where each schema is committed
+SCHEMA_PATHS: dict[str, str] = {
+    "providers": "schema/providers.schema.json",
+    "overlay": "schema/overlay.schema.json",
+}
+
+
+def render_schema(kind: str = "providers") -> str:
     """The schema file's exact text (stable key order, trailing newline)."""
-    return json.dumps(generate_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(SCHEMAS[kind](), indent=2, ensure_ascii=False) + "\n"
 
 
 def _kind(spec: dict[str, Any]) -> str:

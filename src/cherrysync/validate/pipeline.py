@@ -6,15 +6,17 @@ must not import the HTTP stack: ``validate`` runs in pre-commit hooks and CI wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from cherrysync.diagnostics import Diagnostic, Severity, has_errors
-from cherrysync.load.yamldoc import YamlDocument, decode, parse_yaml
+from cherrysync.load.overlay import merge
+from cherrysync.load.yamldoc import MAX_BYTES, YamlDocument, decode, parse_yaml
 from cherrysync.model import ProvidersFile
+from cherrysync.validate.overlays import Overlay
 from cherrysync.validate.rules import RuleOptions, check_semantics
 
 
@@ -25,14 +27,23 @@ class ValidationOptions:
     require_env: bool = False
     strict: bool = False
     env: Mapping[str, str] = field(default_factory=dict)
+    #: ``--tag``: ``require_env`` applies to the providers carrying one of these tags only
+    tags: frozenset[str] = frozenset()
 
 
 @dataclass
 class ValidatedFile:
+    """A providers file (merged with its overlays, if any) and everything found in it.
+
+    ``document`` is the merged document; each of its positions names the file the value came
+    from, and so does each diagnostic.
+    """
+
     filename: str
     document: YamlDocument | None
     model: ProvidersFile | None
     diagnostics: list[Diagnostic]
+    overlays: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -45,7 +56,10 @@ def _finish(result: ValidatedFile, options: ValidationOptions) -> ValidatedFile:
             Diagnostic(d.file, d.line, d.column, "error", d.rule, d.message)
             for d in result.diagnostics
         ]
-    result.diagnostics.sort(key=lambda d: (d.line, d.column, d.rule, d.message))
+    order = {name: i for i, name in enumerate((result.filename, *result.overlays))}
+    result.diagnostics.sort(
+        key=lambda d: (order.get(d.file, len(order)), d.line, d.column, d.rule, d.message)
+    )
     return result
 
 
@@ -72,7 +86,9 @@ def _build_model(
                 loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
                 pos = document.position(loc)
                 diagnostics.append(
-                    Diagnostic(filename, pos.line, pos.column, "error", "schema", error["msg"])
+                    Diagnostic(
+                        pos.file or filename, pos.line, pos.column, "error", "schema", error["msg"]
+                    )
                 )
             return None, []
     if not isinstance(providers, list):
@@ -87,12 +103,36 @@ def _build_model(
     return partial, kept
 
 
+def _explain_added(structural: list[Diagnostic], filename: str) -> list[Diagnostic]:
+    """A key missing in an overlay means its entry added a provider: say so."""
+    return [
+        replace(
+            d,
+            message=d.message + " (no earlier file has this id, so the overlay adds "
+            "the provider, which needs every required key)",
+        )
+        if d.rule == "missing-key" and d.file != filename
+        else d
+        for d in structural
+    ]
+
+
 def validate_text(
-    text: str, filename: str, options: ValidationOptions | None = None
+    text: str,
+    filename: str,
+    options: ValidationOptions | None = None,
+    overlays: Sequence[Overlay] = (),
 ) -> ValidatedFile:
+    """Validate one file's text, merged with ``overlays`` (already read and checked) in order."""
     options = options or ValidationOptions()
     document, diagnostics = parse_yaml(text, filename)
-    result = ValidatedFile(filename, document, None, diagnostics)
+    for overlay in overlays:
+        diagnostics.extend(overlay.diagnostics)
+    names = tuple(o.filename for o in overlays)
+    for overlay in overlays:
+        if document is not None and overlay.document is not None:
+            document = merge(document, overlay.document, overlay.broken)
+    result = ValidatedFile(filename, document, None, diagnostics, names)
     if document is None:
         return _finish(result, options)
     if not isinstance(document.data, dict):
@@ -117,7 +157,7 @@ def validate_text(
 
         checker = StructureChecker(filename, document)
         structural = checker.check()
-        diagnostics.extend(structural)
+        diagnostics.extend(_explain_added(structural, filename))
         model, index_map = _build_model(
             document, structural, checker.broken_providers, filename, diagnostics
         )
@@ -125,7 +165,9 @@ def validate_text(
         return _finish(result, options)
     if not structural:
         result.model = model
-    rule_options = RuleOptions(require_env=options.require_env, env=options.env)
+    rule_options = RuleOptions(
+        require_env=options.require_env, env=options.env, env_tags=options.tags
+    )
     for finding in check_semantics(model, rule_options):
         path = finding.path
         if path[:1] == ("providers",) and len(path) > 1 and isinstance(path[1], int):
@@ -136,26 +178,33 @@ def validate_text(
             column = pos.content_column + finding.offset
         severity: Severity = "error" if finding.severity == "error" else "warning"
         diagnostics.append(
-            Diagnostic(filename, pos.line, column, severity, finding.rule, finding.message)
+            Diagnostic(
+                pos.file or filename, pos.line, column, severity, finding.rule, finding.message
+            )
         )
     return _finish(result, options)
 
 
 def validate_bytes(
-    raw: bytes, filename: str, options: ValidationOptions | None = None
+    raw: bytes,
+    filename: str,
+    options: ValidationOptions | None = None,
+    overlays: Sequence[Overlay] = (),
 ) -> ValidatedFile:
     options = options or ValidationOptions()
     text, diagnostics = decode(raw, filename)
     if text is None:
-        return _finish(ValidatedFile(filename, None, None, diagnostics), options)
-    return validate_text(text, filename, options)
+        for overlay in overlays:
+            diagnostics.extend(overlay.diagnostics)
+        names = tuple(o.filename for o in overlays)
+        return _finish(ValidatedFile(filename, None, None, diagnostics, names), options)
+    return validate_text(text, filename, options, overlays)
 
 
-def validate_path(path: str | Path, options: ValidationOptions | None = None) -> ValidatedFile:
-    """Validate a file on disk; ``OSError`` propagates (the CLI turns it into exit code 2)."""
-    file = Path(path)
-    with file.open("rb") as handle:
-        from cherrysync.load.yamldoc import MAX_BYTES
-
+def validate_path(
+    path: str | Path, options: ValidationOptions | None = None, overlays: Sequence[Overlay] = ()
+) -> ValidatedFile:
+    """Validate a file on disk with its overlays; ``OSError`` propagates (exit code 2)."""
+    with Path(path).open("rb") as handle:
         raw = handle.read(MAX_BYTES + 1)
-    return validate_bytes(raw, str(path), options)
+    return validate_bytes(raw, str(path), options, overlays)

@@ -14,7 +14,7 @@ from cherrysync import baseurl
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
-from cherrysync.secrets import EnvSyntaxError, references
+from cherrysync.secrets import EnvRef, EnvSyntaxError, references
 from cherrysync.validate.formats import CONTROL, printable
 
 _AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
@@ -39,6 +39,8 @@ class Finding:
 class RuleOptions:
     require_env: bool = False
     env: Mapping[str, str] | None = None
+    #: with ``require_env``: only providers carrying one of these tags need their variables
+    env_tags: frozenset[str] = frozenset()
 
 
 Rule = Callable[[ProvidersFile, RuleOptions], Iterator[Finding]]
@@ -227,9 +229,11 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
             except EnvSyntaxError as exc:
                 yield Finding(path, "error", "env-syntax", str(exc), offset=exc.offset)
                 continue
-            if options.require_env:
+            if options.require_env and (
+                not options.env_tags or options.env_tags & set(provider.tags or ())
+            ):
                 for ref in refs:
-                    if ref.name not in env and ref.default is None:
+                    if isinstance(ref, EnvRef) and ref.name not in env and ref.default is None:
                         detail = f": {ref.required_message}" if ref.required_message else ""
                         yield Finding(
                             path,
@@ -300,8 +304,8 @@ def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                     _p(i, name),
                     "warning",
                     "deeplink-chars",
-                    f"{name} {shown} contains {listed}, which Cherry Studio 1.x "
-                    "deep links corrupt (parentheses dropped, quotes rewritten)",
+                    f"{name} {shown} contains {listed}, which a deep link cannot carry "
+                    "(the Cherry Studio 1.x handler rewrites or breaks on it)",
                 )
 
 

@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 
 from cherrysync.diagnostics import Diagnostic
 from cherrysync.load.yamldoc import Path, YamlDocument
-from cherrysync.validate.fileschema import generate_schema
+from cherrysync.validate.fileschema import SCHEMAS
 
 _JSON_TYPES = {
     bool: "boolean",
@@ -26,9 +26,9 @@ _JSON_TYPES = {
 }
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(generate_schema())
+@lru_cache(maxsize=len(SCHEMAS))
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(SCHEMAS[kind]())
 
 
 def _type_name(value: Any) -> str:
@@ -114,15 +114,16 @@ class _Violation:
 class StructureChecker:
     """Turns every schema violation of a document into diagnostics at the offending node."""
 
-    def __init__(self, filename: str, document: YamlDocument) -> None:
+    def __init__(self, filename: str, document: YamlDocument, kind: str = "providers") -> None:
         self.filename = filename
         self.document = document
+        self.kind = kind  # "overlay" checks an --overlay file against its own schema
         #: indices of providers with structural errors (the rest can still be checked further)
         self.broken_providers: set[int] = set()
 
     def check(self) -> list[Diagnostic]:
         diagnostics: list[Diagnostic] = []
-        for error in _validator().iter_errors(self.document.data):
+        for error in _validator(self.kind).iter_errors(self.document.data):
             path = tuple(error.absolute_path)
             if len(path) > 1 and path[0] == "providers" and isinstance(path[1], int):
                 self.broken_providers.add(path[1])
@@ -130,11 +131,12 @@ class StructureChecker:
                 self.broken_providers.add(-1)
             for leaf in _leaves(error):
                 diagnostics.extend(self._convert(leaf))
-        return diagnostics
+        # jsonschema reports each missing required key separately; _convert lists all of them
+        return list(dict.fromkeys(diagnostics))
 
     def _diag(self, path: Path, rule: str, message: str, key: bool = False) -> Diagnostic:
         pos = self.document.key_position(path) if key else self.document.position(path)
-        return Diagnostic(self.filename, pos.line, pos.column, "error", rule, message)
+        return Diagnostic(pos.file or self.filename, pos.line, pos.column, "error", rule, message)
 
     def _convert(self, error: ValidationError) -> Iterator[Diagnostic]:
         """One violation as diagnostics, worded by the keyword that failed."""
