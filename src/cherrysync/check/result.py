@@ -29,6 +29,7 @@ STATUSES: tuple[str, ...] = get_args(Status)
 
 #: pass: counts as success; warn: shown but does not fail the run; fail: exit code 1.
 Level = Literal["pass", "warn", "fail"]
+LEVELS: tuple[str, ...] = get_args(Level)
 
 #: Field metadata: the field holds only the providers file's identifiers, a masked key or our
 #: own vocabulary (statuses, rules), so :meth:`CheckResult.clean` keeps it as it is. Every other
