@@ -98,6 +98,8 @@ class SchemaInfo:
     model_columns: frozenset[str]
     last_migration: int
     notes: list[str] = field(default_factory=list)
+    #: the database file, for messages about its content
+    path: Path | None = None
 
     @property
     def schema(self) -> str:
@@ -265,4 +267,4 @@ def introspect(path: Path, conn: sqlite3.Connection) -> SchemaInfo:
         raise describe_error(path, exc) from exc
     if last > LATEST_KNOWN:
         notes.append(f"the database has a {schema}; only columns cherrysync knows are written")
-    return SchemaInfo(tables, provider_columns, model_columns, last, notes)
+    return SchemaInfo(tables, provider_columns, model_columns, last, notes, path)

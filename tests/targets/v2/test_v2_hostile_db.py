@@ -1,0 +1,93 @@
+"""Hostile 2.x databases: values and schema objects the app never writes, refused clearly."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cherrysync.cli import main
+from cherrysync.targets.base import TargetError
+from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.keystate import KeyState, state_path
+from v2checks import snapshot
+from v2fixtures import ENV, USER_PROVIDER_ID, build_data_folder, load, write_file
+
+SECRETISH = "sk-hostile-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+
+
+def _set(db: Path, sql: str, *args: object) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute(sql, args)
+    finally:
+        conn.close()
+
+
+# ------------------------------------------------------------------ JSON columns (bounded)
+
+DEEP = "[" * 200_000 + "]" * 200_000
+#: 5 MiB of JSON that would decode fine: the size alone is refused, before decoding
+HUGE = '["' + SECRETISH + "x" * (5 << 20) + '"]'
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "key", "value", "reason"),
+    [
+        ("user_provider", "api_keys", USER_PROVIDER_ID, DEEP, "nested deeper than 256 levels"),
+        ("user_provider", "endpoint_configs", USER_PROVIDER_ID, HUGE, "larger than 4 MiB"),
+        ("user_provider", "provider_settings", "openai", DEEP, "nested deeper than 256 levels"),
+        ("user_model", "capabilities", f"{USER_PROVIDER_ID}::my-model", DEEP, "nested deeper"),
+        ("user_model", "endpoint_types", "openai::gpt-4o", HUGE, "larger than 4 MiB"),
+    ],
+)
+def test_hostile_json_columns_are_refused_by_table_column_and_row(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    column: str,
+    key: str,
+    value: str,
+    reason: str,
+) -> None:
+    db = build_data_folder(tmp_path / "CherryStudio")
+    id_column = "provider_id" if table == "user_provider" else "id"
+    _set(db, f"UPDATE {table} SET {column} = ? WHERE {id_column} = ?", value, key)
+    before = snapshot(db)
+    file = write_file(tmp_path)
+    out = tmp_path / "imported.yaml"
+    for argv in (
+        ["plan", str(file), "--target", str(db)],
+        ["apply", str(file), "--target", str(db), "--yes"],
+        ["import", "--from", str(db), "-o", str(out)],
+    ):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert f"{table}.{column} of row '{key}' is {reason}" in err and str(db) in err, err
+        assert SECRETISH not in err and "Traceback" not in err and "internal error" not in err
+    assert snapshot(db) == before and not out.exists()
+
+
+def test_hostile_preference_value_is_refused(tmp_path: Path) -> None:
+    db = build_data_folder(tmp_path / "CherryStudio")
+    _set(db, "UPDATE preference SET value = ? WHERE \"key\" = 'chat.default_model_id'", DEEP)
+    file = write_file(tmp_path, "version: 1\nproviders: []\n")
+    target = DatabaseTarget.locate(str(db))
+    with pytest.raises(TargetError, match=r"preference\.value of row 'chat\.default_model_id'"):
+        # pruning the user's provider asks who still references its models
+        target.plan(load(file), prune=True)
+
+
+def test_deep_key_record_counts_as_damaged_not_as_a_crash(tmp_path: Path) -> None:
+    db = build_data_folder(tmp_path / "CherryStudio")
+    state_path(db).write_text("[" * 500_000)
+    state = KeyState.load(state_path(db))
+    assert state.problem is not None and "deeper than 256" in state.problem
+    assert state.providers == {}
