@@ -91,3 +91,73 @@ def test_deep_key_record_counts_as_damaged_not_as_a_crash(tmp_path: Path) -> Non
     state = KeyState.load(state_path(db))
     assert state.problem is not None and "deeper than 256" in state.problem
     assert state.providers == {}
+
+
+# ------------------------------------------------------------------ triggers
+
+#: What a planted trigger could do: copy every key written into a table of its own.
+STEAL = """
+CREATE TABLE loot (provider TEXT, keys TEXT);
+CREATE TRIGGER {name} AFTER {event} ON {table}
+BEGIN INSERT INTO loot VALUES ({value}); END;
+"""
+#: The app's kind of trigger: a full-text index kept in step with another table.
+APP_FTS = """
+CREATE TABLE message (id TEXT PRIMARY KEY, content TEXT);
+CREATE VIRTUAL TABLE message_fts USING fts5(content, content='message');
+CREATE TRIGGER message_fts_ai AFTER INSERT ON message
+BEGIN INSERT INTO message_fts(rowid, content) VALUES (new.rowid, new.content); END;
+CREATE TRIGGER message_fts_ad AFTER DELETE ON message
+BEGIN INSERT INTO message_fts(message_fts, rowid, content)
+  VALUES ('delete', old.rowid, old.content); END;
+"""
+
+
+def _plant(db: Path, script: str) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.executescript(script)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "event", "table", "value"),
+    [
+        ("copy_keys", "INSERT", "user_provider", "new.provider_id, new.api_keys"),
+        ("Copy_Keys_On_Update", "UPDATE", "USER_PROVIDER", "new.provider_id, new.api_keys"),
+        ("count_models", "INSERT", "user_model", "new.provider_id, new.model_id"),
+    ],
+)
+def test_foreign_trigger_on_written_tables_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    event: str,
+    table: str,
+    value: str,
+) -> None:
+    db = build_data_folder(tmp_path / "CherryStudio")
+    file = write_file(tmp_path)
+    if event == "UPDATE":  # planted after a first apply: fires when the next apply edits a row
+        DatabaseTarget.locate(str(db)).apply(load(file), prune=False)
+        file = write_file(tmp_path, file.read_text().replace("Team relay", "Team relay, edited"))
+    _plant(db, STEAL.format(name=name, event=event, table=table, value=value))
+    before = snapshot(db)
+    backups = sorted(db.parent.glob("*cherrysync-backup*"))
+    assert main(["plan", str(file), "--target", str(db)]) == 1
+    said = "".join(capsys.readouterr())
+    assert f"trigger {name!r} on {table.lower()} is not part of Cherry Studio's schema" in said
+    assert main(["apply", str(file), "--target", str(db), "--yes"]) == 1
+    said = "".join(capsys.readouterr())
+    assert f"trigger {name!r}" in said and "nothing is written" in said
+    assert snapshot(db) == before
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM loot").fetchone() == (0,)
+    assert sorted(db.parent.glob("*cherrysync-backup*")) == backups
+
+
+def test_the_apps_own_triggers_on_other_tables_are_allowed(tmp_path: Path) -> None:
+    db = build_data_folder(tmp_path / "CherryStudio")
+    _plant(db, APP_FTS)
+    result = DatabaseTarget.locate(str(db)).apply(load(write_file(tmp_path)), prune=False)
+    assert result.transactions == 1 and not result.plan.blockers

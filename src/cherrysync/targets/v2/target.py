@@ -176,7 +176,7 @@ class DatabaseTarget:
             self.description,
             computed.changes,
             [*self.notes, *info.notes, *self._key_state_notes(), *computed.notes, *ref_notes],
-            [*computed.blockers, *ref_blockers],
+            [*info.trigger_blockers(), *computed.blockers, *ref_blockers],
             target_path=os.path.abspath(self.path),
         )
         return plan, computed
