@@ -155,6 +155,7 @@ class KeyState:
         text = self.text()
         if text == self._saved:
             return False
-        write_atomic(self.path, text, 0o600)  # a rename: replaces a symlink, never follows it
+        # a rename that replaces a symlink planted in its place, never follows it
+        write_atomic(self.path, text, 0o600, follow_symlinks=False)
         self._saved, self.problem = text, None
         return True

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cherrysync.fileio import new_partial, publish
 from cherrysync.plan.diff import Change, Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
@@ -235,8 +236,11 @@ class DatabaseTarget:
         while target.exists():
             n += 1
             target = base.with_name(f"{base.stem}-{n}{base.suffix}")
-        partial = target.with_name(target.name + ".partial")
+        partial: Path | None = None
         try:
+            # the copy holds every key: private (0600) before SQLite writes its first page
+            partial, fd = new_partial(target)
+            os.close(fd)
             source = connect(self.path, readonly=True, busy_timeout_ms=self.busy_timeout_ms)
             dest = sqlite3.connect(partial)
             try:
@@ -244,11 +248,14 @@ class DatabaseTarget:
             finally:
                 dest.close()
                 source.close()
-            partial.replace(target)
+            publish(partial, target, overwrite=False)
         except (OSError, sqlite3.Error, TargetError) as exc:
-            partial.unlink(missing_ok=True)
+            if partial is not None:
+                for leftover in (partial, partial.with_name(partial.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise TargetError(
-                f"cannot back up {self.path} to {target}: {exc}; nothing was changed"
+                f"cannot back up {self.path} to {target}: {reason}; nothing was changed"
             ) from exc
         return target
 
