@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cherrysync.errors import io_message
+from cherrysync.fileio import new_partial, publish, real_destination, same_file
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
@@ -86,9 +86,11 @@ def _read(path: Path) -> _Loaded:
 class BackupTarget:
     """A 1.x backup zip as a :class:`~cherrysync.targets.base.Target`."""
 
-    def __init__(self, path: Path, *, out: Path | None = None) -> None:
+    def __init__(self, path: Path, *, out: Path | None = None, force: bool = False) -> None:
+        """``force``: replace an existing output file (never the input)."""
         self.path = path
         self.out = out if out is not None else default_output(path)
+        self.force = force
         self.description = f"Cherry Studio 1.x backup {path}"
         #: Providers ``read_custom_providers`` had to skip, for ``import`` to print.
         self.import_warnings: list[str] = []
@@ -132,12 +134,15 @@ class BackupTarget:
     # ------------------------------------------------------------------------- apply
 
     def _check_output(self) -> None:
-        if self.out.resolve() == self.path.resolve() or (
-            self.out.exists() and os.path.samefile(self.out, self.path)
-        ):
+        """Before any work: never the input, an existing file only with ``force``."""
+        if same_file(self.out, self.path):
             raise TargetError("--out must not be the input backup; it is never overwritten", 2)
         if not self.out.parent.is_dir():
             raise TargetError(f"output folder {self.out.parent} does not exist", 2)
+        if self.out.is_dir():
+            raise TargetError(f"{self.out} is a folder; --out names the zip to write", 2)
+        if os.path.lexists(self.out) and not self.force:
+            raise TargetError(_exists(self.out))
 
     def apply(self, providers: list[ResolvedProvider], *, prune: bool) -> ApplyResult:
         self._check_output()
@@ -153,10 +158,11 @@ class BackupTarget:
         return ApplyResult(plan, output_path=self.out)
 
     def _write(self, loaded: _Loaded, data_json: bytes) -> None:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{self.out.name}.", suffix=".tmp", dir=self.out.parent
-        )
-        tmp = Path(tmp_name)
+        out = real_destination(self.out)
+        try:
+            tmp, fd = new_partial(out)
+        except OSError as exc:
+            raise TargetError(io_message(out, exc, "write")) from None
         try:
             with os.fdopen(fd, "w+b") as dst, self.path.open("rb") as src:
                 writer = ZipStreamWriter(dst)
@@ -170,10 +176,11 @@ class BackupTarget:
                 writer.close(loaded.comment)
                 dst.flush()
                 os.fsync(dst.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.out)
+            publish(tmp, out, overwrite=self.force)
         except zipfile.BadZipFile as exc:
             raise TargetError(f"{self.path} is damaged ({exc}); nothing was written") from None
+        except FileExistsError:
+            raise TargetError(_exists(self.out)) from None
         except OSError as exc:
             raise TargetError(io_message(self.out, exc, "write")) from None
         finally:
@@ -186,6 +193,10 @@ class BackupTarget:
         """Custom providers in backup order; skipped ones are listed in ``import_warnings``."""
         providers, self.import_warnings = custom_providers(self._load().data.state)
         return providers
+
+
+def _exists(out: Path) -> str:
+    return f"{out} exists; pass --force to overwrite it, or --out to write the zip elsewhere"
 
 
 def _restore_note(time_ms: int | None) -> str:
