@@ -132,8 +132,8 @@ def import_providers(options: ImportOptions) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     overwrite = options.force  # without --force, not even a file that appeared meanwhile
     try:
-        if result.env or result.unreadable:
-            env_text = render_env(result.env, output.name, result.unreadable)
+        if result.env or result.missing:
+            env_text = render_env(result.env, output.name, result.unreadable, result.unquotable)
             write_atomic(env_out, env_text, 0o600, overwrite=overwrite)
         write_atomic(output, result.text, 0o644, overwrite=overwrite)
     except FileExistsError as exc:
@@ -141,9 +141,11 @@ def import_providers(options: ImportOptions) -> int:
     except OSError as exc:
         raise CherrysyncError(io_message(None, exc, "write"), 1) from exc
     print(f"Wrote {output} with {result.count} provider(s).")
-    if result.env or result.unreadable:
+    if result.env or result.missing:
         print(f"Wrote {len(result.env)} key(s) to {env_out} (mode 0600); keep it out of Git.")
         if result.unreadable:
             print(f"Fill in the encrypted key(s) there: {', '.join(result.unreadable)}")
+        if result.unquotable:
+            print(f"Write these key(s) there by hand: {', '.join(result.unquotable)}")
         print(f"Use it with: cherrysync validate {output} --require-env --env-file {env_out}")
     return 0
