@@ -175,13 +175,16 @@ def _outside_brackets(segment: bytes) -> tuple[bytes, int]:
     """The brackets of ``segment`` outside strings (it starts outside one), and how much of it
     ends outside a string: all of it, or up to the quote of a string running past its end.
 
-    Escaped backslashes, then escaped quotes, are removed first (only when a backslash stands
-    before a quote at all); the quotes left then alternate strictly, and the brackets between
-    every second pair are the ones outside strings. Each step runs in C over the whole segment.
+    Escaped quotes are removed first (and escaped backslashes before them, when two
+    backslashes stand before a quote); the quotes left then alternate strictly, and the
+    brackets between every second pair are the ones outside strings. Each step runs in C over
+    the whole segment.
     """
     core = segment
     if b'\\"' in segment:
-        core = segment.replace(b"\\\\", b"").replace(b'\\"', b"")
+        if b'\\\\"' in segment:  # a quote after two backslashes: pair them off first
+            core = core.replace(b"\\\\", b"")
+        core = core.replace(b'\\"', b"")
     parts = core.translate(None, _NOT_SPECIAL).split(b'"')
     brackets = b"".join(parts[0::2])
     if len(parts) % 2:
