@@ -4,7 +4,7 @@ Builds a format-5 backup whose ``data.json`` is ``--size`` MiB (1024 by default)
 it one IndexedDB value of chat messages (text with newlines, quotes, backslashes, CJK and
 emoji, as real chats have), written to the zip in pieces so this script never holds it. Then
 runs ``plan`` and ``apply`` (``BackupTarget``, as the commands do) each in a fresh child process
-and reports that child's peak RSS (``getrusage(RUSAGE_CHILDREN)`` after it ends) and wall time.
+and reports that child's own peak RSS (``VmHWM`` from /proc, else ``ru_maxrss``) and wall time.
 Target: both under 300 MB, whatever the size of ``data.json``.
 
 ``--baseline`` also measures what a full JSON parse of that ``data.json`` costs (how cherrysync
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -108,22 +109,29 @@ def child(step: str, src: str, out: str) -> None:
         target.apply(providers, prune=False)
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak RSS: ``VmHWM`` where /proc has it (``ru_maxrss`` would start
+    from the parent's peak, which Linux carries across fork and exec)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MB
+
+
 def measure(step: str, src: Path, out: Path) -> tuple[float, float]:
-    """(peak RSS in MB, wall seconds) of ``step`` run alone in a child process."""
-    code = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], check=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
+    """(peak RSS in MB, wall seconds) of ``step`` run alone in a fresh child process."""
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", code, sys.executable, __file__, "--child", step, str(src), str(out)],
+        [sys.executable, __file__, "--child", step, str(src), str(out)],
         check=True,
         capture_output=True,
         text=True,
     )
     wall = time.perf_counter() - start
-    return int(result.stdout.split()[-1]) / 1024, wall
+    return float(result.stdout.split()[-1]), wall
 
 
 def main() -> int:
@@ -135,6 +143,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        print(f"{peak_rss_mb():.1f}")
         return 0
     folder = Path(tempfile.mkdtemp(prefix="cherrysync-bench-", dir=args.dir))
     try:
