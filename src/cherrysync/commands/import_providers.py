@@ -11,10 +11,14 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import same_file, write_atomic
+
+if TYPE_CHECKING:
+    from cherrysync.targets.importer import ImportResult
 
 HELP = "write a providers file from the custom providers in the app (any version, or a backup)"
 EPILOG = """examples:
@@ -109,10 +113,26 @@ def _refuse_overwrite(options: ImportOptions) -> None:
             raise CherrysyncError(f"folder {path.parent} does not exist")
 
 
+def _write_files(result: ImportResult, options: ImportOptions, output: Path, env_out: Path) -> None:
+    """The dotenv file (0600, when there are keys) first, then the providers file."""
+    from cherrysync.targets.importer import render_env
+
+    overwrite = options.force  # without --force, not even a file that appeared meanwhile
+    try:
+        if result.env or result.missing:
+            env_text = render_env(result.env, output.name, result.unreadable, result.unquotable)
+            write_atomic(env_out, env_text, 0o600, overwrite=overwrite)
+        write_atomic(output, result.text, 0o644, overwrite=overwrite)
+    except FileExistsError as exc:
+        raise CherrysyncError(f"{exc.filename} exists; pass --force to overwrite it", 1) from exc
+    except OSError as exc:
+        raise CherrysyncError(io_message(None, exc, "write"), 1) from exc
+
+
 def import_providers(options: ImportOptions) -> int:
     """Write the providers file (and the dotenv file of keys) read from the app; 0 on success."""
     from cherrysync.targets.found import report
-    from cherrysync.targets.importer import build_import, render_env
+    from cherrysync.targets.importer import build_import
     from cherrysync.targets.open import open_target
 
     output, env_out = Path(options.output), options.env_path
@@ -130,16 +150,7 @@ def import_providers(options: ImportOptions) -> int:
     )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    overwrite = options.force  # without --force, not even a file that appeared meanwhile
-    try:
-        if result.env or result.missing:
-            env_text = render_env(result.env, output.name, result.unreadable, result.unquotable)
-            write_atomic(env_out, env_text, 0o600, overwrite=overwrite)
-        write_atomic(output, result.text, 0o644, overwrite=overwrite)
-    except FileExistsError as exc:
-        raise CherrysyncError(f"{exc.filename} exists; pass --force to overwrite it", 1) from exc
-    except OSError as exc:
-        raise CherrysyncError(io_message(None, exc, "write"), 1) from exc
+    _write_files(result, options, output, env_out)
     print(f"Wrote {output} with {result.count} provider(s).")
     if result.env or result.missing:
         print(f"Wrote {len(result.env)} key(s) to {env_out} (mode 0600); keep it out of Git.")

@@ -150,18 +150,7 @@ class ZipStreamWriter:
         extra_at = self._fh.tell()
         if zip64:
             self._fh.write(struct.pack("<HH2Q", 1, 16, size, 0))
-        crc, written, packed = 0, 0, 0
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15) if size else None
-        for chunk in chunks:
-            crc = zlib.crc32(chunk, crc)
-            written += len(chunk)
-            out = compressor.compress(chunk) if compressor else chunk
-            packed += len(out)
-            self._fh.write(out)
-        if compressor is not None:
-            tail = compressor.flush()
-            packed += len(tail)
-            self._fh.write(tail)
+        crc, written, packed = self._write_data(chunks, level if size else None)
         if written != size:
             raise zipfile.BadZipFile(f"{name}: expected {size} bytes, got {written}")
         info.CRC, info.compress_size = crc, packed
@@ -175,6 +164,22 @@ class ZipStreamWriter:
         self._fh.seek(end)
         info.extra = b""
         self._entries.append(_Entry(info, raw_name, flags, offset))
+
+    def _write_data(self, chunks: Iterable[bytes], level: int | None) -> tuple[int, int, int]:
+        """Deflate (or, with no ``level``, store) ``chunks``: (CRC-32, bytes in, bytes out)."""
+        crc, written, packed = 0, 0, 0
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15) if level is not None else None
+        for chunk in chunks:
+            crc = zlib.crc32(chunk, crc)
+            written += len(chunk)
+            out = compressor.compress(chunk) if compressor else chunk
+            packed += len(out)
+            self._fh.write(out)
+        if compressor is not None:
+            tail = compressor.flush()
+            packed += len(tail)
+            self._fh.write(tail)
+        return crc, written, packed
 
     @staticmethod
     def _local_header(
