@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from check_support import provider, run_json, statuses, write_providers
-from cherrysync.check.errors import ErrorInfo, error_info, scrub
+from cherrysync.check.errors import ErrorInfo, error_info
+from cherrysync.check.redaction import scrub
 from emulators import AzureEmulator, OpenAIEmulator, Reply
 from error_bodies import (
     AZURE_NO_ROUTE,
@@ -179,7 +180,7 @@ from error_bodies import (
         pytest.param(
             None, "x" * 50 + "<b>", ErrorInfo("x" * 50 + "<b>", plain=True), id="late-angle"
         ),
-        pytest.param(None, "  " + "a" * 300, ErrorInfo("a" * 240, plain=True), id="long-text"),
+        pytest.param(None, "  " + "a" * 300, ErrorInfo("a" * 300, plain=True), id="long-text"),
         pytest.param([1, 2], "two items", ErrorInfo("two items", plain=True), id="list-of-two"),
         pytest.param("I'm alive!", "", ErrorInfo("", plain=True), id="json-string"),
     ],

@@ -263,7 +263,8 @@ def check(
             file=err,
         )
     progress = Progress(expected_results(providers, settings), err)
-    results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
+    runner = Runner(settings, on_result=progress.update)
+    results = asyncio.run(progress.track(runner.run(providers)))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
     out.write(render(options.format, results, loaded.filename, locate))
