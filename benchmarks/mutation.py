@@ -97,6 +97,29 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         'if parts.query or text.count("#") > 1 or (parts.fragment and not text.endswith("XX#XX")):',
     ): "a URL with a fragment that ends in '#' holds two '#', which the count already refuses",
     (
+        "cherrysync.baseurl.x_is_private",
+        "return address.is_private or address.is_loopback or address.is_link_local",
+        "return address.is_private or address.is_loopback and address.is_link_local",
+    ): "Python's is_private already holds every loopback and link-local address (127/8, "
+    "169.254/16, ::1, fe80::/10), so the other two terms never decide",
+    **{
+        (
+            "cherrysync.baseurl.x_is_private",
+            'if name == "localhost" or name.endswith(_LOCAL_SUFFIXES):',
+            m,
+        ): "'localhost' has no dot, so the single-label rule below makes it private anyway"
+        for m in (
+            'if name == "XXlocalhostXX" or name.endswith(_LOCAL_SUFFIXES):',
+            'if name == "LOCALHOST" or name.endswith(_LOCAL_SUFFIXES):',
+        )
+    },
+    (
+        "cherrysync.baseurl.x__placeholder",
+        'return _PORT_PLACEHOLDER if ":" in host_port.rpartition("]")[2] else _PLACEHOLDER',
+        'return _PORT_PLACEHOLDER if ":" in host_port.rpartition("XX]XX")[2] else _PLACEHOLDER',
+    ): "the two differ only for a reference right after ']' with no ':' ('[::1]${X}'), and "
+    "urlsplit reads '[::1]envref' and '[::1]1' alike: host ::1, no port",
+    (
         "cherrysync.validate.rules.x_rule_deeplink_chars",
         '("api_key", k) for k in provider.api_keys[:1] if isinstance(provider.api_key, str)',
         '("api_key", k) for k in provider.api_keys[:2] if isinstance(provider.api_key, str)',
