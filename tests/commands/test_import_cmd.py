@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cherrysync.commands.import_providers import ImportOptions, import_providers
-from cherrysync.errors import CherrysyncError, TargetError
+from cherrysync.errors import CherrysyncError
 from cherrysync.samples.v1backup import write_backup
 
 
@@ -23,7 +23,7 @@ def test_existing_files_and_missing_folders_are_refused_first(tmp_path: Path) ->
         import_providers(options)
     assert folder.value.code == 2
     options = ImportOptions(source=absent, output=str(tmp_path / "p.yaml"), no_secrets=True)
-    with pytest.raises(TargetError, match=r"absent\.zip does not exist"):
+    with pytest.raises(CherrysyncError, match=r"^--from .*absent\.zip: no such file or folder$"):
         import_providers(options)
     assert (tmp_path / ".env").read_text() == "KEEP=me\n"
 

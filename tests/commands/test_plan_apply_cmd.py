@@ -66,7 +66,7 @@ def test_target_errors_reach_the_caller_unconverted(folder: Path, tmp_path: Path
     with pytest.raises(TargetError, match=r"no such file or folder") as missing:
         plan(PlanOptions(target=str(tmp_path / "absent"), file=file))
     assert missing.value.code == 2
-    with pytest.raises(TargetError, match=r"--out applies only to a v1 backup zip target"):
+    with pytest.raises(TargetError, match=r"^-o/--output applies only to a v1 backup zip target"):
         apply(ApplyOptions(target=str(folder), file=file, out="x.zip", yes=True))
     with pytest.raises(CherrysyncError, match=r"refusing to apply without confirmation") as no:
         apply(ApplyOptions(target=str(folder), file=file))  # the default asks a terminal

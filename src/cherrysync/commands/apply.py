@@ -9,7 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cherrysync.commands.common import DEFAULT_FILE, load_for_command, refuse_prune_with_tags
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    load_for_command,
+    open_app_target,
+    refuse_prune_with_tags,
+    target_option_names,
+)
 from cherrysync.commands.plan import add_target_arguments
 from cherrysync.errors import CherrysyncError
 from cherrysync.plan.diff import plan_as_dict
@@ -100,7 +106,6 @@ def run(args: argparse.Namespace) -> int:
 def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     """Show the plan, ``confirm`` it unless ``yes``, apply it; 1 when blocked or declined."""
     from cherrysync.targets.base import ApplyResult
-    from cherrysync.targets.open import open_target
 
     as_json = options.format == "json"
     if as_json and not options.yes:
@@ -109,7 +114,7 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     loaded = load_for_command(
         options.file, options.env_files, overlays=options.overlays, tags=options.tags
     )
-    target = open_target(options.target, out=options.out)
+    target = open_app_target(options.target, out=options.out)
     plan = target.plan(loaded.providers, prune=options.prune)
     if not as_json:
         print_plan(plan)
@@ -121,7 +126,8 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     if not options.yes and not confirm():
         print("Apply cancelled; nothing was written.", file=sys.stderr)
         return 1
-    result = target.apply(loaded.providers, prune=options.prune)
+    with target_option_names():
+        result = target.apply(loaded.providers, prune=options.prune)
     if as_json:
         print(json.dumps(apply_as_dict(result, applied=True), indent=2, ensure_ascii=False))
         return 0

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cherrysync.diagnostics import Diagnostic, has_errors
-from cherrysync.errors import CherrysyncError, ProvidersFileError, io_message
+from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError, io_message
+from cherrysync.fileio import refuse_special_file
 from cherrysync.load.sops import read_env_source
 from cherrysync.resolve import ResolvedProvider, resolve_providers
 from cherrysync.selection import select
 from cherrysync.validate.formats import render_text
 from cherrysync.validate.overlays import Overlay, read_overlay
 from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
+
+if TYPE_CHECKING:
+    from cherrysync.targets.base import Target
 
 DEFAULT_FILE = "providers.yaml"
 
@@ -187,6 +193,42 @@ def load_for_command(
         raise
     stream.write(render_text(loaded.diagnostics))
     return loaded
+
+
+def open_app_target(spec: str, option: str = "--target", *, out: str | None = None) -> Target:
+    """The app target ``spec`` names, as the command's ``option`` took it (``import --from``).
+
+    A FIFO or device is refused before anything opens it (opening a FIFO waits forever), a
+    missing path is a usage error naming ``option``, and the targets' own messages, which speak
+    of ``--target`` and ``--out``, name the options this command has.
+    """
+    from cherrysync.targets.open import open_target
+
+    try:
+        refuse_special_file(spec)
+    except OSError as exc:
+        raise CherrysyncError(io_message(f"{option} {spec}", exc)) from exc
+    if spec != "auto" and not os.path.lexists(os.path.expanduser(spec)):
+        raise TargetError(f"{option} {spec}: no such file or folder", code=2)
+    with target_option_names(option):
+        return open_target(spec, out=out)
+
+
+_TARGET_OPTION = re.compile(r"(?<![\w-])--(target|out)(?![\w-])")
+
+
+@contextmanager
+def target_option_names(target: str = "--target") -> Iterator[None]:
+    """Re-raise a :class:`TargetError` naming this command's options: ``--target`` becomes
+    ``target`` (``--from`` for import) and ``--out`` becomes ``-o/--output``."""
+    try:
+        yield
+    except TargetError as exc:
+        names = {"target": target, "out": "-o/--output"}
+        message = _TARGET_OPTION.sub(lambda m: names[m.group(1)], exc.message)
+        if message == exc.message:
+            raise
+        raise TargetError(message, code=exc.code) from exc
 
 
 def append_summary(path: str, markdown: str) -> None:

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from cherrysync.commands.common import open_app_target, target_option_names
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import write_atomic
 
@@ -89,12 +90,12 @@ def _refuse_overwrite(options: ImportOptions) -> None:
 def import_providers(options: ImportOptions) -> int:
     """Write the providers file (and the dotenv file of keys) read from the app; 0 on success."""
     from cherrysync.targets.importer import build_import, render_env
-    from cherrysync.targets.open import open_target
 
     output, env_out = Path(options.output), options.env_path
     _refuse_overwrite(options)
-    target = open_target(options.source)
-    providers = target.read_custom_providers()
+    target = open_app_target(options.source, "--from")
+    with target_option_names("--from"):
+        providers = target.read_custom_providers()
     for warning in getattr(target, "import_warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     result = build_import(

@@ -11,6 +11,7 @@ from cherrysync.commands.common import (
     add_file_argument,
     add_overlay_options,
     load_for_command,
+    open_app_target,
     refuse_prune_with_tags,
 )
 from cherrysync.plan.formats import PLAN_FORMATS, print_plan
@@ -83,13 +84,11 @@ def run(args: argparse.Namespace) -> int:
 
 def plan(options: PlanOptions) -> int:
     """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
-    from cherrysync.targets.open import open_target
-
     refuse_prune_with_tags(options.prune, options.tags)
     loaded = load_for_command(
         options.file, options.env_files, overlays=options.overlays, tags=options.tags
     )
-    target = open_target(options.target)
+    target = open_app_target(options.target)
     shown = target.plan(loaded.providers, prune=options.prune)
     print_plan(shown, options.format)
     if shown.blockers:

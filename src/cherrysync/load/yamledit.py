@@ -20,7 +20,8 @@ from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from cherrysync.errors import YamlEditError
-from cherrysync.fileio import write_atomic
+from cherrysync.fileio import read_regular_file, write_atomic
+from cherrysync.load.yamldoc import MAX_BYTES
 
 
 def _yaml(text: str) -> YAML:
@@ -77,7 +78,7 @@ def _like(sibling: Any, text: str) -> Any:
 def add_models(path: str | os.PathLike[str], provider_index: int, ids: list[str]) -> None:
     """Append ``ids`` to ``providers[provider_index].models`` and rewrite the file atomically."""
     target = Path(path)
-    text = target.read_text(encoding="utf-8")
+    text = read_regular_file(target, MAX_BYTES).decode("utf-8")
     yaml = _yaml(text)
     try:
         data = yaml.load(text)
