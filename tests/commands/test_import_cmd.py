@@ -39,3 +39,20 @@ def test_env_out_and_no_secrets(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert import_providers(options) == 0
     assert "key(s)" not in capsys.readouterr().out
     assert not (tmp_path / ".env").exists()
+
+
+def test_messages_name_the_from_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The targets speak of --target; import's option is --from, and its errors say so."""
+    from cherrysync.cli import main
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # 'auto' finds no app data here
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
+    out = str(tmp_path / "p.yaml")
+    assert main(["import", "--from", "/nope", "-o", out]) == 2
+    assert main(["import", "--from", "auto", "-o", out]) == 1
+    err = capsys.readouterr().err
+    assert "cherrysync: error: --from /nope: no such file or folder" in err
+    assert "no Cherry Studio 2.x database found" in err and "pass --from with" in err
+    assert "--target" not in err

@@ -31,3 +31,16 @@ def test_demo_refuses_a_folder_with_files(
     assert main(["demo", "--dir", str(tmp_path)]) == 2
     assert "not empty" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_demo_dir_that_is_a_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "notes.txt"
+    file.write_text("mine")
+    assert main(["demo", "--dir", str(file)]) == 2
+    assert main(["demo", "--dir", str(file / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert f"cherrysync: error: --dir {file} is a file; pick a new folder" in err
+    assert f"cherrysync: error: cannot use --dir {file / 'sub'}: Not a directory" in err
+    assert "internal error" not in err and file.read_text() == "mine"

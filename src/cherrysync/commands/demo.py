@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cherrysync.errors import CherrysyncError
+from cherrysync.errors import CherrysyncError, io_message
 
 HELP = "try every stage offline: loopback endpoints, a throwaway database and backup"
 EPILOG = """examples:
@@ -35,11 +35,22 @@ def demo(options: DemoOptions) -> int:
     from cherrysync.cli import main
     from cherrysync.demo.run import run_demo
 
-    if options.dir:
-        folder = Path(options.dir)
-        if folder.exists() and any(folder.iterdir()):
-            raise CherrysyncError(f"{folder} is not empty; pick a new folder for the demo")
-        folder.mkdir(parents=True, exist_ok=True)
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="cherrysync-demo-"))
+    folder = _prepare(options.dir)
     return run_demo(folder.resolve(), main)
+
+
+def _prepare(directory: str | None) -> Path:
+    """The demo's folder: ``--dir`` created when new, refused when it holds anything or is not
+    a folder; a new temporary folder without ``--dir``."""
+    if not directory:
+        return Path(tempfile.mkdtemp(prefix="cherrysync-demo-"))
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise CherrysyncError(f"--dir {folder} is a file; pick a new folder for the demo")
+    try:
+        if folder.exists() and any(folder.iterdir()):
+            raise CherrysyncError(f"--dir {folder} is not empty; pick a new folder for the demo")
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CherrysyncError(io_message(f"--dir {folder}", exc, "use")) from exc
+    return folder
