@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +48,28 @@ def test_demo_dir_that_is_a_file_is_a_usage_error(
     assert f"cherrysync: error: --dir {file} is a file; pick a new folder" in err
     assert f"cherrysync: error: cannot use --dir {file / 'sub'}: Not a directory" in err
     assert "internal error" not in err and file.read_text() == "mine"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
+def test_ctrl_c_stops_the_demo_at_once(tmp_path: Path) -> None:
+    """A real SIGINT during a step ends the whole demo with 130; no later step runs."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cherrysync", "demo", "--dir", str(tmp_path / "demo")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    seen = ""
+    for line in process.stdout:
+        seen += line
+        if line.startswith("── 2/"):
+            process.send_signal(signal.SIGINT)
+            break
+    out, err = process.communicate(timeout=60)
+    seen += out
+    assert process.returncode == 130, (seen, err)
+    assert err.endswith("cherrysync: interrupted\n") and err.count("interrupted") == 1
+    later = [n for n in range(4, 10) if f"── {n}/" in seen]
+    assert not later and "── results" not in seen, seen

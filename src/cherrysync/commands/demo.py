@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,8 @@ def demo(options: DemoOptions) -> int:
     from cherrysync.demo.run import run_demo
 
     folder = _prepare(options.dir)
-    return run_demo(folder.resolve(), main)
+    # each step is a command line; Ctrl-C in one ends the demo (exit 130), not just that step
+    return run_demo(folder.resolve(), functools.partial(main, nested=True))
 
 
 def _prepare(directory: str | None) -> Path:
