@@ -67,14 +67,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def ask() -> bool:
-    """Ask on the terminal; without one, refuse (a script must say --yes)."""
+    """Ask on the terminal; without one, refuse (a script must say --yes).
+
+    The question goes to stderr, never stdout: with ``apply ... > log`` it must still reach the
+    person who has to answer it (``input()`` would write it into the log).
+    """
     if not sys.stdin or not sys.stdin.isatty():
         raise CherrysyncError(
             "refusing to apply without confirmation: pass --yes (standard input is not a terminal)",
             1,
         )
-    answer = input("Apply these changes? Only 'yes' is accepted: ")
-    return answer.strip() == "yes"
+    sys.stderr.write("Apply these changes? Only 'yes' is accepted: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip() == "yes"
 
 
 def apply_as_dict(result: ApplyResult, *, applied: bool) -> dict[str, Any]:
