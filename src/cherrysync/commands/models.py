@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from cherrysync.commands.check import NetworkOptions, add_network_arguments
 from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_for_command
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.model import ENDPOINT_TYPES
 
 if TYPE_CHECKING:
     from cherrysync.check.dialects import Listing
@@ -23,6 +24,7 @@ EPILOG = """examples:
   cherrysync models openai-work
   cherrysync models local-ollama providers.yaml --add qwen2.5:7b llama3.2:latest
   cherrysync models local-ollama --add-all
+  cherrysync models relay --add gpt-4.1 --endpoint-type openai   # new-api needs the type
 
 Marks: '=' configured and offered, '!' configured but not offered, '+' offered, not configured.
 exit codes: 0 success, 1 the endpoint could not be listed, 2 usage or I/O error"""
@@ -36,6 +38,8 @@ class ModelsOptions:
     file: str = DEFAULT_FILE
     add: tuple[str, ...] = ()
     add_all: bool = False
+    #: written with each added id; new-api providers need it
+    endpoint_type: str | None = None
     format: str = "text"
     network: NetworkOptions = field(default_factory=NetworkOptions)
     env_files: tuple[str, ...] = ()
@@ -63,7 +67,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--add-all", action="store_true", help="append every offered ID not yet configured"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--endpoint-type",
+        choices=ENDPOINT_TYPES,
+        metavar="TYPE",
+        help="write added IDs as {id, endpoint_type: TYPE}; required for new-api providers "
+        f"({', '.join(ENDPOINT_TYPES)})",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     add_overlay_options(parser)
     add_network_arguments(parser)
 
@@ -85,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         file=args.file,
         add=tuple(args.add),
         add_all=args.add_all,
+        endpoint_type=args.endpoint_type,
         format=args.format,
         network=NetworkOptions.from_args(args),
         env_files=tuple(args.env_file),
@@ -133,6 +145,7 @@ def models(
     (provider,) = loaded.providers[:1]  # load_for_command resolved just this one
     if options.add or options.add_all:
         _models_in_main_file(loaded.validated, provider.index, options.file)
+        _need_endpoint_type(provider, options.endpoint_type)
     comparison = compare(provider, fetch_offer(provider, options), options)
     if options.format == "json":
         out.write(render_json(provider.id, comparison))
@@ -141,7 +154,7 @@ def models(
     for model_id in comparison.unoffered_additions:
         print(f"cherrysync: warning: {model_id} is not offered by the endpoint", file=err)
     if comparison.to_add:
-        add_to_file(options.file, provider, comparison.to_add)
+        add_to_file(options, provider, comparison.to_add, err)
         print(
             f"added {len(comparison.to_add)} model(s) to {provider.id} in {options.file}",
             file=err,
@@ -206,11 +219,46 @@ def render_text(provider_id: str, comparison: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_to_file(path: str, provider: ResolvedProvider, ids: list[str]) -> None:
-    """Append ``ids`` to the provider's ``models`` in place, comments and style kept."""
-    from cherrysync.load.yamledit import add_models
+def _need_endpoint_type(provider: ResolvedProvider, endpoint_type: str | None) -> None:
+    """A new-api model without ``endpoint_type`` fails validate: refuse before writing one."""
+    if provider.spec.type == "new-api" and endpoint_type is None:
+        raise CherrysyncError(
+            f"{provider.id} is a new-api provider, whose models need an endpoint type: "
+            f"pass --endpoint-type ({', '.join(ENDPOINT_TYPES)}), e.g. --endpoint-type openai"
+        )
 
+
+def add_to_file(
+    options: ModelsOptions, provider: ResolvedProvider, ids: list[str], err: TextIO
+) -> None:
+    """Append ``ids`` to the provider's ``models`` in place, comments and style kept.
+
+    The edited text is validated (with the command's overlays) before it is written: a file
+    that passed validate never becomes one that fails it.
+    """
+    from cherrysync.commands.common import load_overlays
+    from cherrysync.diagnostics import has_errors
+    from cherrysync.fileio import write_atomic
+    from cherrysync.load.yamledit import read_for_edit, with_added_models
+    from cherrysync.validate.formats import render_text as render_diagnostics
+    from cherrysync.validate.pipeline import validate_text
+
+    path = options.file
     try:
-        add_models(path, provider.index, ids)
+        text = read_for_edit(path)
+    except OSError as exc:
+        raise CherrysyncError(io_message(path, exc)) from None
+    edited = with_added_models(
+        text, provider.index, ids, endpoint_type=options.endpoint_type, name=path
+    )
+    result = validate_text(edited, path, overlays=load_overlays(options.overlays))
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if has_errors(errors) or result.model is None:
+        err.write(render_diagnostics(errors))
+        raise CherrysyncError(
+            f"not writing {path}: with the added model(s) it would not validate (see above)", 1
+        )
+    try:
+        write_atomic(Path(path), edited)
     except OSError as exc:
         raise CherrysyncError(io_message(path, exc, "write")) from None

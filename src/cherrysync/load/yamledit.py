@@ -15,6 +15,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
@@ -64,39 +66,89 @@ def _pop_trailing(node: Any) -> CommentToken | None:
 _YAML11_WORDS = re.compile(r"^(y|n|yes|no|on|off|true|false|null|~)$", re.IGNORECASE)
 
 
+def _not_text(text: str) -> bool:
+    """True when a plain scalar ``text`` would be read as something other than a string: a
+    number (``123``, ``1.5``, ``0x1F``), a date, or a word YAML 1.1 readers turn into a boolean
+    or null (``yes``, ``off``…)."""
+    tag = VersionedResolver().resolve(ScalarNode, text, (True, False))
+    return tag != "tag:yaml.org,2002:str" or _YAML11_WORDS.match(text) is not None
+
+
 def _like(sibling: Any, text: str) -> Any:
-    """A new scalar quoted the way its siblings are; words that YAML 1.1 readers would turn
-    into booleans or null (``yes``, ``off``…) are always quoted."""
+    """A new scalar quoted the way its siblings are; a plain scalar that would not read back
+    as a string (``123``, ``yes``, ``null``…) is always quoted."""
     cls = type(sibling)
     if isinstance(sibling, str) and cls is not str:
         return cls(text)
-    if _YAML11_WORDS.match(text):
+    if _not_text(text):
         return DoubleQuotedScalarString(text)
     return text
 
 
-def add_models(path: str | os.PathLike[str], provider_index: int, ids: list[str]) -> None:
-    """Append ``ids`` to ``providers[provider_index].models`` and rewrite the file atomically."""
-    target = Path(path)
-    text = read_regular_file(target, MAX_BYTES).decode("utf-8")
+def _entry(last: Any, model_id: str, endpoint_type: str | None, flow: bool) -> Any:
+    """One new ``models`` item: the bare id, or ``{id, endpoint_type}`` when a type is given."""
+    if endpoint_type is None:
+        return _like(last, model_id)
+    sibling = last.get("id") if isinstance(last, CommentedMap) else last
+    entry = CommentedMap([("id", _like(sibling, model_id)), ("endpoint_type", endpoint_type)])
+    if flow:
+        entry.fa.set_flow_style()
+    return entry
+
+
+def with_added_models(
+    text: str,
+    provider_index: int,
+    ids: list[str],
+    *,
+    endpoint_type: str | None = None,
+    name: str = "the file",
+) -> str:
+    """``text`` with ``ids`` appended to ``providers[provider_index].models``; comments, quoting
+    and style kept. With ``endpoint_type`` each id is written as ``{id, endpoint_type}`` (what a
+    new-api provider's models need)."""
     yaml = _yaml(text)
     try:
         data = yaml.load(text)
         provider = data["providers"][provider_index]
     except Exception as exc:
-        raise YamlEditError(f"cannot edit {target}: {type(exc).__name__}") from None
+        raise YamlEditError(f"cannot edit {name}: {type(exc).__name__}") from None
     models = provider.get("models")
     if models is None:
-        provider["models"] = CommentedSeq(_like(None, i) for i in ids)
+        models = provider["models"] = CommentedSeq()
     elif not isinstance(models, CommentedSeq):
-        raise YamlEditError(f"cannot edit {target}: 'models' is not a list")
-    else:
-        moved = None if models.fa.flow_style() else _pop_trailing(models)
-        last = models[-1] if models else None
-        for model_id in ids:
-            models.append(_like(last, model_id))
-        if moved is not None:
-            models.ca.items[len(models) - 1] = [moved, None]
+        raise YamlEditError(f"cannot edit {name}: 'models' is not a list")
+    flow = bool(models.fa.flow_style())
+    moved = None if flow else _pop_trailing(models)
+    last = models[-1] if models else None
+    for model_id in ids:
+        models.append(_entry(last, model_id, endpoint_type, flow))
+    if moved is not None:
+        models.ca.items[len(models) - 1] = [moved, None]
     out = io.StringIO()
     yaml.dump(data, out)
-    write_atomic(target, out.getvalue())
+    return out.getvalue()
+
+
+def read_for_edit(path: str | os.PathLike[str]) -> str:
+    """The text of the providers file to edit (a regular file, within the size limit)."""
+    raw = read_regular_file(path, MAX_BYTES)
+    if len(raw) > MAX_BYTES:
+        raise YamlEditError(f"cannot edit {path}: larger than {MAX_BYTES} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlEditError(f"cannot edit {path}: not valid UTF-8") from None
+
+
+def add_models(
+    path: str | os.PathLike[str],
+    provider_index: int,
+    ids: list[str],
+    *,
+    endpoint_type: str | None = None,
+) -> None:
+    """Append ``ids`` to ``providers[provider_index].models`` and rewrite the file atomically."""
+    text = read_for_edit(path)
+    new = with_added_models(text, provider_index, ids, endpoint_type=endpoint_type, name=str(path))
+    write_atomic(Path(path), new)
