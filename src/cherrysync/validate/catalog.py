@@ -35,6 +35,8 @@ VALIDATE_RULES: dict[str, str] = {
     "azure-api-version": "An azure-openai provider has no api_version.",
     "env-syntax": "A malformed ${VAR} reference.",
     "env-unset": "A referenced environment variable is unset.",
+    "env-unbraced": "A value that reads like a variable ($VAR, VAR) but is taken literally.",
+    "env-empty": "A referenced variable is set but empty, so the value would be empty.",
     "literal-secret": "A secret is written literally in the file.",
     "key-chars": "An API key contains characters the app mishandles.",
     "header-name": "A header name is not a valid HTTP token.",
