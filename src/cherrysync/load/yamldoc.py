@@ -206,6 +206,31 @@ def _too_deep(text: str) -> Any | None:
     return None
 
 
+def _syntax_error(exc: Any, text: str, filename: str) -> Diagnostic:
+    """libyaml's words at its position, then a hint for the usual cause (:mod:`.yamlhints`)."""
+    from cherrysync.load.yamlhints import Syntax, hint
+
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    message = str(exc.problem or exc.context or "invalid YAML")
+    start = exc.context_mark
+    if exc.context and exc.problem and start:
+        message += f" ({exc.context} started at {start.line + 1}:{start.column + 1})"
+    syntax = Syntax(
+        str(exc.problem or ""),
+        str(exc.context or ""),
+        line,
+        column,
+        start.line if start else None,
+        start.column if start else None,
+        text.split("\n"),
+    )
+    extra = hint(syntax)
+    if extra:
+        message += f"; {extra}"
+    return Diagnostic(filename, line + 1, column + 1, "error", "yaml-syntax", message)
+
+
 def parse_yaml(text: str, filename: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Parse one YAML document; problems come back as diagnostics, never as exceptions."""
     from ruamel.yaml import YAML
@@ -220,13 +245,7 @@ def parse_yaml(text: str, filename: str) -> tuple[YamlDocument | None, list[Diag
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = str(exc.problem or exc.context or "invalid YAML")
-        if exc.context and exc.problem and exc.context_mark:
-            start = exc.context_mark
-            message += f" ({exc.context} started at {start.line + 1}:{start.column + 1})"
-        return None, [Diagnostic(filename, line, column, "error", "yaml-syntax", message)]
+        return None, [_syntax_error(exc, text, filename)]
     except RecursionError:
         return None, [Diagnostic(filename, 1, 1, "error", "yaml-depth", "nesting too deep")]
     except YAMLError as exc:
