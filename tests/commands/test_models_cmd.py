@@ -244,3 +244,15 @@ def test_an_edit_that_would_not_validate_is_not_written(
         add_to_file(options, provider, ["what?", "tab\there"], err)
     assert info.value.code == 1 and path.read_text() == before
     assert "model id 'what?' contains '?'" in err.getvalue()
+
+
+def test_provider_option_names_the_provider_as_in_other_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    assert main(["models", "--provider", "local-ollama", str(path), *FAST]) == 0
+    assert capsys.readouterr().out.startswith("local-ollama: 4 offered, 2 configured\n")
+    assert main(["models", "flow", str(path), "--provider", "bare"]) == 2
+    assert "name the provider once" in capsys.readouterr().err
+    assert main(["models"]) == 2
+    assert "name a provider" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from cherrysync.commands.common import (
     DEFAULT_FILE,
     load_for_command,
     open_app_target,
-    refuse_prune_with_tags,
+    refuse_prune_with_selection,
     target_option_names,
 )
 from cherrysync.commands.plan import add_target_arguments
@@ -28,6 +28,7 @@ HELP = "write the providers file into the app after showing the plan"
 EPILOG = """examples:
   cherrysync apply providers.yaml --target auto            # Cherry Studio 2.x, app closed
   cherrysync apply providers.yaml --target backup.zip --yes  # writes backup.cherrysync.zip
+  cherrysync apply providers.yaml --target backup.zip -o patched.zip --yes
   cherrysync apply providers.yaml --target auto --yes --format json  # for tools (Ansible)
 
 exit codes: 0 applied (or nothing to do), 1 error or declined, 2 usage error"""
@@ -35,28 +36,32 @@ exit codes: 0 applied (or nothing to do), 1 error or declined, 2 usage error"""
 
 @dataclass(frozen=True)
 class ApplyOptions:
-    """What ``cherrysync apply`` was asked to do; ``out`` is for v1 backup targets only."""
+    """What ``cherrysync apply`` was asked to do; ``output`` is for v1 backup targets only."""
 
     target: str
     file: str = DEFAULT_FILE
     prune: bool = False
     yes: bool = False
-    out: str | None = None
+    output: str | None = None
     env_files: tuple[str, ...] = ()
     format: str = "text"
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument(
-        "--out",
+        "-o",
+        "--output",
         metavar="PATH",
         help="v1 backup target: where to write the patched zip "
         "(default: next to the input; never the input itself)",
     )
+    # the old spelling, kept working (with a warning) but out of --help and completion
+    parser.add_argument("--out", dest="deprecated_out", metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument(
         "--format",
         choices=list(PLAN_FORMATS),
@@ -94,16 +99,21 @@ def apply_as_dict(result: ApplyResult, *, applied: bool) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    output = args.output
+    if args.deprecated_out is not None:
+        print("cherrysync: warning: --out is deprecated; use -o/--output", file=sys.stderr)
+        output = output or args.deprecated_out
     options = ApplyOptions(
         target=args.target,
         file=args.file,
         prune=args.prune,
         yes=args.yes,
-        out=args.out,
+        output=output,
         env_files=tuple(args.env_file),
         format=args.format,
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
+        providers=tuple(args.provider),
     )
     return apply(options)
 
@@ -115,11 +125,15 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     as_json = options.format == "json"
     if as_json and not options.yes:
         raise CherrysyncError("--format json needs --yes: nothing can answer the prompt", 2)
-    refuse_prune_with_tags(options.prune, options.tags)
+    refuse_prune_with_selection(options.prune, options.tags, options.providers)
     loaded = load_for_command(
-        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+        options.file,
+        options.env_files,
+        options.providers or None,
+        overlays=options.overlays,
+        tags=options.tags,
     )
-    target = open_app_target(options.target, out=options.out)
+    target = open_app_target(options.target, out=options.output)
     plan = target.plan(loaded.providers, prune=options.prune)
     if not as_json:
         print_plan(plan)

@@ -15,9 +15,11 @@ from cherrysync.commands.common import (
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
+    add_provider_option,
     append_summary,
     load_for_command,
 )
+from cherrysync.console import NORMAL, QUIET, VERBOSE
 
 if TYPE_CHECKING:
     from cherrysync.check.runner import Settings
@@ -89,6 +91,8 @@ class CheckOptions:
     env_files: tuple[str, ...] = ()
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    #: a :mod:`console` level: QUIET drops warnings and progress, VERBOSE adds counts
+    verbosity: int = NORMAL
 
 
 CHECK_DEFAULTS = CheckOptions()
@@ -129,13 +133,7 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_file_argument(parser)
-    parser.add_argument(
-        "--provider",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="check only this provider (id or name; repeatable)",
-    )
+    add_provider_option(parser, "check")
     add_overlay_options(parser)
     parser.add_argument(
         "--format", choices=list(CHECK_FORMATS), default="text", help="output format"
@@ -186,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
         env_files=tuple(args.env_file),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
+        verbosity=args.verbosity,
     )
     return check(options)
 
@@ -213,8 +212,15 @@ def check(
 ) -> int:
     """Check the file's providers live; the exit code of the results (0 pass, 1 a failure)."""
     import asyncio
+    import time
 
-    from cherrysync.check.formats import Progress, exit_code, render, render_markdown
+    from cherrysync.check.formats import (
+        Progress,
+        exit_code,
+        render,
+        render_markdown,
+        summary_sentence,
+    )
     from cherrysync.check.positions import result_locator
     from cherrysync.check.runner import Runner, billable_requests, expected_results
 
@@ -227,6 +233,7 @@ def check(
         err,
         overlays=options.overlays,
         tags=options.tags,
+        quiet=options.verbosity == QUIET,
     )
     providers = loaded.providers
     settings = build_settings(options)
@@ -240,10 +247,18 @@ def check(
             file=err,
         )
     progress = Progress(expected_results(providers, settings), err)
+    progress.enabled = progress.enabled and options.verbosity != QUIET
+    started = time.monotonic()
     results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
     out.write(render(options.format, results, loaded.filename, locate))
     if options.summary:
         append_summary(options.summary, render_markdown(results))
+    if options.verbosity == VERBOSE:
+        seconds = time.monotonic() - started
+        print(
+            f"{len(providers)} provider(s) in {seconds:.1f}s: {summary_sentence(results)}",
+            file=err,
+        )
     return exit_code(results)

@@ -73,13 +73,28 @@ def add_overlay_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def refuse_prune_with_tags(prune: bool, tags: Sequence[str]) -> None:
-    """``--prune`` removes what the run does not list; with ``--tag`` that would be every
-    provider of the file the tags leave out, so the two are refused together."""
-    if prune and tags:
+def add_provider_option(parser: argparse.ArgumentParser, what: str = "work on") -> None:
+    """``--provider ID_OR_NAME``, repeatable: the one way every command picks providers."""
+    parser.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="ID_OR_NAME",
+        help=f"{what} only this provider, by id or name (repeatable; default: all)",
+    )
+
+
+def refuse_prune_with_selection(
+    prune: bool, tags: Sequence[str], providers: Sequence[str] = ()
+) -> None:
+    """``--prune`` removes what the run does not list; with ``--tag`` or ``--provider`` that
+    would be every provider of the file they leave out, so the two are refused together."""
+    option = "--tag" if tags else "--provider" if providers else None
+    if prune and option:
         raise CherrysyncError(
-            "--prune cannot be combined with --tag: it would remove the file's providers the "
-            "tags leave out; switch providers off per machine with an overlay (enabled: false)"
+            f"--prune cannot be combined with {option}: it would remove the file's providers "
+            f"that {option} leaves out; switch providers off per machine with an overlay "
+            "(enabled: false)"
         )
 
 
@@ -179,10 +194,12 @@ def load_for_command(
     *,
     overlays: Sequence[str] = (),
     tags: Sequence[str] = (),
+    quiet: bool = False,
 ) -> LoadedProviders:
     """:func:`load_providers` with the environment of ``env_files``, its diagnostics shown.
 
-    Warnings go to ``stderr`` and the command goes on; errors go there before the error ends it.
+    Warnings go to ``stderr`` (not with ``quiet``: ``-q`` shows only errors and results) and
+    the command goes on; errors go there before the error ends it.
     """
     stream = stderr or sys.stderr
     try:
@@ -191,7 +208,8 @@ def load_for_command(
     except ProvidersFileError as exc:
         stream.write(render_text(exc.diagnostics))
         raise
-    stream.write(render_text(loaded.diagnostics))
+    shown = [d for d in loaded.diagnostics if not quiet or d.severity == "error"]
+    stream.write(render_text(shown))
     return loaded
 
 

@@ -20,6 +20,7 @@ from cherrysync.commands.common import (
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
+    add_provider_option,
     load_for_command,
 )
 from cherrysync.errors import CherrysyncError, io_message
@@ -60,13 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", required=True, choices=("providers-json", "deeplinks"), help="output format"
     )
-    parser.add_argument(
-        "--provider",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="only this provider (repeatable; default: all)",
-    )
+    add_provider_option(parser, "export")
     add_overlay_options(parser)
     parser.add_argument(
         "-o", "--output", metavar="PATH", help="write to PATH (mode 0600) instead of stdout"

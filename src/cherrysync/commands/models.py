@@ -24,6 +24,7 @@ EPILOG = """examples:
   cherrysync models openai-work
   cherrysync models local-ollama providers.yaml --add qwen2.5:7b llama3.2:latest
   cherrysync models local-ollama --add-all
+  cherrysync models --provider local-ollama providers.yaml
   cherrysync models relay --add gpt-4.1 --endpoint-type openai   # new-api needs the type
 
 Marks: '=' configured and offered, '!' configured but not offered, '+' offered, not configured.
@@ -48,13 +49,18 @@ class ModelsOptions:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("provider", metavar="PROVIDER", help="provider id or name")
     parser.add_argument(
-        "file",
-        nargs="?",
-        default=DEFAULT_FILE,
-        metavar="FILE",
-        help=f"providers file (default: {DEFAULT_FILE})",
+        "provider", nargs="?", metavar="PROVIDER", help="provider id or name (or --provider)"
+    )
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help=f"providers file (default: {DEFAULT_FILE})"
+    )
+    parser.add_argument(
+        "--provider",
+        dest="provider_option",
+        metavar="ID_OR_NAME",
+        help="the provider, by id or name, as check, plan and export take it "
+        "(then the only positional argument is FILE)",
     )
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
@@ -90,10 +96,23 @@ def _models_in_main_file(validated: ValidatedFile, index: int, file: str) -> Non
         )
 
 
+def _provider_and_file(args: argparse.Namespace) -> tuple[str, str]:
+    """``models PROVIDER [FILE]`` or ``models --provider ID_OR_NAME [FILE]``."""
+    given = [a for a in (args.provider, args.file) if a is not None]
+    if args.provider_option is not None:
+        if len(given) > 1:
+            raise CherrysyncError("name the provider once: PROVIDER or --provider, not both")
+        return args.provider_option, given[0] if given else DEFAULT_FILE
+    if not given:
+        raise CherrysyncError("name a provider: cherrysync models PROVIDER (or --provider)")
+    return given[0], given[1] if len(given) > 1 else DEFAULT_FILE
+
+
 def run(args: argparse.Namespace) -> int:
+    provider, file = _provider_and_file(args)
     options = ModelsOptions(
-        provider=args.provider,
-        file=args.file,
+        provider=provider,
+        file=file,
         add=tuple(args.add),
         add_all=args.add_all,
         endpoint_type=args.endpoint_type,

@@ -10,9 +10,10 @@ from cherrysync.commands.common import (
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
+    add_provider_option,
     load_for_command,
     open_app_target,
-    refuse_prune_with_tags,
+    refuse_prune_with_selection,
 )
 from cherrysync.plan.formats import PLAN_FORMATS, print_plan
 
@@ -22,6 +23,7 @@ EPILOG = """examples:
   cherrysync plan providers.yaml --target ~/.config/CherryStudio --format json
   cherrysync plan providers.yaml --target backup.zip --detailed-exitcode
   cherrysync plan providers.yaml --overlay laptop.yaml --target auto
+  cherrysync plan providers.yaml --target auto --provider relay   # one provider only
 
 exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
 (with --detailed-exitcode) changes present"""
@@ -39,6 +41,7 @@ class PlanOptions:
     env_files: tuple[str, ...] = ()
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,13 +57,16 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also remove custom providers and models the file no longer lists",
     )
+    add_provider_option(parser, "plan")
     add_overlay_options(parser)
     add_env_file_option(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument("--format", choices=list(PLAN_FORMATS), default="text")
+    parser.add_argument(
+        "--format", choices=list(PLAN_FORMATS), default="text", help="output format"
+    )
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -78,15 +84,20 @@ def run(args: argparse.Namespace) -> int:
         env_files=tuple(args.env_file),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
+        providers=tuple(args.provider),
     )
     return plan(options)
 
 
 def plan(options: PlanOptions) -> int:
     """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
-    refuse_prune_with_tags(options.prune, options.tags)
+    refuse_prune_with_selection(options.prune, options.tags, options.providers)
     loaded = load_for_command(
-        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+        options.file,
+        options.env_files,
+        options.providers or None,
+        overlays=options.overlays,
+        tags=options.tags,
     )
     target = open_app_target(options.target)
     shown = target.plan(loaded.providers, prune=options.prune)
