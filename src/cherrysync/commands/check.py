@@ -19,7 +19,9 @@ from cherrysync.commands.common import (
     append_summary,
     load_for_command,
 )
+from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.console import NORMAL, QUIET, VERBOSE
+from cherrysync.errors import CherrysyncError
 
 if TYPE_CHECKING:
     from cherrysync.check.runner import Settings
@@ -219,22 +221,28 @@ def check(
         exit_code,
         render,
         render_markdown,
+        summary,
         summary_sentence,
     )
     from cherrysync.check.positions import result_locator
     from cherrysync.check.runner import Runner, billable_requests, expected_results
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    # only the selected providers are resolved; names and tags that select nothing are errors
-    loaded = load_for_command(
-        options.file,
-        options.env_files,
-        options.providers,
-        err,
-        overlays=options.overlays,
-        tags=options.tags,
-        quiet=options.verbosity == QUIET,
-    )
+    try:
+        # only the selected providers are resolved; names and tags that select nothing are errors
+        loaded = load_for_command(
+            options.file,
+            options.env_files,
+            options.providers,
+            err,
+            overlays=options.overlays,
+            tags=options.tags,
+            quiet=options.verbosity == QUIET,
+        )
+    except CherrysyncError as exc:  # --format json/sarif/junit/github: still a document
+        empty = {"results": [], "summary": summary([])}
+        report_failure(options.format, Failure.of("check", options.file, exc, empty), out)
+        raise
     providers = loaded.providers
     settings = build_settings(options)
     billable = billable_requests(providers, settings)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 from cherrysync.commands.common import (
     DEFAULT_FILE,
@@ -15,6 +17,8 @@ from cherrysync.commands.common import (
     open_app_target,
     refuse_prune_with_selection,
 )
+from cherrysync.commands.failure import Failure, report_failure
+from cherrysync.errors import CherrysyncError
 from cherrysync.plan.formats import PLAN_FORMATS, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
@@ -89,18 +93,36 @@ def run(args: argparse.Namespace) -> int:
     return plan(options)
 
 
+#: the plan JSON's fields, empty: what ``--format json`` carries besides the error on failure
+EMPTY_PLAN: dict[str, Any] = {
+    "summary": {"add": 0, "change": 0, "remove": 0},
+    "changes": [],
+    "notes": [],
+    "blockers": [],
+}
+
+
 def plan(options: PlanOptions) -> int:
-    """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
-    refuse_prune_with_selection(options.prune, options.tags, options.providers)
-    loaded = load_for_command(
-        options.file,
-        options.env_files,
-        options.providers or None,
-        overlays=options.overlays,
-        tags=options.tags,
-    )
-    target = open_app_target(options.target)
-    shown = target.plan(loaded.providers, prune=options.prune)
+    """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``.
+
+    With ``--format json`` a command that cannot plan (no such file, an invalid one, an unusable
+    target) still prints one JSON object, carrying the error, with the usual exit code.
+    """
+    try:
+        refuse_prune_with_selection(options.prune, options.tags, options.providers)
+        loaded = load_for_command(
+            options.file,
+            options.env_files,
+            options.providers or None,
+            overlays=options.overlays,
+            tags=options.tags,
+        )
+        target = open_app_target(options.target)
+        shown = target.plan(loaded.providers, prune=options.prune)
+    except CherrysyncError as exc:
+        failure = Failure.of("plan", options.file, exc, EMPTY_PLAN)
+        report_failure(options.format, failure, sys.stdout)
+        raise
     print_plan(shown, options.format)
     if shown.blockers:
         return 1

@@ -12,6 +12,7 @@ VALIDATE_RULES: dict[str, str] = {
     "empty-file": "The file has no content.",
     "encoding": "The file is not valid UTF-8.",
     "file-too-large": "The file exceeds the size limit.",
+    "file-unreadable": "The file could not be read (missing, a folder, a FIFO, no permission).",
     "unknown-key": "A key the format does not define.",
     "missing-key": "A required key is missing.",
     "wrong-type": "A value has the wrong type.",
