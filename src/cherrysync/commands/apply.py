@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cherrysync.commands.common import (
     DEFAULT_FILE,
+    env_files_of,
     load_for_command,
     open_app_target,
     refuse_prune_with_selection,
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         prune=args.prune,
         yes=args.yes,
         output=output,
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [args.file]),
         format=args.format,
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),

@@ -17,6 +17,7 @@ from cherrysync.commands.common import (
     add_overlay_options,
     add_provider_option,
     append_summary,
+    env_files_of,
     load_for_command,
 )
 from cherrysync.commands.failure import Failure, report_failure
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         per_host=args.per_host,
         network=NetworkOptions.from_args(args),
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [args.file]),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
         verbosity=args.verbosity,

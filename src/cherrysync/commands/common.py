@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from cherrysync.console import VERBOSE
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError, io_message
 from cherrysync.fileio import refuse_special_file
@@ -43,14 +44,57 @@ def add_file_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+DOTENV = ".env"
+
+
 def add_env_file_option(parser: argparse.ArgumentParser) -> None:
+    """``--env-file`` (repeatable) and ``--no-dotenv``; see :func:`env_files_of`."""
     parser.add_argument(
         "--env-file",
         metavar="PATH",
         action="append",
         default=[],
-        help="load variables from a dotenv file (repeatable; the process environment wins)",
+        help="load variables from a dotenv file (repeatable; later files and the process "
+        "environment win)",
     )
+    parser.add_argument(
+        "--no-dotenv",
+        action="store_true",
+        help=f"do not load the {DOTENV} beside the providers file (loaded by default, "
+        "below --env-file and the environment)",
+    )
+
+
+def env_files_of(args: argparse.Namespace, files: Sequence[str]) -> tuple[str, ...]:
+    """The env files a command line names: the ``.env`` beside each providers file first (so
+    ``--env-file`` files and then the process environment win over it), then ``--env-file``.
+
+    A ``.env`` that is not a regular file, or one also named by ``--env-file``, is not added;
+    ``-v`` says which was loaded.
+    """
+    named = list(args.env_file)
+    if args.no_dotenv:
+        return tuple(named)
+    found: list[str] = []
+    for file in files:
+        dotenv = os.path.join(os.path.dirname(file), DOTENV)
+        if not os.path.isfile(dotenv) or any(_same(dotenv, e) for e in [*found, *named]):
+            continue
+        found.append(dotenv)
+        if args.verbosity == VERBOSE:
+            print(
+                f"cherrysync: loading {dotenv} beside {file} (--env-file files and the "
+                "environment win over it; --no-dotenv skips it)",
+                file=sys.stderr,
+            )
+    return (*found, *named)
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def add_overlay_options(parser: argparse.ArgumentParser) -> None:

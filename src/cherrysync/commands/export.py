@@ -21,6 +21,7 @@ from cherrysync.commands.common import (
     add_file_argument,
     add_overlay_options,
     add_provider_option,
+    env_files_of,
     load_for_command,
 )
 from cherrysync.errors import CherrysyncError, io_message
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         providers=tuple(args.provider),
         output=args.output,
         open=args.open,
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [args.file]),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
     )

@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from cherrysync.commands.check import NetworkOptions, add_network_arguments
-from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_for_command
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_overlay_options,
+    env_files_of,
+    load_for_command,
+)
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.model import ENDPOINT_TYPES
 
@@ -118,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         endpoint_type=args.endpoint_type,
         format=args.format,
         network=NetworkOptions.from_args(args),
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [file]),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
     )

@@ -12,6 +12,7 @@ from cherrysync.commands.common import (
     add_env_file_option,
     add_overlay_options,
     append_summary,
+    env_files_of,
     load_env,
     load_overlays,
 )
@@ -72,13 +73,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    files = tuple(args.files) or (DEFAULT_FILE,)
+    # variables matter only for --require-env; only then is a .env beside a file read
+    env_files = env_files_of(args, files) if args.require_env else tuple(args.env_file)
     options = ValidateOptions(
-        files=tuple(args.files) or (DEFAULT_FILE,),
+        files=files,
         format=args.format,
         strict=args.strict,
         require_env=args.require_env,
         summary=args.summary,
-        env_files=tuple(args.env_file),
+        env_files=env_files,
         verbosity=args.verbosity,
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
