@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from cherrysync.check.formats import CHECK_FORMATS
 from cherrysync.commands.common import (
     DEFAULT_FILE,
+    LoadedProviders,
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
@@ -210,28 +211,13 @@ def build_settings(options: CheckOptions) -> Settings:
     )
 
 
-def check(
-    options: CheckOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
-) -> int:
-    """Check the file's providers live; the exit code of the results (0 pass, 1 a failure)."""
-    import asyncio
-    import time
+def _load(options: CheckOptions, out: TextIO, err: TextIO) -> LoadedProviders:
+    """The selected providers, resolved; on failure, machine formats still get a document."""
+    from cherrysync.check.formats import summary
 
-    from cherrysync.check.formats import (
-        Progress,
-        exit_code,
-        render,
-        render_markdown,
-        summary,
-        summary_sentence,
-    )
-    from cherrysync.check.positions import result_locator
-    from cherrysync.check.runner import Runner, billable_requests, expected_results
-
-    out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         # only the selected providers are resolved; names and tags that select nothing are errors
-        loaded = load_for_command(
+        return load_for_command(
             options.file,
             options.env_files,
             options.providers,
@@ -244,6 +230,27 @@ def check(
         empty = {"results": [], "summary": summary([])}
         report_failure(options.format, Failure.of("check", options.file, exc, empty), out)
         raise
+
+
+def check(
+    options: CheckOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Check the file's providers live; the exit code of the results (0 pass, 1 a failure)."""
+    import asyncio
+    import time
+
+    from cherrysync.check.formats import (
+        Progress,
+        exit_code,
+        render,
+        render_markdown,
+        summary_sentence,
+    )
+    from cherrysync.check.positions import result_locator
+    from cherrysync.check.runner import Runner, billable_requests, expected_results
+
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    loaded = _load(options, out, err)
     providers = loaded.providers
     settings = build_settings(options)
     billable = billable_requests(providers, settings)
@@ -256,7 +263,7 @@ def check(
             file=err,
         )
     progress = Progress(expected_results(providers, settings), err)
-    progress.enabled = progress.enabled and options.verbosity != QUIET
+    progress.enabled = progress.enabled and options.verbosity != QUIET  # -q: results only
     started = time.monotonic()
     results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
     progress.close()
@@ -264,10 +271,8 @@ def check(
     out.write(render(options.format, results, loaded.filename, locate))
     if options.summary:
         append_summary(options.summary, render_markdown(results))
-    if options.verbosity == VERBOSE:
+    if options.verbosity == VERBOSE:  # -v: the counts
         seconds = time.monotonic() - started
-        print(
-            f"{len(providers)} provider(s) in {seconds:.1f}s: {summary_sentence(results)}",
-            file=err,
-        )
+        sentence = summary_sentence(results)
+        print(f"{len(providers)} provider(s) in {seconds:.1f}s: {sentence}", file=err)
     return exit_code(results)
