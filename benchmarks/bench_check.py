@@ -16,6 +16,9 @@ N and n_h come from the emulators' own request logs; k is 1 here, since each key
 listing request (every configured model is on the first page), and 2 with --probe (the list,
 then the probe). 1.0 is perfect; the target is at most 1.2.
 
+LiteLLM providers are also asked ``/model/info`` once (their first key), for the capability
+comparison; those metadata requests are counted separately and make k = 2 for them.
+
 Wall time covers the whole command: loading and validating the file, the checks and rendering
 the report. The per-stage times of a second run, and a bare-httpx run of the same number of
 requests under the same limits, are printed too, to show where the rest goes. Generation
@@ -91,7 +94,13 @@ def serve(args: argparse.Namespace) -> None:
 
         def stats(_: Any, server: Emulator = server) -> Reply:
             listed = [r for r in server.requests if r.path != "/__stats"]
-            return Reply(body={"requests": len(listed), "generation": server.generation_requests()})
+            return Reply(
+                body={
+                    "requests": len(listed),
+                    "generation": server.generation_requests(),
+                    "metadata": server.metadata_requests(),
+                }
+            )
 
         server.inject("^/__stats$", stats)
     asyncio.run(_serve_until_stdin_closes(servers))
@@ -123,7 +132,8 @@ def _open_litellm(emu: Any, keys: set[str]) -> Any:
             token = value[7:] if value.startswith("Bearer ") else None
             return self.master_key if token in keys else token
 
-    return BenchLiteLLM("master", MODELS, latency=emu.latency)
+    info = {m: {"mode": "chat", "supports_function_calling": True} for m in MODELS}
+    return BenchLiteLLM("master", MODELS, latency=emu.latency, model_info=info)
 
 
 def providers_yaml(servers: list[list[str]], count: int, keys: int) -> str:
@@ -157,7 +167,7 @@ def _phases(path: Path, args: argparse.Namespace) -> dict[str, float]:
     from cherrysync.commands.common import load_providers
 
     t0 = time.perf_counter()
-    loaded = load_providers(str(path), argparse.Namespace(env_file=[]))
+    loaded = load_providers(str(path), dict(os.environ))
     t1 = time.perf_counter()
     settings = Settings(probe=args.probe, concurrency=args.concurrency, per_host=args.per_host)
     results = aio.run(Runner(settings).run(loaded.providers))
@@ -270,8 +280,10 @@ def main() -> int:
 
     total = sum(s["requests"] for s in stats)
     generation = sum(s["generation"] for s in stats)
+    metadata = sum(s["metadata"] for s in stats)
     per_host = max(s["requests"] for s in stats)
-    chain = 2 if args.probe else 1  # with --probe: the list, then the probe
+    # the list, then the probe or the metadata request (both after the list, side by side)
+    chain = 2 if args.probe or metadata else 1
     waves = max(math.ceil(total / args.concurrency), math.ceil(per_host / args.per_host), chain)
     critical = waves * args.latency
     failed = report["summary"]["failed"]
@@ -305,6 +317,10 @@ def main() -> int:
     print(
         f"generation requests:  {generation}"
         + ("" if args.probe else " (must be 0 without --probe)")
+    )
+    print(
+        f"metadata requests:    {metadata} (capabilities: LiteLLM /model/info, first key of "
+        "each LiteLLM provider; the other flavours' lists carry what they report)"
     )
     print(f"peak memory (RSS):    {peak_mib:.1f} MiB (checker process, after the command)")
     return 0 if failed == 0 and (args.probe or generation == 0) else 1

@@ -73,6 +73,8 @@ def test_bash_completes_commands_choices_options_and_files(bash_complete: Comple
         "cherrysync validate -q --env-file te",
         "cherrysync check prov",
         "cherrysync apply --target prov",
+        "cherrysync diff prov",
+        "cherrysync diff --format m",
     ) == [
         ["validate"],
         ["sarif"],
@@ -81,6 +83,8 @@ def test_bash_completes_commands_choices_options_and_files(bash_complete: Comple
         ["team.env"],
         ["providers.yaml"],
         ["providers.yaml"],
+        ["providers.yaml"],
+        ["markdown"],
     ]
 
 

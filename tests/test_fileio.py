@@ -84,3 +84,50 @@ def test_a_device_as_env_file_is_refused(tmp_path: Path) -> None:
     done = _cli(["check", "providers.yaml", "--env-file", "/dev/zero"], tmp_path)
     assert done.returncode == 2
     assert "cannot read env file /dev/zero: a character device, not a regular file" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (
+            "--summary",
+            "cherrysync: error: cannot write pipe: a named pipe (FIFO), not a regular file",
+        ),
+        ("--history", "cherrysync: error: history file pipe is not a regular file"),
+    ],
+)
+def test_check_refuses_a_fifo_to_write_before_the_run(
+    option: str, expected: str, fifo: Path
+) -> None:
+    """Appending to a FIFO waits for a reader: refused before any request, exit 2."""
+    (fifo.parent / "providers.yaml").write_text(VALID, encoding="utf-8")
+    done = _cli(["check", "providers.yaml", option, "pipe"], fifo.parent)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.endswith(expected + "\n") and done.stdout == ""
+
+
+def test_append_regular_file_refuses_a_fifo_without_waiting(fifo: Path, tmp_path: Path) -> None:
+    from cherrysync.fileio import append_regular_file
+
+    with pytest.raises(NotRegularFileError, match=r"a named pipe \(FIFO\), not a regular file"):
+        append_regular_file(fifo, b"x")
+    with pytest.raises(NotRegularFileError, match=r"a folder, not a regular file"):
+        append_regular_file(tmp_path, b"x")
+    append_regular_file(tmp_path / "log", b"a\n", 0o600)
+    append_regular_file(tmp_path / "log", b"b\n", 0o600)
+    assert (tmp_path / "log").read_bytes() == b"a\nb\n"
+    assert (tmp_path / "log").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_fifo_as_ca_bundle_fails_that_provider_without_waiting(fifo: Path) -> None:
+    """OpenSSL would wait for a writer; the check reports tls_error instead, nothing sent."""
+    text = (
+        "version: 1\nproviders:\n  - name: Lab\n    id: lab\n    type: ollama\n"
+        "    base_url: https://127.0.0.1:9/\n    models: [llama3]\n"
+        "    check: {ca_bundle: pipe}\n"
+    )
+    (fifo.parent / "providers.yaml").write_text(text, encoding="utf-8")
+    done = _cli(["check", "providers.yaml", "--format", "json", "--retries", "0"], fifo.parent)
+    assert done.returncode == 1, done.stderr
+    assert "tls_error" in done.stdout
+    assert "cannot use ca_bundle: a named pipe (FIFO), not a regular file" in done.stdout

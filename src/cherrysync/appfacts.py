@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-#: Built-in provider ids of late 1.x, plus the managed `cherryai`. A floor: the list grows.
+#: Every provider id the app seeds (reference §2.3), the one list ``validate``, ``plan``,
+#: ``apply`` and ``import`` use: the built-in providers of late 1.x, the 2.x registry presets
+#: (``packages/provider-registry/data/providers.json``, 2.0.8) and the ids the 2.x seeders add
+#: (the managed ``cherryai``, ``local-embedding``). A floor: newer apps add more, which is why
+#: the 2.x target also refuses any row that is its own preset.
 BUILTIN_PROVIDER_IDS: frozenset[str] = frozenset(
     """
     cherryin silicon aihubmix ocoolai deepseek ppio alayanew qiniu dmxapi burncloud tokenflux
@@ -11,7 +15,8 @@ BUILTIN_PROVIDER_IDS: frozenset[str] = frozenset(
     doubao infini minimax groq together fireworks nvidia grok hyperbolic mistral jina
     perplexity modelscope xirang hunyuan tencent-cloud-ti baidu-cloud gpustack voyageai
     aws-bedrock poe aionly longcat huggingface sophnet gateway cerebras mimo minimax-global zai
-    cherryai
+    radeon-cloud claude-code openai-codex grok-cli opencode tokenhub
+    cherryai local-embedding
     """.split()
 )
 
@@ -33,8 +38,13 @@ ENDPOINT_SUFFIXES: tuple[str, ...] = (
     "api/tags",
 )
 
-#: Characters the 1.x deep-link handler corrupts: it deletes parentheses, rewrites quotes.
-DEEPLINK_UNSAFE = "'()"
+#: Characters no deep link can carry. The 1.x handler turns every ``'`` of the decoded text into
+#: ``"``; written as ``\u0027`` it survives that, but the handler then re-serialises the JSON and
+#: pastes it into a single-quoted JavaScript string (``encodeURIComponent`` keeps ``'``), which
+#: breaks. ``(`` and ``)``, which the handler deletes, travel as JSON escapes (``\u0028``).
+DEEPLINK_UNSAFE = "'"
+#: Characters a deep link writes as JSON escapes so the 1.x handler's stripping misses them.
+DEEPLINK_ESCAPED = {"(": "\\u0028", ")": "\\u0029"}
 
 _GROUP_FLAT_PROVIDERS = frozenset({"aihubmix", "silicon", "ocoolai", "o3", "dmxapi"})
 

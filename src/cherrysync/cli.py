@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "check": "cherrysync.commands.check",
     "models": "cherrysync.commands.models",
     "plan": "cherrysync.commands.plan",
+    "diff": "cherrysync.commands.diff",
     "apply": "cherrysync.commands.apply",
     "export": "cherrysync.commands.export",
     "import": "cherrysync.commands.import_providers",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 SHELLS = ("bash", "zsh", "fish")
 # values that name a file or folder: complete file names for them
-_PATH_METAVARS = frozenset({"FILE", "PATH", "T"})  # T: --target / --from (auto, file or folder)
+# T: --target / --from (auto, file or folder); OLD, NEW: the sides of diff (a file, or REV:PATH)
+_PATH_METAVARS = frozenset({"FILE", "PATH", "T", "OLD", "NEW"})
 _ZSH_REGISTER_WHEN = "[[ $zsh_eval_context[-1] == eval ]]"
 _ZSH_REGISTER_WHEN_SOURCED = "[[ $zsh_eval_context[-1] == (eval|file) ]]"
 

@@ -11,6 +11,10 @@ Exception tree (exit code in brackets)::
      ├── EnvFileError [2]        a --env-file line is not KEY=value, or sops cannot decrypt
      │                           the file (load/envfile, load/sops)
      ├── SelectionError [2]      a --provider or --tag that selects nothing (selection)
+     ├── SourceError [2]         a side of ``diff`` cannot be read: a missing file, no git,
+     │                           a bad REV:PATH (sources)
+     ├── GitHubError [1]         the Action's pull request comment cannot be posted
+     │                           (ci/ghcomment)
      ├── ProvidersFileError [1]  the providers file has errors; carries the diagnostics
      ├── YamlEditError [2]       ``models --add`` cannot edit the file safely (load/yamledit)
      ├── ImportFailure [1]       the imported file would not validate; nothing is written
@@ -33,6 +37,8 @@ from __future__ import annotations
 import sys
 from os import PathLike
 from typing import TYPE_CHECKING, TextIO
+
+from cherrysync.validate.formats import printable
 
 if TYPE_CHECKING:
     from cherrysync.diagnostics import Diagnostic
@@ -100,5 +106,10 @@ def io_message(path: str | PathLike[str] | None, exc: OSError, doing: str = "rea
 
 
 def print_error(message: str, stream: TextIO | None = None) -> None:
-    """``cherrysync: error: <message>`` on stderr, for errors that do not end the command."""
-    print(PREFIX + message, file=stream or sys.stderr)
+    """``cherrysync: error: <message>`` on stderr, for errors that do not end the command.
+
+    Messages quote paths, git's and GitHub's words: every control character but the line
+    breaks a message is made of is escaped, so none reaches the terminal raw.
+    """
+    shown = "\n".join(printable(line) for line in message.split("\n"))
+    print(PREFIX + shown, file=stream or sys.stderr)

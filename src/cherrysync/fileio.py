@@ -43,17 +43,19 @@ def _not_regular(path: str | os.PathLike[str], mode: int) -> NotRegularFileError
     return NotRegularFileError(errno.EINVAL, f"{kind}, not a regular file", str(path))
 
 
-def refuse_special_file(path: str | os.PathLike[str]) -> None:
-    """Raise :class:`NotRegularFileError` when ``path`` is a FIFO, a device or a socket.
+def refuse_special_file(path: str | os.PathLike[str], *, folders: bool = True) -> None:
+    """Raise :class:`NotRegularFileError` when ``path`` is a FIFO, a device or a socket (or,
+    without ``folders``, a folder).
 
     For options that take a file *or a folder* (``--target``, ``import --from``), checked before
-    the target is opened; a missing path is the target's to report.
+    the target is opened, and for files a command writes at its end (``--summary``), checked
+    before the run; a missing path is the caller's to report or create.
     """
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if not (stat.S_ISREG(mode) or (folders and stat.S_ISDIR(mode))):
         raise _not_regular(path, mode)
 
 
@@ -76,6 +78,36 @@ def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
         raise _not_regular(path, mode)
     with os.fdopen(fd, "rb") as handle:
         return handle.read(limit + 1)
+
+
+#: what ``open`` for writing refuses outright, as the file type it means
+_OPEN_REFUSALS = {errno.ENXIO: stat.S_IFIFO, errno.EISDIR: stat.S_IFDIR}  # ENXIO: no reader
+
+
+def append_regular_file(path: str | os.PathLike[str], data: bytes, mode: int = 0o666) -> None:
+    """Append ``data`` to the regular file ``path`` (created with ``mode``, less the umask) in
+    one ``write`` on an ``O_APPEND`` descriptor, finished if the kernel takes less.
+
+    Opened without blocking, so a FIFO raises :class:`NotRegularFileError` (or ``ENXIO`` without
+    a reader) instead of waiting for a reader forever; a device or folder is refused too.
+    """
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags, mode)
+    except OSError as exc:
+        if exc.errno in _OPEN_REFUSALS:
+            raise _not_regular(path, _OPEN_REFUSALS[exc.errno]) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        written = os.write(fd, data)
+        while written < len(data):  # only for a full disk or a signal: finish the record
+            written += os.write(fd, data[written:])
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, text: str, mode: int | None = None) -> None:

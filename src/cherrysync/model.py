@@ -21,6 +21,12 @@ EndpointType = Literal[
     "openai", "openai-response", "anthropic", "gemini", "image-generation", "jina-rerank"
 ]
 ENDPOINT_TYPES: tuple[str, ...] = get_args(EndpointType)
+#: Token-free balance APIs ``check`` can read (provider-apis.md §6); check/balance/ has one
+#: module per family behind these names.
+BalanceApiName = Literal[
+    "openrouter", "deepseek", "moonshot", "siliconflow", "one-api", "new-api", "vercel"
+]
+BALANCE_API_NAMES: tuple[str, ...] = get_args(BalanceApiName)
 
 #: Official hosts, used when ``base_url`` is omitted.
 DEFAULT_BASE_URLS: dict[str, str] = {
@@ -121,6 +127,21 @@ class CheckOptions(_Strict):
         default=None,
         gt=0,
         description="Seconds per request for this provider (overrides --timeout).",
+    )
+    min_balance: float | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Read each key's balance (no tokens spent) and fail it as low_balance below this "
+            "amount, in the provider's own currency (relays: their display unit)."
+        ),
+    )
+    balance: BalanceApiName | None = Field(
+        default=None,
+        description=(
+            "Which balance API to read, for relays and mirrors; official hosts and new-api "
+            "providers are recognised without it: " + ", ".join(BALANCE_API_NAMES) + "."
+        ),
     )
 
 

@@ -7,11 +7,12 @@ line number, so moving a provider in the file does not open a new alert.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cherrysync import __version__
+from cherrysync.validate.formats import json_text, printable
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/cherrysync/cherrysync"
@@ -28,9 +29,14 @@ class SarifResult:
 
 
 def render_sarif(
-    results: Sequence[SarifResult], rules: Mapping[str, str], *, tool: str = "cherrysync"
+    results: Sequence[SarifResult],
+    rules: Mapping[str, str],
+    *,
+    tool: str = "cherrysync",
+    properties: Mapping[str, Any] | None = None,
 ) -> str:
-    """A SARIF log with one run; ``rules`` maps rule id -> one-line description."""
+    """A SARIF log with one run; ``rules`` maps rule id -> one-line description;
+    ``properties`` become the run's property bag (data that is not a finding)."""
     used = sorted({r.rule for r in results} | set(rules))
     index = {rule: i for i, rule in enumerate(used)}
     seen: dict[str, int] = {}
@@ -45,7 +51,7 @@ def render_sarif(
                 "ruleId": result.rule,
                 "ruleIndex": index[result.rule],
                 "level": result.level,
-                "message": {"text": result.message},
+                "message": {"text": printable(result.message)},
                 "locations": [
                     {
                         "physicalLocation": {
@@ -60,28 +66,25 @@ def render_sarif(
                 "partialFingerprints": {"cherrysync/v1": fingerprint},
             }
         )
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": tool,
+                "version": __version__,
+                "informationUri": INFO_URI,
+                "rules": [
+                    {"id": rule, "name": rule, "shortDescription": {"text": rules.get(rule, rule)}}
+                    for rule in used
+                ],
+            }
+        },
+        "results": sarif_results,
+    }
+    if properties:
+        run["properties"] = dict(properties)
     log = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": tool,
-                        "version": __version__,
-                        "informationUri": INFO_URI,
-                        "rules": [
-                            {
-                                "id": rule,
-                                "name": rule,
-                                "shortDescription": {"text": rules.get(rule, rule)},
-                            }
-                            for rule in used
-                        ],
-                    }
-                },
-                "results": sarif_results,
-            }
-        ],
+        "runs": [run],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)

@@ -252,3 +252,14 @@ def interpolate(text: str, env: Mapping[str, str], read_store: StoreReader | Non
         else:
             raise UnsetVariableError(segment)
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- secret headers
+
+_SECRET_HEADER = re.compile(r"(auth|key|token|secret|cookie)", re.IGNORECASE)
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header's value is a credential by its name (``Authorization``, ``X-Api-Key``,
+    ``Cookie``, …): such values are shown only as their references, like keys."""
+    return bool(_SECRET_HEADER.search(name))

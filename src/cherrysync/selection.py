@@ -66,3 +66,23 @@ def select(
             "(a provider is selected when it matches both the name and a tag)"
         )
     return selected
+
+
+def select_in_any(versions: Sequence[ProvidersFile], tags: Sequence[str] = ()) -> set[str] | None:
+    """Ids of the providers carrying one of ``tags`` in any of several versions of a file; None
+    when no tag narrows the set.
+
+    For ``diff``: a provider that gains or loses a tag is compared in both versions (its
+    ``tags`` changed), not added or removed. A tag no version carries is an error, as above.
+    """
+    if not tags:
+        return None
+    carried = sorted({t for f in versions for p in f.providers for t in p.tags or ()})
+    missing = [t for t in tags if t not in carried]
+    if missing:
+        listed = ", ".join(carried) or "none"
+        raise SelectionError(
+            f"no provider carries tag {', '.join(missing)} in either version (tags: {listed})"
+            + (_hint(missing[0], carried) if len(missing) == 1 else "")
+        )
+    return {p.provider_id for f in versions for p in f.providers if carries(p, tags)}

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from ansible_support import Run, ansible_env, playbook, program, write_yaml
+from standin_app import running_app
 from v2checks import snapshot
 from v2fixtures import ENV, build_data_folder, empty_database, write_file
 
@@ -35,6 +36,7 @@ PLAYBOOK = """\
             src: "{{ providers_src }}"
             target: "{{ app_folder }}"
             env: "{{ cherrysync_secrets }}"
+            wait: "{{ cherrysync_wait | default(0) }}"
           register: result
       always:
         - name: Keep the result for the test
@@ -184,3 +186,23 @@ def test_a_host_whose_app_runs_fails_alone(fleet: Fleet) -> None:
     run = fleet.run()
     assert run.code == 0, run.output
     assert {h: c["changed"] for h, c in run.recap().items()} == {"ana": 0, "ben": 1, "cy": 0}
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="the stand-in app reads /proc")
+def test_wait_applies_once_the_app_has_quit(fleet: Fleet) -> None:
+    """ben's app runs when the play starts and quits a moment after cherrysync began waiting."""
+    before = snapshot(fleet.databases["ben"])
+    with running_app(fleet.folders["ben"], 3.0, until_wait=True) as app:
+        run = fleet.run("--limit", "ben", "-e", "cherrysync_wait=60")
+        assert app.wait(timeout=30) == 0
+        assert app.stdout is not None
+        said = app.stdout.read()
+    assert run.code == 0, run.output
+    assert run.recap()["ben"]["changed"] == 1
+    assert "apply started: " in said and "quit while the apply ran: True" in said, said
+    result = fleet.result("ben")
+    assert result["changed"] and result["target"] == str(fleet.databases["ben"])
+    assert [Path(result["backup_path"])] == fleet.backups("ben")
+    assert snapshot(fleet.databases["ben"]) != before
+    assert not (fleet.folders["ben"] / "SingletonLock").exists()
+    _no_key_in(run.output)

@@ -40,7 +40,7 @@ def test_plan_and_apply_json_name_the_resolved_database(
 
     code, plan, _ = _run(capsys, "plan", file, "--target", folder, "--format", "json")
     assert code == 0 and plan["target_path"] == str(db)
-    assert plan["target"] == f"Cherry Studio 2.1.x database {db}"
+    assert plan["target"] == f"Cherry Studio 2.x database {db} (schema through migration 0027)"
 
     code, doc, _ = _run(capsys, "apply", file, "--target", folder, "--yes", "--format", "json")
     assert code == 0
@@ -60,12 +60,13 @@ def test_apply_json_for_a_v1_backup_names_the_written_zip(
 ) -> None:
     zip_path = write_backup(tmp_path / "backup.zip")
     file = str(write_file(tmp_path))
-    monkeypatch.chdir(tmp_path)  # a relative --target still gives an absolute target_path
+    monkeypatch.chdir(tmp_path)  # a relative --target still gives absolute paths
     code, doc, _ = _run(
         capsys, "apply", file, "--target", "backup.zip", "--yes", "--format", "json"
     )
     assert code == 0 and doc["target_path"] == str(zip_path)
-    assert doc["output_path"] == "backup.cherrysync.zip" and doc["backup_path"] is None
+    written = str(tmp_path / "backup.cherrysync.zip")
+    assert doc["output_path"] == written and doc["backup_path"] is None
     assert doc["applied"]["add"] == doc["summary"]["add"] > 0
 
 
@@ -77,13 +78,17 @@ def test_apply_json_refuses_a_prompt_and_a_running_app(
     before = snapshot(db)
     file = str(write_file(tmp_path))
     code, doc, err = _run(capsys, "apply", file, "--target", str(folder), "--format", "json")
-    assert code == 2 and doc is None and "--format json needs --yes" in err
+    assert code == 2 and "--format json needs --yes" in err
+    assert doc["error"]["exit_code"] == 2 and "--format json needs --yes" in doc["error"]["message"]
+    assert doc["changes"] == [] and doc["applied"] == {"add": 0, "change": 0, "remove": 0}
 
     os.symlink(f"{socket.gethostname()}-{os.getpid()}", folder / "SingletonLock")
     args = ("apply", file, "--target", str(folder), "--yes", "--format", "json")
     code, doc, err = _run(capsys, *args)
-    assert code == 1 and doc is None  # stdout stays empty: the error is on stderr
-    assert "Cherry Studio is running" in err and str(db) in err
+    assert code == 1 and "Cherry Studio is running" in err and str(db) in err
+    # stdout is still one object, carrying the error (as plan --format json does)
+    assert doc["error"]["exit_code"] == 1 and "Cherry Studio is running" in doc["error"]["message"]
+    assert doc["backup_path"] is None and doc["changes"] == []
     assert snapshot(db) == before
 
 

@@ -238,6 +238,35 @@ def test_quiet_and_verbose_change_the_output_as_documented(
         assert main(["check", "-v", str(path), *FAST]) == 0
         verbose = capsys.readouterr()
     assert "[literal-secret]" in normal.err and "[literal-secret]" not in quiet.err
-    assert quiet.out == normal.out and "2 checks: 2 passed" in quiet.out
+
+    def stable(out: str) -> list[str]:  # latency figures differ from run to run
+        return [line for line in out.splitlines() if not line.startswith("latency ")]
+
+    assert stable(quiet.out) == stable(normal.out) and "2 checks: 2 passed" in quiet.out
     assert "1 provider(s) in " in verbose.err and "1 provider(s) in " not in normal.err
     assert verbose.err.rstrip().endswith("2 checks: 2 passed, 0 skipped, 0 warnings, 0 failed")
+
+
+def test_every_checked_result_carries_the_latency_of_its_deciding_request(setup) -> None:  # type: ignore[no-untyped-def]
+    emu, path = setup
+    emu.latency = 0.05
+    _, report, _ = check_json(path)
+    timed = [
+        (r["model"], r.get("latency_ms")) for r in report["results"] if r["status"] != "skipped"
+    ]
+    assert all(isinstance(ms, int) and ms >= 50 for _, ms in timed), timed
+    skipped = [r for r in report["results"] if r["status"] == "skipped"]
+    assert all("latency_ms" not in r for r in skipped)
+
+
+def test_text_summary_gives_latency_percentiles_per_provider(
+    setup,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    _, path = setup
+    main(["check", str(path), *FAST])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:3] for line in lines[-3:-1]] == [
+        ["latency", "good", "p50"],
+        ["latency", "missing", "p50"],
+    ]

@@ -96,6 +96,10 @@ def test_deeplinks_decode_as_the_app_does(
     assert "only the first of 2 keys" in err and "headers: X-Team" in err
     assert "1 model(s)" in err and "api version 2024-10-21" in err
     assert "enabled state" in err
+    # on 2.x an existing provider keeps only its name; its endpoint follows the link's type
+    assert "2.x keeps only its name" in err
+    assert "replaced by one anthropic-messages endpoint" in err  # cafe, type anthropic
+    assert "replaced by one openai-chat-completions endpoint" in err  # azure-eu collapses
     for value in ENV.values():
         assert value not in err
 
@@ -120,11 +124,11 @@ def test_the_reference_example_link() -> None:
 @pytest.mark.parametrize(
     ("line", "replacement", "shown"),
     [
-        ("  - name: ACME Relay", "  - name: ACME (EU)", "name 'ACME (EU)'"),
+        ("  - name: ACME Relay", "  - name: ACME's relay", 'name "ACME\'s relay"'),
         ("    api_key: ${CAFE_KEY}", '    api_key: "sk-it\'s"', "the key"),
         (
             "    base_url: https://relay.example.com/v1/",
-            "    base_url: https://relay.example.com/(x)/",
+            "    base_url: https://relay.example.com/it's/",
             "baseUrl",
         ),
     ],
@@ -140,8 +144,25 @@ def test_unsafe_characters_are_refused(
     assert main(["export", str(providers_file), "--to", "deeplinks"]) == 1
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == 2  # the other providers still get their links
-    assert shown in err and "corrupts" in err
+    assert shown in err and "cannot carry" in err
     assert "sk-it's" not in err
+
+
+def test_parentheses_travel_as_json_escapes(
+    providers_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 1.x handler deletes '(' and ')' from the decoded text, but not their JSON escapes."""
+    text = FILE.replace("  - name: ACME Relay", "  - name: ACME (EU)").replace(
+        "https://relay.example.com/v1/", "https://relay.example.com/(x)/"
+    )
+    providers_file.write_text(text, encoding="utf-8")
+    assert main(["export", str(providers_file), "--to", "deeplinks"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    decoded = app_decode_v1(first)
+    assert decoded["name"] == "ACME (EU)"
+    assert decoded["baseUrl"] == "https://relay.example.com/(x)/"
+    raw = base64.b64decode(first.split("data=", 1)[1].replace("_", "+").replace("-", "/"))
+    assert b"(" not in raw and b"\\u0028EU\\u0029" in raw
 
 
 def test_provider_without_key_gets_no_link(

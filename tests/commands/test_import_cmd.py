@@ -54,5 +54,5 @@ def test_messages_name_the_from_option(
     assert main(["import", "--from", "auto", "-o", out]) == 1
     err = capsys.readouterr().err
     assert "cherrysync: error: --from /nope: no such file or folder" in err
-    assert "no Cherry Studio 2.x database found" in err and "pass --from with" in err
+    assert "no Cherry Studio data found" in err and "pass --from with" in err
     assert "--target" not in err

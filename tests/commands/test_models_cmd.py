@@ -64,12 +64,12 @@ def test_lists_configured_missing_and_extra(tmp_path: Path, ollama: OllamaEmulat
     before = path.read_text()
     out = io.StringIO()
     assert models(ModelsOptions("local-ollama", str(path), network=FAST_NETWORK), stdout=out) == 0
-    assert out.getvalue() == (
+    assert out.getvalue() == (  # the emulator's tags say: chat models, 8192 tokens
         "local-ollama: 4 offered, 2 configured\n"
-        "  = llama3.2:latest\n"
-        "  = qwen2.5:7b\n"
-        "  + mistral:7b\n"
-        "  + phi4:14b\n"
+        "  = llama3.2:latest  []  context 8192\n"
+        "  = qwen2.5:7b       []  context 8192\n"
+        "  + mistral:7b       []  context 8192\n"
+        "  + phi4:14b         []  context 8192\n"
     )
     out = io.StringIO()
     options = ModelsOptions("flow", str(path), format="json", network=FAST_NETWORK)
@@ -256,3 +256,69 @@ def test_provider_option_names_the_provider_as_in_other_commands(
     assert "name the provider once" in capsys.readouterr().err
     assert main(["models"]) == 2
     assert "name a provider" in capsys.readouterr().err
+
+
+def test_reported_capabilities_are_shown_and_written_by_add(tmp_path: Path) -> None:
+    caps = {
+        "llava:7b": ["completion", "vision"],
+        "qwen3:8b": ["completion", "tools", "thinking"],
+        "nomic-embed-text:latest": ["embedding"],
+    }
+    with OllamaEmulator(["llama3.2:latest", *caps], capabilities=caps, old_build=True) as emu:
+        path = write(tmp_path, emu.url)
+        out = io.StringIO()
+        options = ModelsOptions("flow", str(path), add_all=True, network=FAST_NETWORK)
+        assert models(options, stdout=out, stderr=io.StringIO()) == 0
+        assert emu.count("^/api/show$") == 4  # old builds: one per offered model
+        out_json = io.StringIO()
+        options = ModelsOptions("bare", str(path), format="json", network=FAST_NETWORK)
+        assert models(options, stdout=out_json) == 0
+    assert out.getvalue() == (
+        "flow: 4 offered, 1 configured\n"
+        "  = llama3.2:latest          []  context 131072\n"
+        "  + llava:7b                 [vision]  context 131072\n"
+        "  + qwen3:8b                 [reasoning, function_calling]  context 131072\n"
+        "  + nomic-embed-text:latest  [embedding]  context 131072\n"
+    )
+    assert (
+        path.read_text().count(
+            'models: ["llama3.2:latest", {id: "llava:7b", capabilities: [vision]}, '
+            '{id: "qwen3:8b", capabilities: [reasoning, function_calling]}, '
+            '{id: "nomic-embed-text:latest", capabilities: [embedding]}]'
+        )
+        == 1
+    )
+    reported = json.loads(out_json.getvalue())["reported"]
+    assert reported["qwen3:8b"] == {
+        "capabilities": ["reasoning", "function_calling"],
+        "lacks": ["vision", "embedding"],
+        "context_window": 131072,
+    }
+    assert main(["validate", str(path)]) == 0
+
+
+def test_add_writes_a_block_mapping_and_ids_without_reports_stay_bare(tmp_path: Path) -> None:
+    caps = {"llava:7b": ["completion", "vision"]}
+    with OllamaEmulator(["llava:7b", "tiny:1b"], capabilities=caps) as emu:
+        path = write(tmp_path, emu.url)
+        options = ModelsOptions("bare", str(path), add=("llava:7b", "tiny:1b"))
+        assert models(options, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert path.read_text().endswith(
+        "    models:\n      - id: llava:7b\n        capabilities: [vision]\n      - tiny:1b\n"
+    )
+
+
+def test_an_endpoint_type_joins_reported_capabilities_in_one_entry() -> None:
+    """--endpoint-type with capabilities the endpoint reports: one mapping, the id first."""
+    from cherrysync.load.yamledit import with_added_models
+
+    text = NEW_API.format(url="http://127.0.0.1:1")
+    entries: list[str | dict[str, object]] = [
+        {"id": "llava:7b", "capabilities": ["vision"]},
+        "tiny:1b",
+    ]
+    edited = with_added_models(text, 0, entries, endpoint_type="openai")
+    assert edited == text + (
+        "      - id: llava:7b\n        endpoint_type: openai\n        capabilities: [vision]\n"
+        "      - id: tiny:1b\n        endpoint_type: openai\n"
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from cherrysync.commands.apply import ApplyOptions, apply
 from cherrysync.commands.plan import PlanOptions, plan
-from cherrysync.errors import CherrysyncError, TargetError
+from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError
 from v2checks import check_invariants, snapshot
 from v2fixtures import ENV, build_data_folder, write_file
 
@@ -108,3 +108,24 @@ def test_apply_out_is_a_deprecated_spelling_of_output(
     assert main([*args, "--out", str(tmp_path / "b.zip")]) == 0
     assert "--out is deprecated; use -o/--output" in capsys.readouterr().err
     assert (tmp_path / "a.zip").is_file() and (tmp_path / "b.zip").is_file()
+
+
+def test_a_registry_preset_id_fails_before_the_plan(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database seeded by 2.x holds a `tokenhub` preset row: the file may not claim it."""
+    from v2checks import execute
+
+    execute(
+        folder / "Data" / "cherrystudio.sqlite",
+        "INSERT INTO user_provider (provider_id, preset_provider_id, name, is_enabled, order_key,"
+        " created_at, updated_at) VALUES ('tokenhub', 'tokenhub', 'TokenHub', 0, 'a9', 1, 1)",
+    )
+    text = "version: 1\nproviders:\n  - {name: Hub, id: tokenhub, type: openai}\n"
+    file = str(write_file(tmp_path, text))
+    with pytest.raises(ProvidersFileError, match=r"is not valid; fix the errors above") as failed:
+        plan(PlanOptions(target=str(folder), file=file))
+    assert failed.value.code == 1
+    out, err = capsys.readouterr()
+    assert "No changes" not in out
+    assert "id 'tokenhub' is a built-in Cherry Studio provider id" in err and "[reserved-id]" in err

@@ -44,7 +44,8 @@ def anthropic_rate_limited(retry_after: str = "1") -> Reply:
 
 class AnthropicEmulator(Emulator):
     """``models`` newest first; ``aliases`` map alias → dated ID; ``page_cap`` bounds ``limit``.
-    Key modes: ``billing`` (402), ``forbidden`` (403)."""
+    Key modes: ``billing`` (402), ``forbidden`` (403). ``capabilities`` give a model's newer
+    ``capabilities`` record (others alternate between a minimal one and none)."""
 
     name = "anthropic"
 
@@ -56,6 +57,7 @@ class AnthropicEmulator(Emulator):
         aliases: dict[str, str] | None = None,
         page_cap: int = 1000,
         key_modes: dict[str, str] | None = None,
+        capabilities: dict[str, dict[str, Any]] | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -64,6 +66,7 @@ class AnthropicEmulator(Emulator):
         self.aliases = aliases or {}
         self.page_cap = page_cap
         self.key_modes = key_modes or {}
+        self.capabilities = capabilities or {}
 
     def handle(self, request: Request) -> Reply:
         reply = self._route(request)
@@ -77,12 +80,12 @@ class AnthropicEmulator(Emulator):
             "display_name": model_id.title(),
             "created_at": "2025-05-22T00:00:00Z",
         }
-        if i % 2 == 0:
+        if i % 2 == 0 or model_id in self.capabilities:
             info.update(
                 {
                     "max_input_tokens": 200000,
                     "max_tokens": 64000,
-                    "capabilities": {"batch": {"supported": True}},
+                    "capabilities": self.capabilities.get(model_id, {"batch": {"supported": True}}),
                 }
             )
         return info

@@ -70,6 +70,7 @@ class GeminiEmulator(Emulator):
         page_cap: int = 1000,
         key_modes: dict[str, str] | None = None,
         wrap_errors: bool = False,
+        thinking: dict[str, bool] | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -79,12 +80,13 @@ class GeminiEmulator(Emulator):
         self.page_cap = page_cap
         self.key_modes = key_modes or {}
         self.wrap_errors = wrap_errors
+        self.thinking = thinking or {}  # the recent ``thinking`` flag, for these models only
 
     def _entry(self, model_id: str) -> dict[str, Any]:
         methods = (
             ["embedContent"] if "embedding" in model_id else ["generateContent", "countTokens"]
         )
-        return {
+        entry: dict[str, Any] = {
             "name": f"models/{model_id}",
             "version": "2.0",
             "displayName": model_id,
@@ -92,6 +94,9 @@ class GeminiEmulator(Emulator):
             "outputTokenLimit": 8192,
             "supportedGenerationMethods": methods,
         }
+        if model_id in self.thinking:
+            entry["thinking"] = self.thinking[model_id]
+        return entry
 
     def handle(self, request: Request) -> Reply:
         reply = self._route(request)

@@ -1,5 +1,5 @@
-"""Local OpenAI-compatible servers: vLLM, Ollama, LM Studio, llama.cpp (provider-apis.md
-§2.3, §2.4, §2.6, §2.7)."""
+"""Local OpenAI-compatible servers: vLLM, Ollama, LM Studio (provider-apis.md §2.3, §2.4,
+§2.6); llama.cpp is in :mod:`emulators.llamacpp`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from emulators.server import Emulator, Reply, Request, bearer
 
-_CHAT = {
+CHAT = {
     "id": "c",
     "object": "chat.completion",
     "choices": [
@@ -117,20 +117,64 @@ class VLLMEmulator(Emulator):
                     "code": 404,
                 }
                 return Reply(404, {"error": nested})
-            return Reply(body=_CHAT)
+            return Reply(body=CHAT)
         return Reply(404, {"detail": "Not Found"})
 
 
 class OllamaEmulator(Emulator):
-    """No auth at all; ``models`` empty means ``data: null`` on ``/v1/models``."""
+    """No auth at all; ``models`` empty means ``data: null`` on ``/v1/models``.
+
+    ``capabilities`` per model as ``/api/show`` reports them (default: ``embedding`` for names
+    with "embed", else ``completion``); ``old_build`` leaves them out of ``/api/tags`` (newer
+    builds list them there) and, when ``show_capabilities`` is off, out of ``/api/show`` too.
+    """
 
     name = "ollama"
 
-    def __init__(self, models: list[str], *, load_delay: float = 0.0, **kw: Any) -> None:
+    def __init__(
+        self,
+        models: list[str],
+        *,
+        load_delay: float = 0.0,
+        capabilities: dict[str, list[str]] | None = None,
+        old_build: bool = False,
+        show_capabilities: bool = True,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.models = models
         self.load_delay = load_delay  # the first generation loads the model into memory
         self.loading: dict[str, float] = {}
+        self.capabilities = capabilities or {}
+        self.old_build = old_build
+        self.show_capabilities = show_capabilities
+
+    def caps(self, name: str) -> list[str]:
+        default = ["embedding"] if "embed" in name else ["completion"]
+        return self.capabilities.get(name, default)
+
+    def _tag(self, name: str) -> dict[str, Any]:
+        tag: dict[str, Any] = {
+            "name": name,
+            "model": name,
+            "modified_at": "2025-01-01T00:00:00Z",
+            "size": 1,
+            "digest": "a80c",
+            "details": {"format": "gguf", "family": "llama"},
+        }
+        if not self.old_build:
+            tag["capabilities"] = self.caps(name)
+            tag["details"]["context_length"] = 8192
+        return tag
+
+    def _show(self, name: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "details": {"format": "gguf", "family": "llama"},
+            "model_info": {"general.architecture": "llama", "llama.context_length": 131072},
+        }
+        if self.show_capabilities:
+            body["capabilities"] = self.caps(name)
+        return body
 
     def _normal(self, name: str) -> str:
         return name if ":" in name else f"{name}:latest"
@@ -149,26 +193,12 @@ class OllamaEmulator(Emulator):
         if path == "/api/version":
             return Reply(body={"version": "0.12.3"})
         if path == "/api/tags":
-            return Reply(
-                body={
-                    "models": [
-                        {
-                            "name": m,
-                            "model": m,
-                            "modified_at": "2025-01-01T00:00:00Z",
-                            "size": 1,
-                            "digest": "a80c",
-                            "details": {"format": "gguf", "family": "llama"},
-                        }
-                        for m in self.models
-                    ]
-                }
-            )
+            return Reply(body={"models": [self._tag(m) for m in self.models]})
         if path == "/api/show" and method == "POST":
             body = request.json or {}
             name = self._normal(str(body.get("model") or body.get("name") or ""))
             if name in self.models:
-                return Reply(body={"details": {"format": "gguf"}, "capabilities": ["completion"]})
+                return Reply(body=self._show(name))
             return Reply(404, {"error": f"model '{name}' not found"})
         if path in ("/api/chat", "/api/embed") and method == "POST":
             name = self._normal(str((request.json or {}).get("model")))
@@ -226,19 +256,33 @@ class OllamaEmulator(Emulator):
                         }
                     },
                 )
-            return Reply(body=_CHAT)
+            return Reply(body=CHAT)
         return text404
 
 
 class LMStudioEmulator(Emulator):
-    """Unknown routes answer 200 with an error body; ``token`` turns authentication on."""
+    """Unknown routes answer 200 with an error body; ``token`` turns authentication on.
+
+    ``native`` gives each model's entry in the native list at ``/api/{native_version}/models``
+    (``v1``: 0.4+, keyed by ``key``; ``v0``: 0.3.6+); other versions answer like unknown routes.
+    """
 
     name = "lmstudio"
 
-    def __init__(self, models: list[str], *, token: str | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        models: list[str],
+        *,
+        token: str | None = None,
+        native: dict[str, dict[str, Any]] | None = None,
+        native_version: str = "v1",
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.models = models
         self.token = token
+        self.native = native or {}
+        self.native_version = native_version
 
     def handle(self, request: Request) -> Reply:
         if self.token is not None and bearer(request) != self.token:
@@ -264,99 +308,11 @@ class LMStudioEmulator(Emulator):
                 }
             )
         if request.path == "/v1/chat/completions" and request.method == "POST":
-            return Reply(body=_CHAT)
+            return Reply(body=CHAT)
+        if self.native and request.path == f"/api/{self.native_version}/models":
+            if self.native_version == "v1":
+                return Reply(body={"models": [{"key": m, **e} for m, e in self.native.items()]})
+            return Reply(body={"data": [{"id": m, **e} for m, e in self.native.items()]})
         return Reply(
             200, {"error": f"Unexpected endpoint or method. ({request.method} {request.path})"}
-        )
-
-
-class LlamaCppEmulator(Emulator):
-    """Public list, protected ``/props``; ``loading`` requests answer 503 first."""
-
-    name = "llama.cpp"
-
-    def __init__(
-        self,
-        alias: str,
-        *,
-        keys: list[str] | None = None,
-        loading: int = 0,
-        serve_models_while_loading: bool = False,
-        **kw: Any,
-    ) -> None:
-        super().__init__(**kw)
-        self.alias = alias
-        self.keys = set(keys or [])
-        self.loading = loading
-        self.serve_models_while_loading = serve_models_while_loading
-
-    def _key(self, request: Request) -> str | None:
-        value = request.headers.get("authorization")
-        if value is not None:
-            return value[7:] if value.lower().startswith("bearer ") else value
-        return request.headers.get("x-api-key")
-
-    def handle(self, request: Request) -> Reply:
-        path = request.path
-        listing = path in ("/models", "/v1/models")
-        if self.loading > 0 and not (listing and self.serve_models_while_loading):
-            with self.lock:
-                self.loading -= 1
-            return Reply(
-                503,
-                {"error": {"message": "Loading model", "type": "unavailable_error", "code": 503}},
-            )
-        if listing:
-            return Reply(
-                body={
-                    "models": [
-                        {
-                            "name": self.alias,
-                            "model": self.alias,
-                            "modified_at": "",
-                            "size": "",
-                            "digest": "",
-                            "type": "model",
-                            "capabilities": ["completion"],
-                        }
-                    ],
-                    "object": "list",
-                    "data": [
-                        {
-                            "id": self.alias,
-                            "aliases": [],
-                            "tags": [],
-                            "object": "model",
-                            "created": 1760000000,
-                            "owned_by": "llamacpp",
-                            "meta": {"n_ctx": 4096, "n_params": 596049920},
-                        }
-                    ],
-                }
-            )
-        if path in ("/health", "/v1/health"):
-            return Reply(body={"status": "ok"})
-        if self.keys and self._key(request) not in self.keys:
-            return Reply(
-                401,
-                {
-                    "error": {
-                        "message": "Invalid API Key",
-                        "type": "authentication_error",
-                        "code": 401,
-                    }
-                },
-            )
-        if path == "/props":
-            return Reply(
-                body={
-                    "default_generation_settings": {"n_ctx": 4096},
-                    "total_slots": 1,
-                    "model_path": "/models/m.gguf",
-                }
-            )
-        if path == "/v1/chat/completions":
-            return Reply(body=_CHAT)
-        return Reply(
-            404, {"error": {"message": "File Not Found", "type": "not_found_error", "code": 404}}
         )

@@ -200,7 +200,8 @@ def litellm_error(
 
 class LiteLLMEmulator(Emulator):
     """A proxy with a master key; ``database`` picks the wrong-key answer; ``retrieve_mode`` is
-    "new" (404 detail), "old" (404 Not Found) or "buggy" (500)."""
+    "new" (404 detail), "old" (404 Not Found) or "buggy" (500); ``model_info`` is each model's
+    ``/model/info`` record (the route answers only when it is given)."""
 
     name = "litellm"
 
@@ -211,6 +212,7 @@ class LiteLLMEmulator(Emulator):
         *,
         database: bool = False,
         retrieve_mode: str = "new",
+        model_info: dict[str, dict[str, Any]] | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -219,6 +221,7 @@ class LiteLLMEmulator(Emulator):
         self.database = database
         self.retrieve_mode = retrieve_mode
         self.shutting_down = False
+        self.model_info = model_info
 
     def _key(self, request: Request) -> str | None:
         h = request.headers
@@ -268,6 +271,12 @@ class LiteLLMEmulator(Emulator):
             )
         if path == "/health":
             return Reply(body={"healthy_endpoints": [], "unhealthy_endpoints": []})
+        if path in ("/model/info", "/v1/model/info") and self.model_info is not None:
+            data = [
+                {"model_name": m, "litellm_params": {"model": f"openai/{m}"}, "model_info": info}
+                for m, info in self.model_info.items()
+            ]
+            return Reply(body={"data": data})
         if path in ("/models", "/v1/models"):
             cards = [
                 {"id": m, "object": "model", "created": 1677610602, "owned_by": "openai"}

@@ -21,6 +21,14 @@ GENERATION = re.compile(
 )
 
 
+#: Metadata reads beyond the model list: capabilities (Ollama /api/show, LiteLLM /model/info,
+#: LM Studio's native lists) and balances (provider-apis.md §6).
+METADATA = re.compile(
+    r"(/api/show$|/model/info$|/api/v[01]/models$|/user/balance$|/users/me/balance$"
+    r"|/user/info$|/credits$|/api/v1/key$|/dashboard/billing/|/api/usage/token/$)"
+)
+
+
 @dataclass
 class Request:
     method: str
@@ -159,6 +167,10 @@ class Emulator:
 
     def generation_requests(self) -> int:
         return sum(1 for r in self.requests if r.method == "POST" and GENERATION.search(r.path))
+
+    def metadata_requests(self) -> int:
+        """Capability and balance reads, plus SiliconFlow's kind-filtered lists."""
+        return sum(1 for r in self.requests if METADATA.search(r.path) or "sub_type" in r.query)
 
     def count(self, path_regex: str) -> int:
         return sum(1 for r in self.requests if re.search(path_regex, r.path))

@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
 from cherrysync.diagnostics import has_errors
-from cherrysync.model import CAPABILITIES, ENDPOINT_TYPES, PROVIDER_TYPES
+from cherrysync.model import CAPABILITIES, ENDPOINT_TYPES, PROVIDER_TYPES, ModelSpec
 from cherrysync.resolve import ResolvedProvider, resolve_providers
 from cherrysync.samples.v1backup import SYSTEM_PROVIDERS, data_json, persist_state, write_backup
 from cherrysync.targets.base import AppProvider
 from cherrysync.targets.importer import build_import, render_yaml
 from cherrysync.targets.v1.target import BackupTarget
+from cherrysync.targets.v2.rows import desired_model
 from cherrysync.validate.pipeline import validate_text
 
 SAFE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -114,7 +115,18 @@ def providers_files(draw: st.DrawFn) -> dict[str, Any]:
 key_values = st.text(SAFE + "-_.$'+=&", min_size=1, max_size=20)
 
 
-def semantic(providers: list[ResolvedProvider]) -> list[dict[str, Any]]:
+def v1_capabilities(p: ResolvedProvider, m: ModelSpec) -> Any:
+    return m.capabilities
+
+
+def v2_capabilities(p: ResolvedProvider, m: ModelSpec) -> Any:
+    """2.x rows hold the app's capabilities: no web_search, the endpoint's implied one added."""
+    return desired_model(p.id, m)["capabilities"]
+
+
+def semantic(
+    providers: list[ResolvedProvider], caps: Callable[..., Any] = v1_capabilities
+) -> list[dict[str, Any]]:
     """What the app gets from a file: resolved values, derived defaults filled in."""
     return [
         {
@@ -132,7 +144,7 @@ def semantic(providers: list[ResolvedProvider]) -> list[dict[str, Any]]:
                     m.id,
                     m.name or m.id,
                     m.group or default_group(m.id, p.id),
-                    m.capabilities,
+                    caps(p, m),
                     m.endpoint_type,
                     m.description,
                 )
@@ -156,6 +168,7 @@ def round_trip(
     data: dict[str, Any],
     env: dict[str, str],
     read: Callable[[list[ResolvedProvider]], list[AppProvider]],
+    caps: Callable[..., Any] = v1_capabilities,
 ) -> None:
     text = render_yaml(data)
     assume(validate_text(text, "providers.yaml").ok)
@@ -163,7 +176,7 @@ def round_trip(
     imported = build_import(read(original), source="test")
     assert not imported.warnings
     again = resolve(imported.text, imported.env)
-    assert semantic(again) == semantic(original)
+    assert semantic(again, caps) == semantic(original, caps)
     # an imported (tidy) file comes back exactly, text and keys alike
     second = build_import(read(again), source="test")
     assert (second.text, second.env) == (imported.text, imported.env)
@@ -207,4 +220,4 @@ def test_v2_round_trip(data: dict[str, Any], values: st.DataObject) -> None:
             target.apply(providers, prune=False)
             return open_target(str(db)).read_custom_providers()
 
-    round_trip(data, env, apply_then_read)
+    round_trip(data, env, apply_then_read, v2_capabilities)

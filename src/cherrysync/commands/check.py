@@ -20,12 +20,15 @@ from cherrysync.commands.common import (
     append_summary,
     env_files_of,
     load_for_command,
+    refuse_summary_path,
 )
 from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.console import NORMAL, QUIET, VERBOSE
 from cherrysync.errors import CherrysyncError
 
 if TYPE_CHECKING:
+    from cherrysync.check.history import Previous
+    from cherrysync.check.result import CheckResult
     from cherrysync.check.runner import Settings
 
 HELP = "live-check keys, base URLs and model IDs against the providers' APIs"
@@ -34,6 +37,7 @@ EPILOG = """examples:
   cherrysync check --provider openai-work --format json
   cherrysync check --overlay laptop.yaml --tag work
   cherrysync check --probe --format github        # also sends one-token requests (billed)
+  cherrysync check --balance --history .cherrysync-history.jsonl
 
 Without --probe nothing billable is sent: keys are proven by listing models.
 exit codes: 0 everything passed (warnings allowed), 1 a check failed, 2 usage or I/O error"""
@@ -97,6 +101,10 @@ class CheckOptions:
     tags: tuple[str, ...] = ()
     #: a :mod:`console` level: QUIET drops warnings and progress, VERBOSE adds counts
     verbosity: int = NORMAL
+    #: read every known provider's balance, not only those with check.min_balance
+    balance: bool = False
+    #: append this run to a JSON-lines history file and report what changed since the last one
+    history: str | None = None
 
 
 CHECK_DEFAULTS = CheckOptions()
@@ -172,6 +180,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="requests in flight per host (default 4; local servers choke on fan-out)",
     )
     add_network_arguments(parser)
+    parser.add_argument(
+        "--balance",
+        action="store_true",
+        help="read each key's balance where the provider has a free balance route "
+        "(providers with check.min_balance are always read)",
+    )
+    parser.add_argument(
+        "--history",
+        metavar="FILE",
+        help="append this run to FILE (JSON lines, no keys) and print what changed since "
+        "the previous run recorded there",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -189,6 +209,8 @@ def run(args: argparse.Namespace) -> int:
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
         verbosity=args.verbosity,
+        balance=args.balance,
+        history=args.history,
     )
     return check(options)
 
@@ -208,16 +230,21 @@ def build_settings(options: CheckOptions) -> Settings:
         per_host=options.per_host,
         base_dir=Path(options.file).resolve().parent,
         include_disabled=bool(options.providers),
+        balance=options.balance,
     )
 
 
-def _load(options: CheckOptions, out: TextIO, err: TextIO) -> LoadedProviders:
-    """The selected providers, resolved; on failure, machine formats still get a document."""
+def _prepare(
+    options: CheckOptions, out: TextIO, err: TextIO
+) -> tuple[LoadedProviders, Previous | None]:
+    """The selected providers, resolved, and the previous run in ``--history``; a ``--summary``
+    that cannot be appended to ends the command now. On failure, machine formats still get a
+    document."""
     from cherrysync.check.formats import summary
 
     try:
         # only the selected providers are resolved; names and tags that select nothing are errors
-        return load_for_command(
+        loaded = load_for_command(
             options.file,
             options.env_files,
             options.providers,
@@ -226,6 +253,8 @@ def _load(options: CheckOptions, out: TextIO, err: TextIO) -> LoadedProviders:
             tags=options.tags,
             quiet=options.verbosity == QUIET,
         )
+        refuse_summary_path(options.summary)
+        return loaded, read_history(options, err)
     except CherrysyncError as exc:  # --format json/sarif/junit/github: still a document
         empty = {"results": [], "summary": summary([])}
         report_failure(options.format, Failure.of("check", options.file, exc, empty), out)
@@ -250,7 +279,7 @@ def check(
     from cherrysync.check.runner import Runner, billable_requests, expected_results
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    loaded = _load(options, out, err)
+    loaded, previous = _prepare(options, out, err)
     providers = loaded.providers
     settings = build_settings(options)
     billable = billable_requests(providers, settings)
@@ -265,14 +294,43 @@ def check(
     progress = Progress(expected_results(providers, settings), err)
     progress.enabled = progress.enabled and options.verbosity != QUIET  # -q: results only
     started = time.monotonic()
-    results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
+    runner = Runner(settings, on_result=progress.update)
+    results = asyncio.run(progress.track(runner.run(providers)))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
     out.write(render(options.format, results, loaded.filename, locate))
+    markdown = render_markdown(results)
+    if options.history is not None and previous is not None:
+        markdown += record_history(options.history, options.file, previous, results, err)
     if options.summary:
-        append_summary(options.summary, render_markdown(results))
+        append_summary(options.summary, markdown)
     if options.verbosity == VERBOSE:  # -v: the counts
         seconds = time.monotonic() - started
         sentence = summary_sentence(results)
         print(f"{len(providers)} provider(s) in {seconds:.1f}s: {sentence}", file=err)
     return exit_code(results)
+
+
+def read_history(options: CheckOptions, stderr: TextIO) -> Previous | None:
+    """The previous run in ``--history`` (read before checking, so a bad path ends the command
+    at once), its skipped lines reported as warnings."""
+    if options.history is None:
+        return None
+    from cherrysync.check.history import read_previous
+
+    previous = read_previous(options.history, options.file)
+    for warning in previous.warnings if options.verbosity != QUIET else []:
+        print(f"cherrysync: warning: {warning}", file=stderr)
+    return previous
+
+
+def record_history(
+    path: str, file: str, previous: Previous, results: list[CheckResult], stderr: TextIO
+) -> str:
+    """Append this run, print what changed; the job-summary section saying the same."""
+    from cherrysync.check import history
+
+    changes = history.compare(previous.run, results) if previous.run is not None else None
+    history.append(path, file, results, torn=previous.torn)
+    stderr.write(history.render_text(changes, path))
+    return history.render_markdown(changes)

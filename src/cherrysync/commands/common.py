@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from cherrysync.console import VERBOSE
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError, io_message
-from cherrysync.fileio import refuse_special_file
+from cherrysync.fileio import append_regular_file, refuse_special_file
 from cherrysync.load.sops import read_env_source
 from cherrysync.resolve import ResolvedProvider, resolve_providers
 from cherrysync.selection import select
@@ -97,8 +97,10 @@ def _same(a: str, b: str) -> bool:
         return False
 
 
-def add_overlay_options(parser: argparse.ArgumentParser) -> None:
-    """``--overlay`` and ``--tag``: one reviewed providers file, varied per machine."""
+def add_overlay_options(parser: argparse.ArgumentParser, tag_help: str | None = None) -> None:
+    """``--overlay`` and ``--tag``: one reviewed providers file, varied per machine.
+
+    ``tag_help`` words ``--tag`` for a command whose selection differs (``diff``)."""
     parser.add_argument(
         "--overlay",
         metavar="FILE",
@@ -112,7 +114,8 @@ def add_overlay_options(parser: argparse.ArgumentParser) -> None:
         metavar="TAG",
         action="append",
         default=[],
-        help="only providers carrying this tag (repeatable: any of them; "
+        help=tag_help
+        or "only providers carrying this tag (repeatable: any of them; "
         "with --provider: providers matching both)",
     )
 
@@ -293,10 +296,21 @@ def target_option_names(target: str = "--target") -> Iterator[None]:
         raise TargetError(message, code=exc.code) from exc
 
 
-def append_summary(path: str, markdown: str) -> None:
-    """Append a Markdown summary to ``path`` (``$GITHUB_STEP_SUMMARY`` collects every step's)."""
+def refuse_summary_path(path: str | None) -> None:
+    """A ``--summary`` that names a FIFO, a device or a folder ends the command before it runs
+    (appending to it at the end would wait for a reader, or fail after the work is done)."""
+    if path is None:
+        return
     try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(markdown)
+        refuse_special_file(path, folders=False)
+    except OSError as exc:
+        raise CherrysyncError(io_message(path, exc, "write")) from exc
+
+
+def append_summary(path: str, markdown: str) -> None:
+    """Append a Markdown summary to ``path`` (``$GITHUB_STEP_SUMMARY`` collects every step's);
+    a regular file only."""
+    try:
+        append_regular_file(path, markdown.encode("utf-8"))
     except OSError as exc:
         raise CherrysyncError(io_message(path, exc, "write")) from exc

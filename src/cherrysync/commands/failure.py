@@ -1,6 +1,7 @@
 """Machine-readable output for a command that ended before it had anything to report.
 
-``validate``, ``check`` and ``plan --format json|sarif|junit|github`` are read by programs (CI
+``validate``, ``check``, ``plan``, ``apply`` and ``diff --format json|sarif|junit|github`` (each
+the formats it has) are read by programs (CI
 annotations, code scanning, test reports). When the file is missing or invalid, or an option
 names something that is not there, the command ends with its usual message and exit code; a
 program reading stdout must still find a document of the format it asked for, carrying the
@@ -12,7 +13,6 @@ nothing extra.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.diagnostics import Diagnostic
 from cherrysync.errors import CherrysyncError, ProvidersFileError
+from cherrysync.validate.formats import json_text, printable
 
 #: the rule id of a failure that has no position of its own (the SARIF result, annotation title)
 FAILURE_RULE = "cherrysync/error"
@@ -61,7 +62,7 @@ def render_json(failure: Failure) -> str:
         "error": {"message": failure.message, "exit_code": failure.code},
         "diagnostics": [d.as_dict() for d in failure.reported],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload)
 
 
 def render_sarif(failure: Failure) -> str:
@@ -75,6 +76,8 @@ def render_sarif(failure: Failure) -> str:
         for d in failure.reported
     ]
     rules = {**VALIDATE_RULES, FAILURE_RULE: "The command could not run; the message says why."}
+    import json
+
     log = json.loads(render_log(results, {r.rule: rules.get(r.rule, r.rule) for r in results}))
     log["runs"][0]["invocations"] = [
         {
@@ -85,20 +88,22 @@ def render_sarif(failure: Failure) -> str:
             ],
         }
     ]
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
 
 
 def render_junit(failure: Failure) -> str:
     """One suite with one errored test case (``<error>``: the checks could not run)."""
     name = f"cherrysync {failure.command}"
+    file = quoteattr(printable(failure.file))  # XML 1.0 cannot carry most control characters
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<testsuites name={quoteattr(name)} tests="1" errors="1">',
-        f'  <testsuite name={quoteattr(failure.file)} tests="1" errors="1">',
-        f"    <testcase classname={quoteattr(failure.file)} name={quoteattr(name)}>",
+        f'  <testsuite name={file} tests="1" errors="1">',
+        f"    <testcase classname={file} name={quoteattr(name)}>",
     ]
-    text = "\n".join(d.as_text() for d in failure.reported)
-    out.append(f"      <error message={quoteattr(failure.message)}>{escape(text)}</error>")
+    text = "\n".join(printable(d.as_text()) for d in failure.reported)
+    message = quoteattr(printable(failure.message))
+    out.append(f"      <error message={message}>{escape(text)}</error>")
     out += ["    </testcase>", "  </testsuite>", "</testsuites>"]
     return "\n".join(out) + "\n"
 

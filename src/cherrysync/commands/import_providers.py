@@ -1,6 +1,6 @@
 """``cherrysync import``: start a providers file from what was clicked together in the app.
 
-Reads custom providers through the target interface (1.x backup zip or 2.x database), validates
+Reads custom providers through the target interface (any input ``--from`` names), validates
 the generated file, then writes it and the dotenv file of keys (mode 0600) atomically.
 """
 
@@ -13,27 +13,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cherrysync.commands.common import open_app_target, target_option_names
+from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import write_atomic
 
-HELP = "write a providers file from the custom providers in the app (1.x backup or 2.x data)"
+HELP = "write a providers file from the custom providers in the app (any version, or a backup)"
 EPILOG = """examples:
   cherrysync import --from cherry-studio.202611251200.zip -o providers.yaml
   cherrysync import --from auto -o providers.yaml --env-out ~/.config/cherrysync.env
   cherrysync import --from ~/.config/CherryStudio -o providers.yaml --no-secrets
+  cherrysync import --from cherry-studio.20261002120000.host.desktop.zip -o providers.yaml
 
 exit codes: 0 written, 1 error (nothing written), 2 usage error"""
 
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """What ``cherrysync import`` was asked to do; ``env_out`` defaults to ``.env`` beside it."""
+    """What ``cherrysync import`` was asked to do; ``env_out`` defaults to ``.env`` beside it.
+
+    ``verbosity`` (a :mod:`console` level) decides whether the found line is printed.
+    """
 
     source: str
     output: str
     env_out: str | None = None
     no_secrets: bool = False
     force: bool = False
+    verbosity: int = NORMAL
 
     @property
     def env_path(self) -> Path:
@@ -46,7 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="source",
         required=True,
         metavar="T",
-        help="a 1.x backup .zip, or 'auto' / the 2.x data folder / its cherrystudio.sqlite",
+        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a backup "
+        ".zip (1.x formats 5 and 6, 2.x format 7)",
     )
     parser.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="providers file to write"
@@ -73,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         env_out=args.env_out,
         no_secrets=args.no_secrets,
         force=args.force,
+        verbosity=args.verbosity,
     )
     return import_providers(options)
 
@@ -89,6 +97,7 @@ def _refuse_overwrite(options: ImportOptions) -> None:
 
 def import_providers(options: ImportOptions) -> int:
     """Write the providers file (and the dotenv file of keys) read from the app; 0 on success."""
+    from cherrysync.targets.found import report
     from cherrysync.targets.importer import build_import, render_env
 
     output, env_out = Path(options.output), options.env_path
@@ -96,6 +105,7 @@ def import_providers(options: ImportOptions) -> int:
     target = open_app_target(options.source, "--from")
     with target_option_names("--from"):
         providers = target.read_custom_providers()
+    report(target.found, options.verbosity, sys.stdout)
     for warning in getattr(target, "import_warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     result = build_import(
@@ -107,13 +117,16 @@ def import_providers(options: ImportOptions) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     try:
-        if result.env:
-            write_atomic(env_out, render_env(result.env, output.name), 0o600)
+        if result.env or result.unreadable:
+            env_text = render_env(result.env, output.name, result.unreadable)
+            write_atomic(env_out, env_text, 0o600)
         write_atomic(output, result.text, 0o644)
     except OSError as exc:
         raise CherrysyncError(io_message(None, exc, "write"), 1) from exc
     print(f"Wrote {output} with {result.count} provider(s).")
-    if result.env:
+    if result.env or result.unreadable:
         print(f"Wrote {len(result.env)} key(s) to {env_out} (mode 0600); keep it out of Git.")
+        if result.unreadable:
+            print(f"Fill in the encrypted key(s) there: {', '.join(result.unreadable)}")
         print(f"Use it with: cherrysync validate {output} --require-env --env-file {env_out}")
     return 0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -18,8 +18,10 @@ from cherrysync.commands.common import (
 )
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.model import ENDPOINT_TYPES
+from cherrysync.validate.formats import json_text, printable
 
 if TYPE_CHECKING:
+    from cherrysync.check.capabilities import ModelInfo
     from cherrysync.check.dialects import Listing
     from cherrysync.resolve import ResolvedProvider
     from cherrysync.validate.pipeline import ValidatedFile
@@ -33,6 +35,8 @@ EPILOG = """examples:
   cherrysync models relay --add gpt-4.1 --endpoint-type openai   # new-api needs the type
 
 Marks: '=' configured and offered, '!' configured but not offered, '+' offered, not configured.
+Where the endpoint reports them: [capabilities] and the context window; --add and --add-all
+write the reported capabilities into the file.
 exit codes: 0 success, 1 the endpoint could not be listed, 2 usage or I/O error"""
 
 
@@ -130,6 +134,10 @@ def run(args: argparse.Namespace) -> int:
     return models(options)
 
 
+#: How an offered ID is shown: the provider's secrets masked, control characters escaped.
+Show = Callable[[str], str]
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The endpoint's offer against the provider's models, and the IDs to add to the file."""
@@ -139,6 +147,10 @@ class Comparison:
     to_add: list[str]
     #: False for Azure, which lists its model catalog rather than the deployments.
     deployments_listed: bool
+    #: offered IDs ``--add-all`` leaves out: no providers file could hold them as they are
+    unusable: list[str] = field(default_factory=list)
+    #: what the endpoint reports about offered models (capabilities, context window)
+    info: dict[str, ModelInfo] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[str]:
@@ -152,12 +164,25 @@ class Comparison:
     def unoffered_additions(self) -> list[str]:
         return [i for i in self.to_add if i not in self.offered]
 
+    def entries(self) -> list[str | dict[str, object]]:
+        """What to write for :attr:`to_add`: ``{id, capabilities}`` where the endpoint reports
+        any, else the bare ID. The context window is not written: the file has no field for it."""
+        from cherrysync.check.capabilities import ordered
+
+        found: list[str | dict[str, object]] = []
+        for model_id in self.to_add:
+            info = self.info.get(model_id)
+            caps = ordered(info.capabilities) if info is not None else []
+            found.append({"id": model_id, "capabilities": caps} if caps else model_id)
+        return found
+
 
 def models(
     options: ModelsOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """List the provider's models against the endpoint's; add IDs when asked. 0 on success."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    refuse_unusable(options.add)
     loaded = load_for_command(
         options.file,
         options.env_files,
@@ -170,15 +195,24 @@ def models(
     if options.add or options.add_all:
         _models_in_main_file(loaded.validated, provider.index, options.file)
         _need_endpoint_type(provider, options.endpoint_type)
-    comparison = compare(provider, fetch_offer(provider, options), options)
+    show = shown_ids(provider)
+    comparison = compare(provider, fetch_offer(provider, options), options, show)
     if options.format == "json":
-        out.write(render_json(provider.id, comparison))
+        out.write(render_json(provider.id, comparison, show))
     else:
-        out.write(render_text(provider.id, comparison))
+        out.write(render_text(provider.id, comparison, show))
     for model_id in comparison.unoffered_additions:
-        print(f"cherrysync: warning: {model_id} is not offered by the endpoint", file=err)
+        print(f"cherrysync: warning: {show(model_id)} is not offered by the endpoint", file=err)
+    if comparison.unusable:
+        print(
+            f"cherrysync: warning: {provider.id}: not adding {len(comparison.unusable)} offered "
+            "ID(s) with control characters, whitespace, '?', '#' or a secret in them: "
+            + ", ".join(show(i) for i in comparison.unusable[:5])
+            + (", …" if len(comparison.unusable) > 5 else ""),
+            file=err,
+        )
     if comparison.to_add:
-        add_to_file(options, provider, comparison.to_add, err)
+        add_to_file(options, provider, comparison.entries(), err)
         print(
             f"added {len(comparison.to_add)} model(s) to {provider.id} in {options.file}",
             file=err,
@@ -186,13 +220,32 @@ def models(
     return 0
 
 
+def refuse_unusable(ids: tuple[str, ...]) -> None:
+    """``--add`` IDs the providers file could not hold end the command before anything else."""
+    from cherrysync.validate.rules import model_id_problem
+
+    for model_id in ids:
+        problem = model_id_problem(model_id)
+        if problem is not None:
+            raise CherrysyncError(f"cannot add: {problem}")
+
+
+def shown_ids(provider: ResolvedProvider) -> Show:
+    """Offered IDs are server text: the provider's secrets are masked and control characters
+    escaped wherever one is shown (a model 'id' can be anything the server likes)."""
+    from cherrysync.check.redaction import Redactor
+
+    redactor = Redactor(provider.secrets())
+    return lambda model_id: redactor.value(model_id, 200)
+
+
 def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
     """The endpoint's model list; a failure ends the command with exit 1 and its check status."""
     import asyncio
 
+    from cherrysync.check.redaction import Redactor
     from cherrysync.check.result import ProbeFailure
     from cherrysync.check.runner import Settings, fetch_listing
-    from cherrysync.secrets import redact
 
     settings = Settings(
         timeout=options.network.timeout,
@@ -202,45 +255,83 @@ def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
         base_dir=Path(options.file).resolve().parent,
     )
     try:
-        return asyncio.run(fetch_listing(provider, settings))
+        return asyncio.run(fetch_listing(provider, settings, describe=True))
     except ProbeFailure as failure:
-        message = redact(failure.message, provider.secrets())
+        message = Redactor(provider.secrets()).value(failure.message, 600)
         raise CherrysyncError(f"{provider.id}: {failure.status}: {message}", 1) from None
     except OSError as exc:
         raise CherrysyncError(f"{provider.id}: {exc.strerror or type(exc).__name__}", 1) from None
 
 
-def compare(provider: ResolvedProvider, listing: Listing, options: ModelsOptions) -> Comparison:
-    """What is offered, configured and to be added (``--add`` IDs keep their order, once each)."""
+def compare(
+    provider: ResolvedProvider, listing: Listing, options: ModelsOptions, show: Show = printable
+) -> Comparison:
+    """What is offered, configured and to be added (``--add`` IDs keep their order, once each).
+
+    ``--add-all`` never writes an ID the file could not hold or that ``show`` has to alter
+    (a secret or a control character in it): those are :attr:`Comparison.unusable`.
+    """
+    from cherrysync.validate.rules import model_id_problem
+
     offered = listing.ids if listing.ids is not None else list(listing.extra.get("catalog", []))
     configured = [m.id for m in provider.models]
     wanted = offered if options.add_all else list(dict.fromkeys(options.add))
     to_add = [i for i in wanted if i not in configured]
-    return Comparison(offered, configured, to_add, listing.ids is not None)
+    unusable: list[str] = []
+    if options.add_all:
+        unusable = [i for i in to_add if model_id_problem(i) is not None or show(i) != i]
+        to_add = [i for i in to_add if i not in unusable]
+    deployments_listed = listing.ids is not None
+    return Comparison(offered, configured, to_add, deployments_listed, unusable, dict(listing.info))
 
 
-def render_json(provider_id: str, comparison: Comparison) -> str:
+def render_json(provider_id: str, comparison: Comparison, show: Show = printable) -> str:
+    def ids(values: list[str]) -> list[str]:
+        return [show(i) for i in values]
+
     payload = {
         "provider": provider_id,
-        "offered": comparison.offered,
+        "offered": ids(comparison.offered),
         "configured": comparison.configured,
         "missing": comparison.missing,
-        "extra": comparison.extra,
+        "extra": ids(comparison.extra),
         "added": comparison.to_add,
+        "skipped": ids(comparison.unusable),
         "deployments_listed": comparison.deployments_listed,
+        "reported": {show(i): info.as_dict() for i, info in comparison.info.items()},
     }
-    return json.dumps(payload, indent=2) + "\n"
+    return json_text(payload)
 
 
-def render_text(provider_id: str, comparison: Comparison) -> str:
-    """One line per model: '=' configured and offered, '!' configured only, '+' offered only."""
+def render_text(provider_id: str, comparison: Comparison, show: Show = printable) -> str:
+    """One line per model: '=' configured and offered, '!' configured only, '+' offered only;
+    then, where the endpoint reports them, the capabilities and the context window."""
     offered = comparison.offered
     lines = [f"{provider_id}: {len(offered)} offered, {len(comparison.configured)} configured"]
     if not comparison.deployments_listed:
         lines.append("note: azure-openai lists its model catalog, not your deployments")
-    lines += [f"  {'=' if i in offered else '!'} {i}" for i in comparison.configured]
-    lines += [f"  + {i}" for i in comparison.extra]
+    # configured IDs passed validation (no controls); offered ones are server text
+    marked = [("=" if i in offered else "!", i, i) for i in comparison.configured]
+    marked += [("+", i, show(i)) for i in comparison.extra]
+    width = max((len(shown) for _, i, shown in marked if i in comparison.info), default=0)
+    for mark, model_id, shown in marked:
+        info = comparison.info.get(model_id)
+        line = f"  {mark} {shown}"
+        if info is not None:
+            line = f"{line.ljust(width + 4)}  {describe(info)}"
+        lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def describe(info: ModelInfo) -> str:
+    """``[vision, function_calling]  context 131072``; ``[]`` when the endpoint reports none
+    of the file's capabilities, nothing where it says nothing about them."""
+    from cherrysync.check.capabilities import ordered
+
+    parts = [f"[{', '.join(ordered(info.capabilities))}]"] if info.known else []
+    if info.context_window is not None:
+        parts.append(f"context {info.context_window}")
+    return "  ".join(parts)
 
 
 def _need_endpoint_type(provider: ResolvedProvider, endpoint_type: str | None) -> None:
@@ -253,9 +344,13 @@ def _need_endpoint_type(provider: ResolvedProvider, endpoint_type: str | None) -
 
 
 def add_to_file(
-    options: ModelsOptions, provider: ResolvedProvider, ids: list[str], err: TextIO
+    options: ModelsOptions,
+    provider: ResolvedProvider,
+    ids: list[str | dict[str, object]],
+    err: TextIO,
 ) -> None:
-    """Append ``ids`` to the provider's ``models`` in place, comments and style kept.
+    """Append ``ids`` (or ``{id, capabilities}`` entries) to the provider's ``models`` in place,
+    comments and style kept.
 
     The edited text is validated (with the command's overlays) before it is written: a file
     that passed validate never becomes one that fails it.

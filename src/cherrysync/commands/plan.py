@@ -19,8 +19,9 @@ from cherrysync.commands.common import (
     refuse_prune_with_selection,
 )
 from cherrysync.commands.failure import Failure, report_failure
+from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError
-from cherrysync.plan.formats import PLAN_FORMATS, print_plan
+from cherrysync.plan.formats import PLAN_FORMATS, message_stream, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
 EPILOG = """examples:
@@ -36,7 +37,10 @@ exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage e
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it."""
+    """What ``cherrysync plan`` was asked to do; ``target`` as ``--target`` takes it.
+
+    ``verbosity`` (a :mod:`console` level) decides whether the found line is printed.
+    """
 
     target: str
     file: str = DEFAULT_FILE
@@ -47,6 +51,7 @@ class PlanOptions:
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
+    verbosity: int = NORMAL
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +60,9 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder, its cherrystudio.sqlite, or a 1.x backup .zip",
+        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a "
+        "backup .zip (1.x formats 5 and 6, 2.x format 7); only 2.x folders and 1.x format-5 "
+        "zips can be applied to",
     )
     parser.add_argument(
         "--prune",
@@ -90,12 +97,15 @@ def run(args: argparse.Namespace) -> int:
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
         providers=tuple(args.provider),
+        verbosity=args.verbosity,
     )
     return plan(options)
 
 
 #: the plan JSON's fields, empty: what ``--format json`` carries besides the error on failure
 EMPTY_PLAN: dict[str, Any] = {
+    "target": None,
+    "target_path": None,
     "summary": {"add": 0, "change": 0, "remove": 0},
     "changes": [],
     "notes": [],
@@ -109,6 +119,8 @@ def plan(options: PlanOptions) -> int:
     With ``--format json`` a command that cannot plan (no such file, an invalid one, an unusable
     target) still prints one JSON object, carrying the error, with the usual exit code.
     """
+    from cherrysync.targets.found import report
+
     try:
         refuse_prune_with_selection(options.prune, options.tags, options.providers)
         loaded = load_for_command(
@@ -124,6 +136,7 @@ def plan(options: PlanOptions) -> int:
         failure = Failure.of("plan", options.file, exc, EMPTY_PLAN)
         report_failure(options.format, failure, sys.stdout)
         raise
+    report(target.found, options.verbosity, message_stream(options.format))
     print_plan(shown, options.format)
     if shown.blockers:
         return 1

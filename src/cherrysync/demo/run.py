@@ -71,6 +71,7 @@ TOUR: tuple[tuple[str, str], ...] = (
         f"cherrysync import --from {DATA} -o from-app.yaml --env-out from-app.env",
         "back to YAML",
     ),
+    ("cherrysync diff from-app.yaml providers.yaml", "what the file changes, for review"),
 )
 
 

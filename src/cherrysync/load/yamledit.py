@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +86,27 @@ def _like(sibling: Any, text: str) -> Any:
     return text
 
 
-def _entry(last: Any, model_id: str, endpoint_type: str | None, flow: bool) -> Any:
-    """One new ``models`` item: the bare id, or ``{id, endpoint_type}`` when a type is given."""
-    if endpoint_type is None:
-        return _like(last, model_id)
-    sibling = last.get("id") if isinstance(last, CommentedMap) else last
-    entry = CommentedMap([("id", _like(sibling, model_id)), ("endpoint_type", endpoint_type)])
+def _entry(
+    sibling: Any, model: str | Mapping[str, Any], endpoint_type: str | None, flow: bool
+) -> Any:
+    """A bare ID, or a model mapping (``{id, capabilities}``, ``{id, endpoint_type}`` when a type
+    is given) in the list's own style."""
+    if isinstance(model, str):
+        if endpoint_type is None:
+            return _like(sibling, model)
+        model = {"id": model}
+    if endpoint_type is not None:  # after the id, before anything else
+        model = {"id": model["id"], "endpoint_type": endpoint_type, **model}
+    entry = CommentedMap()
+    for name, value in model.items():
+        if isinstance(value, list):
+            value = CommentedSeq(value)
+            value.fa.set_flow_style()
+        if name == "id":  # quoted like the IDs around it
+            value = _like(
+                sibling.get("id") if isinstance(sibling, CommentedMap) else sibling, value
+            )
+        entry[name] = value
     if flow:
         entry.fa.set_flow_style()
     return entry
@@ -99,14 +115,14 @@ def _entry(last: Any, model_id: str, endpoint_type: str | None, flow: bool) -> A
 def with_added_models(
     text: str,
     provider_index: int,
-    ids: list[str],
+    ids: Sequence[str | Mapping[str, Any]],
     *,
     endpoint_type: str | None = None,
     name: str = "the file",
 ) -> str:
-    """``text`` with ``ids`` appended to ``providers[provider_index].models``; comments, quoting
-    and style kept. With ``endpoint_type`` each id is written as ``{id, endpoint_type}`` (what a
-    new-api provider's models need)."""
+    """``text`` with ``ids`` (bare IDs, or mappings such as ``{id, capabilities}``) appended to
+    ``providers[provider_index].models``; comments, quoting and style kept. With
+    ``endpoint_type`` every entry carries it (what a new-api provider's models need)."""
     yaml = _yaml(text)
     try:
         data = yaml.load(text)
@@ -115,16 +131,21 @@ def with_added_models(
         raise YamlEditError(f"cannot edit {name}: {type(exc).__name__}") from None
     models = provider.get("models")
     if models is None:
-        models = provider["models"] = CommentedSeq()
+        provider["models"] = CommentedSeq(_entry(None, i, endpoint_type, False) for i in ids)
     elif not isinstance(models, CommentedSeq):
         raise YamlEditError(f"cannot edit {name}: 'models' is not a list")
-    flow = bool(models.fa.flow_style())
-    moved = None if flow else _pop_trailing(models)
-    last = models[-1] if models else None
-    for model_id in ids:
-        models.append(_entry(last, model_id, endpoint_type, flow))
-    if moved is not None:
-        models.ca.items[len(models) - 1] = [moved, None]
+    else:
+        flow = bool(models.fa.flow_style())
+        moved = None if flow else _pop_trailing(models)
+        last = models[-1] if models else None
+        for model_id in ids:
+            models.append(_entry(last, model_id, endpoint_type, flow))
+        if moved is not None:
+            tail = models[-1]
+            if isinstance(tail, CommentedMap):  # after a mapping, the comment ends its last key
+                tail.ca.items[list(tail.keys())[-1]] = [None, None, moved, None]
+            else:
+                models.ca.items[len(models) - 1] = [moved, None]
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
@@ -144,11 +165,12 @@ def read_for_edit(path: str | os.PathLike[str]) -> str:
 def add_models(
     path: str | os.PathLike[str],
     provider_index: int,
-    ids: list[str],
+    ids: Sequence[str | Mapping[str, Any]],
     *,
     endpoint_type: str | None = None,
 ) -> None:
-    """Append ``ids`` to ``providers[provider_index].models`` and rewrite the file atomically."""
+    """Append ``ids`` (bare IDs or model mappings) to ``providers[provider_index].models`` and
+    rewrite the file atomically."""
     text = read_for_edit(path)
     new = with_added_models(text, provider_index, ids, endpoint_type=endpoint_type, name=str(path))
     write_atomic(Path(path), new)

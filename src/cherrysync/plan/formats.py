@@ -13,6 +13,7 @@ from typing import Any, Protocol, TextIO
 
 from cherrysync.console import use_colour
 from cherrysync.plan.diff import Action, Change, Plan, json_safe, plan_as_dict
+from cherrysync.validate.formats import json_text, printable
 
 
 class PlanRenderer(Protocol):
@@ -21,22 +22,25 @@ class PlanRenderer(Protocol):
     def __call__(self, plan: Plan, *, colour: bool) -> str: ...
 
 
-_SIGN: dict[Action, str] = {"add": "+", "change": "~", "remove": "-"}
-_COLOUR: dict[Action, str] = {"add": "\033[32m", "change": "\033[33m", "remove": "\033[31m"}
+#: the sign and ANSI colour of each action, shared by every Terraform-style rendering
+SIGN: dict[Action, str] = {"add": "+", "change": "~", "remove": "-"}
+COLOUR: dict[Action, str] = {"add": "\033[32m", "change": "\033[33m", "remove": "\033[31m"}
 
 
 def _show(value: Any) -> str:
-    return json.dumps(json_safe(value), ensure_ascii=False, sort_keys=True)
+    """A value as JSON, with the controls JSON leaves raw (C1, bidi overrides) escaped."""
+    text = json.dumps(json_safe(value), ensure_ascii=False, sort_keys=True, allow_nan=False)
+    return printable(text)
 
 
-def _label(change: Change) -> str:
+def change_label(change: Change) -> str:
     """``  + provider "id"``; a removed provider also shows its display name if it differs."""
     name = change.provider if change.model is None else f"{change.provider}::{change.model}"
-    label = f'  {_SIGN[change.action]} {change.kind} "{name}"'
+    label = f'  {SIGN[change.action]} {change.kind} "{name}"'
     display = (change.before or {}).get("name") if change.action == "remove" else None
     if change.kind == "provider" and isinstance(display, str) and display != name:
         label += f" ({display})"
-    return label
+    return printable(label)
 
 
 def _aligned(sign: str, values: list[tuple[str, str]]) -> list[str]:
@@ -63,10 +67,10 @@ def _field_lines(change: Change) -> list[str]:
 
 def _change_lines(change: Change, colour: bool) -> list[str]:
     """One change block, each line in the action's colour when ``colour``."""
-    lines = [_label(change), *_field_lines(change)]
+    lines = [change_label(change), *_field_lines(change)]
     if not colour:
         return lines
-    return [f"{_COLOUR[change.action]}{line}\033[0m" for line in lines]
+    return [f"{COLOUR[change.action]}{line}\033[0m" for line in lines]
 
 
 def render_plan_text(plan: Plan, colour: bool = False) -> str:
@@ -89,7 +93,7 @@ def render_plan_text(plan: Plan, colour: bool = False) -> str:
 
 def render_plan_json(plan: Plan, *, colour: bool = False) -> str:
     """The documented JSON contract (:func:`~cherrysync.plan.diff.plan_as_dict`)."""
-    return json.dumps(plan_as_dict(plan), indent=2, ensure_ascii=False) + "\n"
+    return json_text(plan_as_dict(plan))
 
 
 #: ``plan --format`` value -> renderer; the order is the order ``--help`` lists them in.
@@ -100,3 +104,12 @@ def print_plan(plan: Plan, fmt: str = "text", stream: TextIO | None = None) -> N
     """Write the plan to ``stream`` (stdout); colour follows the stream (a TTY, no NO_COLOR)."""
     out = stream or sys.stdout
     out.write(PLAN_FORMATS[fmt](plan, colour=use_colour(out)))
+
+
+def message_stream(fmt: str) -> TextIO:
+    """Where lines for people beside a plan in ``fmt`` go (the found line, progress).
+
+    stdout with ``text``; stderr with a machine-readable format, so that stdout parses as one
+    document (the Ansible module reads ``--format json`` from it).
+    """
+    return sys.stdout if fmt == "text" else sys.stderr

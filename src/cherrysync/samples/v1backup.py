@@ -115,7 +115,7 @@ def llm_slice(providers: list[dict[str, Any]]) -> dict[str, Any]:
 def persist_state(
     providers: list[dict[str, Any]] | None = None,
     *,
-    persist_version: int | None = 209,
+    persist_version: int | None = 208,  # 1.9.12, the last 1.x
     assistant_models: list[dict[str, Any]] | None = None,
 ) -> dict[str, str]:
     """The ``persist:cherry-studio`` object: one JSON string per slice."""

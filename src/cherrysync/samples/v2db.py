@@ -294,3 +294,51 @@ def empty_database(path: Path, variant: str = "2.1") -> Path:
         insert(conn, "__drizzle_migrations", {"hash": digest, "created_at": created})
     conn.close()
     return path
+
+
+def write_v2_backup(
+    path: Path,
+    database: Path,
+    *,
+    app_version: str = "2.1.0",
+    slim: bool = False,
+    root_layout: bool = False,
+) -> Path:
+    """A format-7 zip as 2.x writes it (reference §4.13): the sealed database under ``Data/``.
+
+    ``slim`` leaves out the files and the raw Chromium folders ("skip backup files");
+    ``root_layout`` is the older accepted layout with the database at the zip root.
+    """
+    import zipfile
+
+    conn = sqlite3.connect(database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the app seals the database first
+    conn.close()
+    resources = {
+        "database": root_layout,
+        "cache": True,
+        "appClaude": root_layout,
+        "data": True,
+        "indexedDB": not slim,
+        "localStorage": not slim,
+    }
+    meta = {
+        "version": 7,
+        "timestamp": 1790942400000,
+        "appName": "Cherry Studio",
+        "appVersion": app_version,
+        "platform": "darwin",
+        "arch": "arm64",
+        "resources": resources,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("metadata.json", json.dumps(meta, indent=2))
+        zf.writestr("cache.json", json.dumps({"settings.provider.x.last_used_key_id": "k-1"}))
+        zf.write(database, "cherrystudio.sqlite" if root_layout else "Data/cherrystudio.sqlite")
+        if root_layout:
+            zf.writestr(".claude/", b"")
+        if not slim:
+            zf.writestr("Data/Files/f1.png", b"\x89PNG" + bytes(64))
+            zf.writestr("IndexedDB/", b"")
+            zf.writestr("Local Storage/leveldb/CURRENT", b"MANIFEST-000001\n")
+    return path

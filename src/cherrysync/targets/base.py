@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cherrysync.errors import TargetError
 from cherrysync.model import ModelSpec, ProviderType
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.secrets import Secret
+
+if TYPE_CHECKING:
+    from cherrysync.targets.found import Found
 
 __all__ = ["AppProvider", "ApplyResult", "Target", "TargetError"]
 
@@ -33,6 +36,8 @@ class AppProvider:
     headers: dict[str, str] = field(default_factory=dict)
     notes: str | None = None
     models: list[ModelSpec] = field(default_factory=list)
+    #: keys the app stores encrypted, which cannot be read back (2.x, reference §4.5)
+    encrypted_keys: int = 0
 
 
 @dataclass
@@ -50,6 +55,11 @@ class Target(Protocol):
 
     #: e.g. "Cherry Studio 2.x database /home/u/.config/CherryStudio/Data/cherrystudio.sqlite"
     description: str
+
+    @property
+    def found(self) -> Found:
+        """What the input is and what cherrysync can do with it (printed by the commands)."""
+        ...
 
     def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
         """Compare the file's providers with the app's current state; never writes."""

@@ -1,8 +1,10 @@
 """``cherrystudio://providers/api-keys`` links (reference §5), built and checked without I/O.
 
-A link carries one provider's id, base URL, one key, name and type, nothing else; the 1.x handler
-deletes parentheses and turns ``'`` into ``"`` before parsing, so such values are refused rather
-than silently corrupted.
+A link carries one provider's id, base URL, one key, name and type, nothing else. The 1.x handler
+deletes parentheses from the decoded text and turns ``'`` into ``"`` before parsing; parentheses
+are therefore written as JSON escapes (which it leaves alone and ``JSON.parse`` decodes), while a
+``'`` cannot travel at all (see :data:`~cherrysync.appfacts.DEEPLINK_UNSAFE`) and is refused
+rather than silently corrupted.
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ import base64
 import json
 from dataclasses import dataclass, field
 
-from cherrysync.appfacts import DEEPLINK_UNSAFE
+from cherrysync.appfacts import DEEPLINK_ESCAPED, DEEPLINK_UNSAFE
 from cherrysync.resolve import ResolvedProvider
 
 PREFIX = "cherrystudio://providers/api-keys?v=1&data="
+#: The endpoint a 2.x app gives a linked provider, by the link's type (reference §5.3).
+V2_LINK_ENDPOINT = {
+    "openai": "openai-chat-completions",
+    "openai-response": "openai-responses",
+    "anthropic": "anthropic-messages",
+    "gemini": "google-generate-content",
+    "ollama": "ollama-chat",
+}
 #: Types a 2.x handler maps to their own endpoint; others collapse to chat completions.
-V2_NATIVE_TYPES = frozenset({"openai", "openai-response", "anthropic", "gemini", "ollama"})
+V2_NATIVE_TYPES = frozenset(V2_LINK_ENDPOINT)
 
 
 @dataclass
@@ -30,14 +40,16 @@ class DeepLink:
 
 
 def encode(payload: dict[str, str]) -> str:
-    """Compact UTF-8 JSON in the app's URL-safe base64, with padding.
+    """Compact UTF-8 JSON (parentheses escaped) in the app's URL-safe base64, with padding.
 
     The handler turns ``+``/``/`` in the query into ``_``/``-`` and, after reading ``data``,
     ``_`` back into ``+`` and ``-`` into ``/``. So ``_`` must stand for ``+`` and ``-`` for ``/``:
     the reverse of RFC 4648's URL-safe alphabet, which this handler would corrupt.
     """
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    text = base64.b64encode(raw).decode("ascii")
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in DEEPLINK_ESCAPED.items():
+        text = text.replace(char, escape)  # only string values hold them: the escape is exact
+    text = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return PREFIX + text.replace("+", "_").replace("/", "-")
 
 
@@ -63,7 +75,12 @@ def _caveats(provider: ResolvedProvider) -> list[str]:
     )
     if spec.type not in V2_NATIVE_TYPES:
         out.append(f"type {spec.type}: 2.x treats it as plain OpenAI chat completions")
-    out.append("an existing provider with this id keeps its name and type; the key is appended")
+    endpoint = V2_LINK_ENDPOINT.get(spec.type, "openai-chat-completions")
+    out.append(
+        "an existing provider with this id: the key is appended; 1.x keeps its name and type and "
+        f"takes a different base URL; 2.x keeps only its name: its endpoints are replaced by one "
+        f"{endpoint} endpoint with this base URL, and any other endpoint is lost"
+    )
     return out
 
 
@@ -85,9 +102,10 @@ def build(provider: ResolvedProvider) -> DeepLink:
         bad = sorted({c for c in value if c in DEEPLINK_UNSAFE})
         if bad:
             shown = "the key" if name == "apiKey" else f"{name} {value!r}"
-            hint = " (rename it, e.g. without parentheses)" if name == "name" else ""
+            hint = " (rename it, e.g. without the apostrophe)" if name == "name" else ""
             link.problems.append(
-                f"{shown} contains {' '.join(bad)}, which the 1.x handler corrupts{hint}"
+                f"{shown} contains {' '.join(bad)}, which a deep link cannot carry: the 1.x "
+                f"handler turns it into a double quote or breaks on it{hint}"
             )
     if any(c in key for c in ",，") or any(c.isspace() for c in key):
         link.problems.append("the key contains a comma or whitespace; 1.x would split it")

@@ -34,6 +34,8 @@ class ImportResult:
     env: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     count: int = 0
+    #: variables the file references for keys the app encrypted: the user fills them in
+    unreadable: list[str] = field(default_factory=list)
 
 
 def escape(value: str) -> str:
@@ -103,8 +105,14 @@ def provider_entry(
     names: _EnvNames,
     env: dict[str, str],
     warnings: list[str],
+    unreadable: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One provider as plain YAML data; keys (and secret-looking headers) become references."""
+    """One provider as plain YAML data; keys (and secret-looking headers) become references.
+
+    A key the app encrypted gets a reference too, listed in ``unreadable`` with no value: a
+    plan then stops at the unset variable instead of dropping the key from the app.
+    """
+    unreadable = [] if unreadable is None else unreadable
     entry: dict[str, Any] = {"name": provider.name[:MAX_NAME_LENGTH], "id": pid}
     if len(provider.name) > MAX_NAME_LENGTH:
         warnings.append(f"provider '{pid}': name shortened to {MAX_NAME_LENGTH} characters")
@@ -114,11 +122,21 @@ def provider_entry(
     elif not provider.base_url and provider.type in DEFAULT_BASE_URLS:
         warnings.append(f"provider '{pid}' has no base URL; the file uses the official host")
     prefix = names.prefix(pid, provider.name)
-    if provider.api_keys and secrets:
+    if provider.encrypted_keys:
+        warnings.append(
+            f"provider '{pid}': {provider.encrypted_keys} key(s) are encrypted by Cherry Studio "
+            "and cannot be read"
+            + (" (the file references them; fill them in the dotenv file)" if secrets else "")
+        )
+    total = len(provider.api_keys) + provider.encrypted_keys
+    if total and secrets:
         refs = []
-        for n, key in enumerate(provider.api_keys, start=1):
+        for n in range(1, total + 1):
             var = f"{prefix}_API_KEY" + (f"_{n}" if n > 1 else "")
-            env[var] = key.reveal()
+            if n <= len(provider.api_keys):
+                env[var] = provider.api_keys[n - 1].reveal()
+            else:
+                unreadable.append(var)
             refs.append(f"${{{var}}}")
         entry["api_key"] = refs[0] if len(refs) == 1 else refs
     if provider.api_version is not None:
@@ -164,13 +182,19 @@ def render_yaml(data: dict[str, Any], header: str = "") -> str:
     return header + buffer.getvalue()
 
 
-def render_env(env: dict[str, str], file_name: str) -> str:
-    """Dotenv text that :mod:`cherrysync.load.envfile` reads back to the same values."""
+def render_env(env: dict[str, str], file_name: str, unreadable: Iterable[str] = ()) -> str:
+    """Dotenv text that :mod:`cherrysync.load.envfile` reads back to the same values.
+
+    ``unreadable`` variables (keys the app encrypted) are commented out, so they stay unset
+    until the user writes the key in.
+    """
     lines = [f"# API keys referenced by {file_name} (cherrysync import). Keep out of Git."]
     for name, value in env.items():
         # single quotes are never expanded; inside them only \\ and \' are escapes
         quoted = value.replace("\\", "\\\\").replace("'", "\\'")
         lines.append(f"{name}='{quoted}'")
+    for name in unreadable:
+        lines.append(f"# {name}=  (encrypted by Cherry Studio, cannot be read: write the key here)")
     return "\n".join(lines) + "\n"
 
 
@@ -186,7 +210,7 @@ def build_import(
     env_name: str = ".env",
 ) -> ImportResult:
     """The providers file for ``providers``; each one that would not validate is skipped."""
-    names, env, warnings = _EnvNames(), dict[str, str](), list[str]()
+    names, env, warnings, unreadable = _EnvNames(), dict[str, str](), list[str](), list[str]()
     entries: list[dict[str, Any]] = []
     seen_names: set[str] = set()
     for provider in providers:
@@ -196,8 +220,15 @@ def build_import(
                 warnings.append(f"provider id '{pid}' appears twice; kept the first")
             continue
         local_env: dict[str, str] = {}
+        local_unreadable: list[str] = []
         entry = provider_entry(
-            provider, pid, secrets=secrets, names=names, env=local_env, warnings=warnings
+            provider,
+            pid,
+            secrets=secrets,
+            names=names,
+            env=local_env,
+            warnings=warnings,
+            unreadable=local_unreadable,
         )
         name, n = entry["name"], 2
         while name.strip().casefold() in seen_names:
@@ -213,11 +244,12 @@ def build_import(
         seen_names.add(name.strip().casefold())
         entries.append(entry)
         env.update(local_env)
-    keys = f" Keys are in {env_name}." if env else ""
+        unreadable.extend(local_unreadable)
+    keys = f" Keys are in {env_name}." if env or unreadable else ""
     text = render_yaml(
         {"version": 1, "providers": entries}, HEADER.format(source=source, keys=keys)
     )
     problems = _errors(validate_text(text, "imported providers file"))
     if problems:
         raise ImportFailure("; ".join(problems))
-    return ImportResult(text, env, warnings, len(entries))
+    return ImportResult(text, env, warnings, len(entries), unreadable)

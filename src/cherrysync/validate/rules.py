@@ -15,6 +15,7 @@ from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
 from cherrysync.secrets import EnvRef, EnvSyntaxError, references
+from cherrysync.validate.formats import CONTROL, printable
 
 _AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -100,23 +101,22 @@ def rule_provider_id(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
             )
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def model_id_problem(model_id: str) -> str | None:
-    """Why a model id cannot be used as written, or None.
+    """Why a model id cannot be used as written, or None; ``models --add`` asks this too.
 
-    ``?`` and ``#`` the app refuses; whitespace no API's model id has. ``gpt2 - gpt-4o`` is the
-    usual way to get some: a ``- gpt-4o`` line indented one space deeper than the item above
-    continues that item's plain scalar instead of starting a new one.
+    ``?`` and ``#`` the app refuses; control characters and whitespace no API's model id has.
+    ``gpt2 - gpt-4o`` is the usual way to get whitespace: a ``- gpt-4o`` line indented one space
+    deeper than the item above continues that item's plain scalar instead of starting a new one.
     """
-    shown = _CONTROL.sub(lambda m: repr(m.group())[1:-1], model_id)
+    shown = printable(model_id)
     bad = sorted({c for c in model_id if c in "?#"})
     if bad:
         return (
             f"model id '{shown}' contains {', '.join(map(repr, bad))}, "
             "which the app does not allow in model ids"
         )
+    if CONTROL.search(model_id):
+        return f"model id '{shown}' contains control characters, which no model id has"
     if model_id != model_id.strip():
         return f"model id '{shown}' has leading or trailing whitespace (the app trims it)"
     if any(c.isspace() for c in model_id):
@@ -338,8 +338,8 @@ def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                     _p(i, name),
                     "warning",
                     "deeplink-chars",
-                    f"{name} {shown} contains {listed}, which Cherry Studio 1.x "
-                    "deep links corrupt (parentheses dropped, quotes rewritten)",
+                    f"{name} {shown} contains {listed}, which a deep link cannot carry "
+                    "(the Cherry Studio 1.x handler rewrites or breaks on it)",
                 )
 
 

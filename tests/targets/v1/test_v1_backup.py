@@ -78,6 +78,7 @@ def test_apply_changes_only_llm_providers(backup: Path) -> None:
     for name, text in old["persist"].items():
         if name != "llm":
             assert new["persist"][name] == text, name
+    assert json.loads(new["persist"]["_persist"]) == {"version": 208, "rehydrated": True}
     old_llm, new_llm = old["slices"]["llm"], new["slices"]["llm"]
     assert {k: v for k, v in new_llm.items() if k != "providers"} == {
         k: v for k, v in old_llm.items() if k != "providers"
@@ -252,6 +253,8 @@ def test_ollama_type_warns_on_old_state(tmp_path: Path) -> None:
             "_persist.version",
         ),
         (lambda p: write_backup(p, data_json({"_persist": "{}"})), "no 'llm' slice"),
+        (lambda p: write_backup(p, _without("indexedDB")), "no 'indexedDB' object"),
+        (lambda p: write_backup(p, data_json(indexedDB=[])), "no 'indexedDB' object"),
     ],
 )
 def test_not_a_backup_is_a_clear_error(tmp_path: Path, build: Any, message: str) -> None:
@@ -259,6 +262,20 @@ def test_not_a_backup_is_a_clear_error(tmp_path: Path, build: Any, message: str)
     build(path)
     with pytest.raises(TargetError, match=message):
         BackupTarget(path).plan([], prune=False)
+
+
+def _without(key: str) -> dict[str, Any]:
+    doc = data_json()
+    del doc[key]
+    return doc
+
+
+def test_persist_is_never_invented(tmp_path: Path) -> None:
+    """Without `_persist` the app would replay every migration: refuse, and write nothing."""
+    path = write_backup(tmp_path / "in.zip", data_json(persist_state(persist_version=None)))
+    with pytest.raises(TargetError, match=r"no '_persist\.version'"):
+        BackupTarget(path).apply(resolved(), prune=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.zip"]
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> None:

@@ -7,16 +7,19 @@ fields and tests the zip cherrysync writes.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import json
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cherrysync.samples.v1backup import data_json, js
-from cherrysync.targets.deeplink import build
+from cherrysync.targets.deeplink import PREFIX, build
 from cherrysync.targets.v1.target import BackupTarget
 from v1fixtures import resolved
 
@@ -48,13 +51,22 @@ console.log(JSON.stringify({problems, ids: newLlm.providers.map(p => p.id)}));
 """
 
 HANDLER_JS = r"""
-// The 1.x handler as the reference describes it: swap, parse the query, swap back, decode, mangle.
-const url = process.argv[2];
-const query = url.slice(url.indexOf('?') + 1).replace(/\+/g, '_').replace(/\//g, '-');
-const data = new URLSearchParams(query).get('data').replace(/_/g, '+').replace(/-/g, '/');
+// The 1.x handler (main process), then the settings page it navigates to (renderer):
+// swap +/ in the query, parse it, swap back, decode, mangle ' and (), parse, re-serialise,
+// paste into a single-quoted script string run in the window, read the query there, parse.
+const vm = require('vm');
+const url = new URL(process.argv[2]);
+const search = url.search.replaceAll('+', '_').replaceAll('/', '-');
+const data = new URLSearchParams(search).get('data').replaceAll('_', '+').replaceAll('-', '/');
 let text = Buffer.from(data, 'base64').toString('utf-8');
-text = text.replace(/'/g, '"').replace(/[()]/g, '');
-console.log(JSON.stringify(JSON.parse(text)));
+text = text.replaceAll("'", '"').replaceAll('(', '').replaceAll(')', '');
+const serialised = JSON.stringify(JSON.parse(text));
+const query = encodeURIComponent(serialised);
+const script = `window.navigate('/settings/provider?addProviderData=${query}')`;
+let target = null;
+vm.runInNewContext(script, {window: {navigate: (to) => { target = to; }}});
+const received = new URLSearchParams(target.slice(target.indexOf('?'))).get('addProviderData');
+console.log(JSON.stringify(JSON.parse(received)));
 """
 
 
@@ -82,15 +94,12 @@ def test_node_restores_the_patched_backup(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_node_decodes_the_deep_links(tmp_path: Path) -> None:
-    script = tmp_path / "handler.js"
-    script.write_text(HANDLER_JS)
     env = {"RELAY_KEY": "sk->>>???~~~+/=&", "RELAY_KEY_2": "x", "AZ_KEY": "a" * 61}
     for provider in resolved(env=env):
         link = build(provider)
         assert link.url is not None
-        result = subprocess.run(
-            [str(NODE), str(script), link.url], check=True, capture_output=True, text=True
-        )
+        result = _node_handler(tmp_path, link.url)
+        assert result.returncode == 0, result.stderr
         decoded = json.loads(result.stdout)
         assert decoded == {
             "id": provider.id,
@@ -99,6 +108,40 @@ def test_node_decodes_the_deep_links(tmp_path: Path) -> None:
             "name": provider.spec.name,
             "type": provider.spec.type,
         }
+
+
+def _node_handler(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "handler.js"
+    script.write_text(HANDLER_JS)
+    return subprocess.run([str(NODE), str(script), url], capture_output=True, text=True)
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_node_parentheses_arrive_exactly_and_a_quote_cannot(tmp_path: Path) -> None:
+    from cherrysync.targets.deeplink import encode
+
+    payload = {
+        "id": "acme-eu",
+        "baseUrl": "https://relay.example.com/(eu)/",
+        "apiKey": "sk-(1)",
+        "name": "ACME (EU) ((x))",
+        "type": "openai",
+    }
+    result = _node_handler(tmp_path, encode(payload))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == payload
+    # a quote cannot travel: raw it becomes '"' (broken JSON); escaped it breaks the script
+    for name in ("Bob's", r"Bob\u0027s"):
+        text = '{"id":"bob","baseUrl":"https://x.example/","apiKey":"k","name":"' + name + '"}'
+        data = base64.b64encode(text.encode()).decode()
+        broken = _node_handler(tmp_path, PREFIX + data.replace("+", "_").replace("/", "-"))
+        assert broken.returncode != 0 and "SyntaxError" in broken.stderr
+    assert build(_relay(name="Bob's")).url is None
+
+
+def _relay(**spec: str) -> Any:
+    provider = next(p for p in resolved() if p.id == "relay")
+    return dataclasses.replace(provider, spec=provider.spec.model_copy(update=spec))
 
 
 @pytest.mark.skipif(ZIP is None or UNZIP is None, reason="Info-ZIP is not installed")

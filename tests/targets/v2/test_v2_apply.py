@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2 import DatabaseTarget
-from cherrysync.targets.v2.rows import key_entry_id
 from v2checks import check_invariants, execute, rows, snapshot, unmanaged
 from v2fixtures import FILE, MANAGED, USER_PROVIDER_ID, build_data_folder, load, write_file
 
@@ -48,10 +48,14 @@ def test_first_apply_writes_every_type_and_leaves_the_rest_identical(
     }
     assert acme["default_chat_endpoint"] == "openai-chat-completions"
     assert acme["auth_config"] == {"type": "api-key"}
-    assert acme["api_keys"] == [
-        {"id": key_entry_id("acme", k), "key": k, "isEnabled": True}
+    keys = acme["api_keys"]
+    assert isinstance(keys, list)
+    assert [{k: v for k, v in e.items() if k != "id"} for e in keys] == [
+        {"key": k, "isEnabled": True}
         for k in ("sk-acme-first-0123456789", "sk-acme-second-0123456789")
     ]
+    # random v4 ids, as the app's own form gives them: nothing derived from the key
+    assert [uuid.UUID(e["id"]).version for e in keys] == [4, 4]
     assert acme["provider_settings"] == {
         "extraHeaders": {"X-Team": "team-token-0123456789"},
         "notes": "Team relay",
@@ -72,9 +76,16 @@ def test_first_apply_writes_every_type_and_leaves_the_rest_identical(
     assert ollama["default_chat_endpoint"] == "ollama-chat"
     assert ollama["api_keys"] == [] and ollama["provider_settings"] is None
     newapi = _provider(db, "newrelay")
+    # as the app's own editor writes a new-api provider: the preset, the URL on four endpoints
+    assert newapi["preset_provider_id"] == "new-api"
+    url = {"baseUrl": "https://newapi.example"}
     assert newapi["endpoint_configs"] == {
-        "openai-chat-completions": {"baseUrl": "https://newapi.example", "adapterFamily": "newapi"}
+        "openai-chat-completions": url,
+        "openai-responses": url,
+        "anthropic-messages": url,
+        "google-generate-content": url,
     }
+    assert newapi["default_chat_endpoint"] == "openai-chat-completions"
     assert _provider(db, "resp")["default_chat_endpoint"] == "openai-responses"
     assert _provider(db, "claude")["endpoint_configs"] == {
         "anthropic-messages": {"baseUrl": "https://api.anthropic.com"}
@@ -100,10 +111,10 @@ def test_first_apply_writes_every_type_and_leaves_the_rest_identical(
     chat2 = models["acme::chat-2"]
     assert chat2["name"] == "Chat Two" and chat2["group"] == "chat"
     assert chat2["description"] == "second model"
+    # web_search has no 2.x capability (the app would reject the row on its next edit)
     assert json.loads(chat2["capabilities"]) == [
         "image-recognition",
         "function-call",
-        "web-search",
         "reasoning",
         "rerank",
     ]
@@ -197,11 +208,12 @@ def test_update_keeps_order_created_at_key_ids_and_app_owned_state(
             "isEnabled": True,
         },
         {
-            "id": key_entry_id("acme", "sk-new-key-0123456789"),
+            "id": acme["api_keys"][1]["id"],  # type: ignore[index]
             "key": "sk-new-key-0123456789",
             "isEnabled": True,
         },
     ]
+    assert acme["api_keys"][1]["id"] not in {k["id"] for k in keys}  # type: ignore[index]
     assert acme["provider_settings"] == {
         "extraHeaders": {"X-Team": "team-token-0123456789"},
         "notes": "Moved",
@@ -301,7 +313,12 @@ def test_import_reads_back_what_apply_wrote(db: Path, tmp_path: Path) -> None:
         assert app.api_version == spec.api_version
         assert app.headers == {k: v.reveal() for k, v in rp.headers.items()}
         assert app.notes == spec.notes
-        assert app.models == spec.model_specs
+        assert app.models == [
+            m.model_copy(update={"capabilities": [c for c in m.capabilities if c != "web_search"]})
+            if m.capabilities
+            else m
+            for m in spec.model_specs
+        ]
     mine = imported[USER_PROVIDER_ID]
     assert (mine.type, mine.base_url, mine.name) == ("openai", "https://relay.mine/v1", "My Relay")
 

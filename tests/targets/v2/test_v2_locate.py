@@ -1,5 +1,5 @@
-"""Finding the database: data folder or file, both locations, ``auto`` per OS and relocation,
-and the running-app / staged-restore checks."""
+"""Finding the database: data folder or file, both locations, the default folder per OS, and
+the running-app / staged-restore checks (relocation: test_v2_relocation.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -58,41 +57,6 @@ def test_default_data_folders_per_os(tmp_path: Path) -> None:
     assert locate.default_data_folder("win32", {"APPDATA": str(tmp_path / "Roaming")}, home) == (
         tmp_path / "Roaming" / "CherryStudio"
     )
-
-
-def test_relocated_data_paths(tmp_path: Path) -> None:
-    config = tmp_path / ".cherrystudio" / "config"
-    config.mkdir(parents=True)
-    (config / "config.json").write_text(json.dumps({"appDataPath": "/v1/data"}))
-    assert locate.relocated_data_folders({}, tmp_path) == [Path("/v1/data")]
-    listed = {"appDataPath": [{"executablePath": "/opt/app", "dataPath": "/v1/list"}]}
-    (config / "config.json").write_text(json.dumps(listed))
-    (tmp_path / ".cherrystudio" / "boot-config.json").write_text(
-        json.dumps({"app": {"user_data_path": "/v2/data"}})
-    )
-    assert locate.relocated_data_folders({}, tmp_path) == [Path("/v2/data"), Path("/v1/list")]
-    folders = locate.candidate_data_folders("darwin", {}, tmp_path)
-    assert folders[-1] == tmp_path / "Library" / "Application Support" / "CherryStudio"
-
-
-def test_auto_finds_the_default_and_the_relocated_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    monkeypatch.delenv("CHERRY_HOME", raising=False)
-    monkeypatch.setattr(sys, "platform", "linux")
-    with pytest.raises(TargetError, match=r"no Cherry Studio 2\.x database found"):
-        DatabaseTarget.locate("auto")
-    default = build_data_folder(tmp_path / ".config" / "CherryStudio")
-    assert DatabaseTarget.locate("auto").path == default
-    moved = build_data_folder(tmp_path / "elsewhere")
-    cherry_home = tmp_path / ".cherrystudio"
-    cherry_home.mkdir()
-    (cherry_home / "boot.json").write_text(
-        json.dumps({"app.user_data_path": str(tmp_path / "elsewhere")})
-    )
-    assert DatabaseTarget.locate("auto").path == moved
 
 
 def test_running_app_lock_and_stale_locks(tmp_path: Path) -> None:

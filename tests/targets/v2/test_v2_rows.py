@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from typing import Any
 
-from cherrysync.model import ModelSpec
+import pytest
+
+from cherrysync.model import PROVIDER_TYPES, ModelSpec
 from cherrysync.secrets import Secret
 from cherrysync.targets.v2.rows import (
     app_provider,
     desired_model,
     desired_provider,
+    dropped_capabilities,
     is_builtin_row,
-    key_entry_id,
     provider_fields,
 )
+from cherrysync.targets.v2.vocab import MODEL_ENDPOINT
 from v2fixtures import FILE, load, write_file
 
 
-def test_key_ids_are_stable_and_never_show_the_key(tmp_path: Path) -> None:
+def test_new_key_ids_are_random_and_never_derived_from_the_key(tmp_path: Path) -> None:
     (acme, *_) = load(write_file(tmp_path))
     first = desired_provider(acme, None)["api_keys"]
-    assert first == desired_provider(acme, None)["api_keys"]
-    assert all("sk-" not in entry["id"] for entry in first)
-    assert key_entry_id("a", "k") != key_entry_id("b", "k")
+    again = desired_provider(acme, None)["api_keys"]
+    assert [e["key"] for e in first] == [e["key"] for e in again]
+    assert {e["id"] for e in first}.isdisjoint(e["id"] for e in again)
+    assert all(uuid.UUID(e["id"]).version == 4 for e in first)
 
 
 def test_existing_key_entries_keep_id_and_label(tmp_path: Path) -> None:
@@ -121,3 +127,75 @@ def test_azure_responses_api_versions_default_to_responses(tmp_path: Path) -> No
         "https://contoso.openai.azure.com",
         "v1",
     )
+
+
+def _one_provider(ptype: str, extra: str = "") -> str:
+    """One provider of ``ptype`` with a model per endpoint type (and, but for new-api, none)."""
+    models = [f"      - {{id: m-{e}, endpoint_type: {e}}}" for e in sorted(MODEL_ENDPOINT)]
+    if ptype != "new-api":
+        models.append("      - plain")
+    return (
+        "version: 1\nproviders:\n"
+        f"  - name: P\n    id: p\n    type: {ptype}\n    base_url: https://relay.example/\n"
+        f"{extra}    models:\n" + "\n".join(models) + "\n"
+    )
+
+
+@pytest.mark.parametrize("ptype", PROVIDER_TYPES)
+def test_every_endpoint_a_model_names_has_a_config(tmp_path: Path, ptype: str) -> None:
+    """The app sends a model through its first endpoint type; that endpoint needs a base URL."""
+    extra = '    api_version: "2024-10-21"\n' if ptype == "azure-openai" else ""
+    (rp,) = load(write_file(tmp_path, _one_provider(ptype, extra)))
+    row = desired_provider(rp, None)
+    configs = row["endpoint_configs"]
+    chat = row["default_chat_endpoint"] or "openai-chat-completions"  # azure: preset default
+    for spec in rp.models:
+        endpoints = desired_model(rp.id, spec)["endpoint_types"] or [chat]
+        assert configs[endpoints[0]] == {"baseUrl": "https://relay.example/"}, spec.id
+    assert all("adapterFamily" not in c for c in configs.values())
+
+
+def test_new_api_is_written_as_the_app_writes_it(tmp_path: Path) -> None:
+    (rp,) = load(write_file(tmp_path, _one_provider("new-api")))
+    row = desired_provider(rp, None)
+    assert row["preset_provider_id"] == "new-api"
+    assert row["default_chat_endpoint"] == "openai-chat-completions"
+    assert list(row["endpoint_configs"])[:4] == [
+        "openai-chat-completions",
+        "openai-responses",
+        "anthropic-messages",
+        "google-generate-content",
+    ]
+    imported = app_provider({"provider_id": "p", **row}, [])
+    assert imported is not None
+    assert (imported.type, imported.base_url) == ("new-api", "https://relay.example/")
+
+
+def test_web_search_is_not_a_2x_capability() -> None:
+    spec = ModelSpec(id="m", capabilities=["web_search", "vision"])
+    assert desired_model("acme", spec)["capabilities"] == ["image-recognition"]
+    assert dropped_capabilities(spec) == ["web_search"]
+    assert dropped_capabilities(ModelSpec(id="m", capabilities=["vision"])) == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint_type", "caps", "expected"),
+    [
+        ("image-generation", None, ["image-generation"]),
+        ("jina-rerank", None, ["rerank"]),
+        ("jina-rerank", ["rerank", "vision"], ["rerank", "image-recognition"]),
+        ("openai", ["vision"], ["image-recognition"]),
+    ],
+)
+def test_endpoint_types_imply_what_the_app_implies(
+    endpoint_type: Any, caps: Any, expected: list[str]
+) -> None:
+    spec = ModelSpec(id="m", capabilities=caps, endpoint_type=endpoint_type)
+    row = desired_model("acme", spec)
+    assert row["capabilities"] == expected
+    # import leaves out what apply adds, so import(apply(file)) is the file again
+    back = app_provider(
+        {"provider_id": "acme", "name": "A", "default_chat_endpoint": "openai-chat-completions"},
+        [{"model_id": "m", **row}],
+    )
+    assert back is not None and back.models == [spec]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 from urllib.parse import quote
 
+from cherrysync.check.capabilities.parse import anthropic_entry, by_id
 from cherrysync.check.dialects.base import (
     Dialect,
     Listing,
@@ -38,12 +39,14 @@ class AnthropicDialect(Dialect):
     def _page(self, reply: Reply) -> Page:
         """Cursor pagination: ``has_more`` and ``last_id`` lead to ``after_id``."""
         what = "model list"
-        ids = ids_from(listing_body(reply, what), what)
+        items = listing_body(reply, what)
+        ids = ids_from(items, what)
+        info = by_id(items, anthropic_entry)
         data = json_object(reply, what, "data")
         last = data.get("last_id")
         if data.get("has_more") is not True or not isinstance(last, str):
-            return ids, None
-        return ids, {"limit": str(self.page_size), "after_id": last}
+            return ids, None, info
+        return ids, {"limit": str(self.page_size), "after_id": last}, info
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         """``GET /v1/models/{id}`` resolves aliases (``claude-sonnet-4-0`` → dated ID)."""

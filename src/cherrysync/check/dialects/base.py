@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from cherrysync.check.capabilities import ModelInfo
 from cherrysync.check.errors import Phase
 from cherrysync.check.http import INVALID, Reply, Session, failure_from
 from cherrysync.check.result import ProbeFailure
@@ -19,17 +20,23 @@ from cherrysync.check.urls import Endpoint
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
 
-#: One listing page: its IDs, and the parameters of the next page (None on the last one).
-Page = tuple[list[str], dict[str, str] | None]
+#: One listing page: its IDs, the parameters of the next page (None on the last one), and
+#: what the page reports about its models.
+Page = tuple[list[str], dict[str, str] | None, dict[str, ModelInfo]]
+
+#: At most this many per-model metadata requests (Ollama's ``/api/show``) per call.
+MAX_METADATA_LOOKUPS = 100
 
 
 @dataclass
 class Listing:
-    """What the key-level check learned. ``ids`` is None when the API cannot list models."""
+    """What the key-level check learned. ``ids`` is None when the API cannot list models;
+    ``info`` holds what the listing itself reports about models (capabilities, window)."""
 
     ids: list[str] | None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, ModelInfo] = field(default_factory=dict)
 
 
 def find_listed(model_id: str, ids: list[str], implicit_tag: str | None = None) -> str | None:
@@ -98,6 +105,13 @@ class Dialect(ABC):
         """A free per-model lookup for IDs absent from the list (aliases); None if unknown."""
         return None
 
+    async def model_info(
+        self, key: Secret | None, listing: Listing, ids: list[str]
+    ) -> dict[str, ModelInfo]:
+        """What the endpoint reports about the listed ``ids``: the listing's own metadata, plus
+        metadata requests (never generation) where a dialect knows the listing lacks it."""
+        return {i: listing.info[i] for i in ids if i in listing.info}
+
     @abstractmethod
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
         """Send the smallest real request; return a short success note or raise."""
@@ -132,19 +146,22 @@ class Dialect(ABC):
         cursor that does not advance (a server looping on one page).
         """
         ids: list[str] = []
+        info: dict[str, ModelInfo] = {}
         params = first
         for _ in range(self.max_pages):
             reply = await self.call("GET", url, key, what=what, phase="list", params=params)
-            found, following = page(reply)
+            found, following, described = page(reply)
             ids.extend(found)
+            info.update(described)
             if following is None:
-                return Listing(ids)
+                return Listing(ids, info=info)
             if self.wanted and self.wanted.issubset(ids):
-                return Listing(ids, note="stopped paging once every configured model was found")
+                note = "stopped paging once every configured model was found"
+                return Listing(ids, note=note, info=info)
             if following == params:
                 raise ProbeFailure("bad_response", f"{what}: pagination does not advance")
             params = following
-        return Listing(ids, note=f"stopped after {self.max_pages} pages")
+        return Listing(ids, note=f"stopped after {self.max_pages} pages", info=info)
 
     async def call(
         self,
@@ -185,7 +202,7 @@ def listing_body(reply: Reply, what: str, member: str = "data") -> list[Any]:
             "wrong_base_url", f"{what}: HTTP {reply.status} with an HTML page, not the API"
         )
     if data is INVALID:
-        raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} body is not valid JSON")
+        raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} {reply.json_problem}")
     if not isinstance(data, dict) or member not in data:
         shape = type(data).__name__ if not isinstance(data, dict) else "object without " + member
         raise ProbeFailure(
@@ -214,6 +231,8 @@ def ids_from(items: list[Any], what: str, field_name: str = "id") -> list[str]:
 def json_object(reply: Reply, what: str, *required: str) -> dict[str, Any]:
     """A 2xx JSON object holding ``required`` members, else ``bad_response``."""
     data = reply.data
+    if data is INVALID:
+        raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} {reply.json_problem}")
     if not isinstance(data, dict) or any(name not in data for name in required):
         need = ", ".join(required) or "a JSON object"
         raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} without {need}")

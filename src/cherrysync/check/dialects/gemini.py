@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 from urllib.parse import quote
 
+from cherrysync.check.capabilities.parse import by_id, gemini_entry
 from cherrysync.check.dialects.base import (
     Dialect,
     Listing,
@@ -36,12 +37,14 @@ class GeminiDialect(Dialect):
         what = "model list"
         data = reply.data
         if isinstance(data, dict) and not data and not reply.html:
-            return [], None  # an empty catalogue is sent as {}
-        names = ids_from(listing_body(reply, what, "models"), what, "name")
+            return [], None, {}  # an empty catalogue is sent as {}
+        items = listing_body(reply, what, "models")
+        ids = [self.bare(n) for n in ids_from(items, what, "name")]
+        info = by_id(items, gemini_entry, "name", self.id_prefix)
         token = json_object(reply, what).get("nextPageToken")
         if not isinstance(token, str) or not token:
-            return [self.bare(n) for n in names], None
-        return [self.bare(n) for n in names], {"pageSize": str(self.page_size), "pageToken": token}
+            return ids, None, info
+        return ids, {"pageSize": str(self.page_size), "pageToken": token}, info
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         reply = await self.lookup(

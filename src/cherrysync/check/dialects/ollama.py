@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from cherrysync.check.capabilities import ModelInfo, combine, undescribed
+from cherrysync.check.capabilities.parse import by_id, ollama
+from cherrysync.check.dialects import metadata
 from cherrysync.check.dialects.base import (
     Dialect,
     Listing,
@@ -33,8 +36,21 @@ class OllamaDialect(Dialect):
             )
         what = "model tags"
         reply = await self.call("GET", f"{root}/api/tags", key, what=what, phase="list")
-        ids = ids_from(listing_body(reply, what, "models"), what, "name")
-        return Listing(ids, note=f"Ollama {version['version'][:20]}; no authentication")
+        items = listing_body(reply, what, "models")
+        ids = ids_from(items, what, "name")
+        shown = self.session.redactor.value(version["version"], 20)
+        note = f"Ollama {shown}; no authentication"
+        return Listing(ids, note=note, info=by_id(items, ollama, "name"))
+
+    async def model_info(
+        self, key: Secret | None, listing: Listing, ids: list[str]
+    ) -> dict[str, ModelInfo]:
+        """Newer builds put ``capabilities`` in ``/api/tags``; older ones need ``/api/show``."""
+        found = await super().model_info(key, listing, ids)
+        missing = undescribed(found, ids)
+        if not missing:
+            return found
+        return combine(found, await metadata.ollama_show(self, self.endpoint.base, key, missing))
 
     async def find_model(self, key: Secret | None, model_id: str) -> str | None:
         body = {"model": model_id}

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from cherrysync.targets import boundedjson
 from cherrysync.targets.base import TargetError
+from cherrysync.targets.found import EXPORT_AS_FILE
 
 PERSIST_KEY = "persist:cherry-studio"
 #: Backup formats cherrysync patches: current 1.x writers produce 5 (reference §3.4).
@@ -76,24 +78,24 @@ def _not_backup(detail: str) -> TargetError:
 
 
 @dataclass
-class BackupData:
-    """The parts of ``data.json`` cherrysync reads, and where the ``llm`` slice sits."""
+class PersistState:
+    """The persisted Redux state (``persist:cherry-studio``) and where its ``llm`` slice sits.
+
+    Every 1.x source yields one: a format-5 ``data.json``, or the ``localStorage`` LevelDB of a
+    format-6 backup or a live installation (reference §3.1).
+    """
 
     text: str
-    version: int
-    persist_span: tuple[int, int]
-    persist_text: str
     llm_span: tuple[int, int]
     llm: dict[str, Any]
     slices: dict[str, Any]
     persist_version: int
-    time_ms: int | None = None
 
     def slice(self, name: str) -> dict[str, Any] | None:
         """A decoded slice (``assistants``, ...), or None when absent or unreadable."""
         raw = self.slices.get(name)
         try:
-            value = json.loads(raw) if isinstance(raw, str) else None
+            value = boundedjson.loads(raw) if isinstance(raw, str) else None
         except ValueError:
             return None
         return value if isinstance(value, dict) else None
@@ -104,13 +106,67 @@ class BackupData:
         return providers if isinstance(providers, list) else []
 
     def patched(self, providers: list[Any]) -> str:
-        """``data.json`` with only ``llm.providers`` replaced."""
+        """The state text with only ``llm.providers`` replaced."""
         llm = dict(self.llm)
         llm["providers"] = providers
         a, b = self.llm_span
-        persist = self.persist_text[:a] + js_json(js_json(llm)) + self.persist_text[b:]
+        return self.text[:a] + js_json(js_json(llm)) + self.text[b:]
+
+
+def parse_persist(text: str, fail: Callable[[str], TargetError] = _not_backup) -> PersistState:
+    """Check that ``text`` is the app's persisted state and locate its ``llm`` slice."""
+    try:
+        boundedjson.check_depth(text)
+        slices = _index(text)
+    except ValueError as exc:
+        raise fail(f"'{PERSIST_KEY}' is not a JSON object ({exc})") from None
+    llm_member = slices.get("llm")
+    if llm_member is None or not isinstance(llm_member.value, str):
+        raise fail("the Redux state has no 'llm' slice")
+    try:
+        llm = boundedjson.loads(llm_member.value)
+    except ValueError as exc:
+        raise fail(f"the 'llm' slice is not usable JSON ({exc})") from None
+    if not isinstance(llm, dict) or not isinstance(llm.get("providers"), list):
+        raise fail("the 'llm' slice has no 'providers' list")
+    return PersistState(
+        text=text,
+        llm_span=(llm_member.start, llm_member.end),
+        llm=llm,
+        slices={k: m.value for k, m in slices.items()},
+        persist_version=_persist_version(slices),
+    )
+
+
+@dataclass
+class BackupData:
+    """The parts of ``data.json`` cherrysync reads, and where the persisted state sits."""
+
+    text: str
+    version: int
+    persist_span: tuple[int, int]
+    state: PersistState
+    time_ms: int | None = None
+
+    @property
+    def llm(self) -> dict[str, Any]:
+        return self.state.llm
+
+    @property
+    def persist_version(self) -> int:
+        return self.state.persist_version
+
+    @property
+    def providers(self) -> list[Any]:
+        return self.state.providers
+
+    def slice(self, name: str) -> dict[str, Any] | None:
+        return self.state.slice(name)
+
+    def patched(self, providers: list[Any]) -> str:
+        """``data.json`` with only ``llm.providers`` replaced."""
         start, end = self.persist_span
-        return self.text[:start] + js_json(persist) + self.text[end:]
+        return self.text[:start] + js_json(self.state.patched(providers)) + self.text[end:]
 
 
 def _version_hint(top: dict[str, _Member]) -> str:
@@ -122,6 +178,7 @@ def _version_hint(top: dict[str, _Member]) -> str:
 def parse_backup(text: str) -> BackupData:
     """Check that ``text`` is a restorable 1.x ``data.json`` and locate the ``llm`` slice."""
     try:
+        boundedjson.check_depth(text)
         top = _index(text)
     except ValueError as exc:
         raise _not_backup(f"data.json is not a JSON object ({exc})") from None
@@ -131,41 +188,26 @@ def parse_backup(text: str) -> BackupData:
     if version not in KNOWN_BACKUP_VERSIONS:
         known = ", ".join(map(str, sorted(KNOWN_BACKUP_VERSIONS)))
         raise TargetError(
-            f"backup format version {version} is not supported (known: {known}); make a fresh "
-            "backup in Cherry Studio 1.x (Settings → Data → Backup) and use that"
+            f"backup format version {version} is not supported (known: {known}); in Cherry "
+            f"Studio 1.x, {EXPORT_AS_FILE} writes a format-5 zip that cherrysync patches"
         )
     storage = top.get("localStorage")
     if storage is None or not isinstance(storage.value, dict):
         raise _not_backup(_version_hint(top))
-    if "indexedDB" in top and not isinstance(top["indexedDB"].value, dict):
-        raise _not_backup("'indexedDB' is not an object")
+    if "indexedDB" not in top or not isinstance(top["indexedDB"].value, dict):
+        # the app's restore reads it as an object (even {}) and throws otherwise (§3.4)
+        raise _not_backup(
+            "data.json has no 'indexedDB' object, so the app's restore would fail on it; make a "
+            "fresh backup in the app"
+        )
     persist = _index(text, storage.start).get(PERSIST_KEY)
     if persist is None or not isinstance(persist.value, str):
         raise _not_backup(f"localStorage has no '{PERSIST_KEY}' string")
-    persist_text = persist.value
-    try:
-        slices = _index(persist_text)
-    except ValueError as exc:
-        raise _not_backup(f"'{PERSIST_KEY}' is not a JSON object ({exc})") from None
-    llm_member = slices.get("llm")
-    if llm_member is None or not isinstance(llm_member.value, str):
-        raise _not_backup("the Redux state has no 'llm' slice")
-    try:
-        llm = json.loads(llm_member.value)
-    except ValueError:
-        raise _not_backup("the 'llm' slice is not JSON") from None
-    if not isinstance(llm, dict) or not isinstance(llm.get("providers"), list):
-        raise _not_backup("the 'llm' slice has no 'providers' list")
-    persist_version = _persist_version(slices)
     return BackupData(
         text=text,
         version=version,
         persist_span=(persist.start, persist.end),
-        persist_text=persist_text,
-        llm_span=(llm_member.start, llm_member.end),
-        llm=llm,
-        slices={k: m.value for k, m in slices.items()},
-        persist_version=persist_version,
+        state=parse_persist(persist.value),
         time_ms=_int(top["time"].value) if "time" in top else None,
     )
 
@@ -178,7 +220,8 @@ def _persist_version(slices: dict[str, _Member]) -> int:
     """``_persist.version``: without it the app would replay every migration, so refuse."""
     member = slices.get("_persist")
     try:
-        meta = json.loads(member.value) if member and isinstance(member.value, str) else None
+        raw = member.value if member and isinstance(member.value, str) else None
+        meta = boundedjson.loads(raw) if raw is not None else None
     except ValueError:
         meta = None
     version = meta.get("version") if isinstance(meta, dict) else None

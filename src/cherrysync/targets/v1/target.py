@@ -17,23 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from cherrysync.errors import io_message
-from cherrysync.plan.diff import Change, Plan, ProviderState, diff_states
+from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
-from cherrysync.targets.v1.appmodel import (
-    app_provider,
-    is_builtin,
-    key_problems,
-    merge_providers,
-    model_refs,
-    provider_state,
-    v1_provider,
-)
+from cherrysync.targets.found import EXPORT_AS_FILE, V1_ZIP, Found
+from cherrysync.targets.v1.appmodel import merge_providers
 from cherrysync.targets.v1.backupdata import BackupData, parse_backup
 from cherrysync.targets.v1.backupzip import DATA_DIR, DATA_JSON, ZipStreamWriter
+from cherrysync.targets.v1.planning import custom_providers, plan_state
 
-#: ``_persist.version`` around which the app learnt the ``ollama`` provider type (§2.2).
-OLLAMA_TYPE_VERSION = 180
 MAX_DATA_JSON = 2 << 30
 
 
@@ -59,8 +51,8 @@ def _read(path: Path) -> _Loaded:
             names = [i.filename for i in infos]
             if DATA_JSON not in names:
                 hint = (
-                    "; it looks like a Cherry Studio 2.x backup, use --target with the app's "
-                    "data folder instead"
+                    "; it has metadata.json, so it is a direct backup (format 6 or a 2.x "
+                    "backup), which cherrysync reads but does not patch"
                     if "metadata.json" in names
                     else ""
                 )
@@ -100,6 +92,22 @@ class BackupTarget:
         self.description = f"Cherry Studio 1.x backup {path}"
         #: Providers ``read_custom_providers`` had to skip, for ``import`` to print.
         self.import_warnings: list[str] = []
+        self._time_ms: int | None = None
+
+    @property
+    def found(self) -> Found:
+        when = _utc(self._time_ms)
+        made = f", made on {when:%Y-%m-%d}" if when else ""
+        return Found(
+            f"Cherry Studio 1.x backup, format 5{made}",
+            self.path,
+            V1_ZIP,
+        )
+
+    def _load(self) -> _Loaded:
+        loaded = _read(self.path)
+        self._time_ms = loaded.data.time_ms
+        return loaded
 
     # ------------------------------------------------------------------------- plan
 
@@ -107,50 +115,19 @@ class BackupTarget:
         self, loaded: _Loaded, providers: list[ResolvedProvider], *, prune: bool
     ) -> tuple[Plan, list[dict[str, Any]]]:
         """The plan and the v1 objects it would write."""
-        data = loaded.data
-        desired = [v1_provider(p) for p in providers]
-        current: dict[str, ProviderState] = {}
-        for obj in data.providers:
-            if isinstance(obj, dict) and isinstance(obj.get("id"), str):
-                current[obj["id"]] = provider_state(obj)
-        plan = Plan(self.description, target_path=os.path.abspath(self.path))
-        plan.blockers.extend(p for provider in providers for p in key_problems(provider))
-        for obj in desired:
-            have = current.get(obj["id"])
-            if have is not None and have.builtin:
-                plan.blockers.append(
-                    f"provider '{obj['id']}' is a built-in provider in this backup; "
-                    "choose another id"
-                )
-            if obj["type"] == "ollama" and data.persist_version < OLLAMA_TYPE_VERSION:
-                plan.notes.append(
-                    f"provider '{obj['id']}' uses type ollama, which this app version "
-                    f"(state version {data.persist_version}) may not know"
-                )
-        states = [provider_state(obj) for obj in desired]
-        plan.changes = diff_states(current, states, prune=prune)
-        self._check_references(plan, data)
+        plan, desired = plan_state(
+            loaded.data.state,
+            providers,
+            prune=prune,
+            description=self.description,
+            target_path=os.path.abspath(self.path),
+        )
         if plan.changes:
-            plan.notes.append(_restore_note(data.time_ms))
+            plan.notes.append(_restore_note(loaded.data.time_ms))
         return plan, desired
 
-    def _check_references(self, plan: Plan, data: BackupData) -> None:
-        removed = {(c.provider, c.model) for c in plan.changes if _removes_model(c)}
-        if not removed:
-            return
-        users: dict[tuple[str, str], list[str]] = {}
-        for ref in model_refs(data.llm, data.slice("assistants")):
-            if (ref.provider, ref.model) in removed:
-                users.setdefault((ref.provider, ref.model), []).append(ref.where)
-        for (provider, model), where in sorted(users.items()):
-            plan.blockers.append(
-                f"--prune would remove model '{model}' of provider '{provider}', which is still "
-                f"used by {', '.join(where)}; pick another model there in the app and make a "
-                "fresh backup, or keep the model in the file"
-            )
-
     def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
-        return self._plan(_read(self.path), providers, prune=prune)[0]
+        return self._plan(self._load(), providers, prune=prune)[0]
 
     # ------------------------------------------------------------------------- apply
 
@@ -164,7 +141,7 @@ class BackupTarget:
 
     def apply(self, providers: list[ResolvedProvider], *, prune: bool) -> ApplyResult:
         self._check_output()
-        loaded = _read(self.path)
+        loaded = self._load()
         plan, desired = self._plan(loaded, providers, prune=prune)
         if plan.blockers:
             raise TargetError("; ".join(plan.blockers))
@@ -207,32 +184,28 @@ class BackupTarget:
 
     def read_custom_providers(self) -> list[AppProvider]:
         """Custom providers in backup order; skipped ones are listed in ``import_warnings``."""
-        loaded = _read(self.path)
-        result: list[AppProvider] = []
-        self.import_warnings = []
-        for obj in loaded.data.providers:
-            if not isinstance(obj, dict) or is_builtin(obj):
-                continue
-            provider, notes = app_provider(obj)
-            self.import_warnings.extend(notes)
-            if provider is not None:
-                result.append(provider)
-        return result
+        providers, self.import_warnings = custom_providers(self._load().data.state)
+        return providers
 
 
 def _restore_note(time_ms: int | None) -> str:
     """Restoring replaces the whole app state: say how old the backup is."""
     made = ""
-    if time_ms is not None:
-        when = datetime.fromtimestamp(time_ms / 1000, tz=UTC)
+    when = _utc(time_ms)
+    if when is not None:
         hours = (datetime.now(tz=UTC) - when).total_seconds() / 3600
         age = f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
         made = f" (made {when:%Y-%m-%d %H:%M} UTC, {age} ago)"
     return (
         "restoring the written zip replaces everything changed in the app since this backup"
-        f"{made}; restore it right away, or make a fresh backup and plan again"
+        f"{made}; restore it right away, or make a fresh one ({EXPORT_AS_FILE} on 1.8.1 and "
+        "later, Backup before) and plan again"
     )
 
 
-def _removes_model(change: Change) -> bool:
-    return change.action == "remove" and change.kind == "model"
+def _utc(time_ms: int | None) -> datetime | None:
+    """A backup's ``time`` as a date, or None when absent or out of range."""
+    try:
+        return None if time_ms is None else datetime.fromtimestamp(time_ms / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

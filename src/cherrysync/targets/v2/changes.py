@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS
 from cherrysync.plan.diff import Change, ProviderState, diff_states
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.v2 import orderkey
+from cherrysync.targets.v2.apikeys import NO_RECORD, KeyRecord, envelope_counts
 from cherrysync.targets.v2.rows import (
     Row,
     desired_model,
     desired_provider,
+    dropped_capabilities,
     is_builtin_row,
     model_fields,
     model_row_id,
@@ -33,6 +36,9 @@ class Computed:
     writes: WriteSet
     blockers: list[str] = field(default_factory=list)
     removed_models: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: the ``api_keys`` each managed provider ends up with (for cherrysync's key record)
+    key_entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def current_states(state: DbState) -> dict[str, ProviderState]:
@@ -82,6 +88,7 @@ class _Desired:
     providers: dict[str, Row] = field(default_factory=dict)
     models: dict[str, dict[str, Row]] = field(default_factory=dict)
     states: list[ProviderState] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _refusal(rp: ResolvedProvider, existing: Row | None) -> str | None:
@@ -96,8 +103,44 @@ def _refusal(rp: ResolvedProvider, existing: Row | None) -> str | None:
     return None
 
 
+def _capability_notes(rp: ResolvedProvider) -> list[str]:
+    """Capabilities of the file that a 2.x model cannot hold: said, then left out."""
+    return [
+        f"provider '{rp.id}' model '{m.id}': capability {cap} does not exist in Cherry Studio "
+        "2.x (web search is a provider tool there, and the app rejects unknown capabilities); "
+        "it is not written"
+        for m in rp.models
+        for cap in dropped_capabilities(m)
+    ]
+
+
+def _key_notes(rp: ResolvedProvider, existing: Row | None, record: KeyRecord) -> list[str]:
+    """Say when stored keys are envelopes: compared by record, or replaced for want of one."""
+    if existing is None:
+        return []
+    keys = [k.reveal() for k in rp.api_keys]
+    sealed, unknown = envelope_counts(rp.id, keys, existing.get("api_keys"), record)
+    if not sealed:
+        return []
+    notes = [
+        f"provider '{rp.id}': {sealed} stored key(s) encrypted by Cherry Studio; compared with "
+        "cherrysync's record of what it last applied to this database"
+    ]
+    if unknown:
+        notes.append(
+            f"provider '{rp.id}': {unknown} encrypted key(s) are not in that record as one of "
+            "the file's keys (changed in the app, or applied by another tool); apply replaces "
+            "them with the file's keys, written in plaintext for the app to encrypt at its next "
+            "start"
+        )
+    return notes
+
+
 def _desired(
-    state: DbState, providers: Sequence[ResolvedProvider], blockers: list[str]
+    state: DbState,
+    providers: Sequence[ResolvedProvider],
+    blockers: list[str],
+    record: KeyRecord,
 ) -> _Desired:
     """Rows for every provider the file may manage; a blocker for each one it may not."""
     want = _Desired()
@@ -107,8 +150,10 @@ def _desired(
         if refusal is not None:
             blockers.append(refusal)
             continue
-        row = desired_provider(rp, existing)
+        row = desired_provider(rp, existing, record)
         models = {m.id: desired_model(rp.id, m) for m in rp.models}
+        want.notes.extend(_capability_notes(rp))
+        want.notes.extend(_key_notes(rp, existing, record))
         want.providers[rp.id] = row
         want.models[rp.id] = models
         want.states.append(
@@ -198,15 +243,20 @@ def compute(
     *,
     prune: bool,
     now: int,
+    record: KeyRecord = NO_RECORD,
 ) -> Computed:
-    """Diff the file against ``state`` and derive every insert, update and delete."""
+    """Diff the file against ``state`` and derive every insert, update and delete.
+
+    ``record`` is cherrysync's record of the keys it applied, for keys the app has encrypted.
+    """
     blockers: list[str] = []
-    want = _desired(state, providers, blockers)
+    want = _desired(state, providers, blockers, record)
     changes = diff_states(current_states(state), want.states, prune=prune)
     writer = _RowWriter(state, want, changes, blockers, now)
     for change in changes:
         writer.write(change)
-    return Computed(changes, writer.writes, blockers, writer.removed)
+    keys = {pid: list(row["api_keys"]) for pid, row in want.providers.items()}
+    return Computed(changes, writer.writes, blockers, writer.removed, want.notes, keys)
 
 
 def reference_blockers(

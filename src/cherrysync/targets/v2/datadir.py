@@ -8,7 +8,6 @@ tested on any machine.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -18,7 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cherrysync.targets import boundedjson
+
 DB_NAME = "cherrystudio.sqlite"
+BOOT_CONFIG = "boot-config.json"
+MAX_CONFIG_BYTES = 1 << 20
 APP_FOLDER = "CherryStudio"
 WINDOWS_EXE = "Cherry Studio.exe"
 RESTORE_JOURNAL = "restore-journal.json"
@@ -39,66 +42,111 @@ def default_data_folder(platform: str, env: Mapping[str, str], home: Path) -> Pa
 
 
 def _read_json(path: Path) -> Any:
+    """A small JSON settings file, or None when absent, unreadable, too large or too deep."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            return None
+        return boundedjson.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def _boot_config_path(data: Any) -> str | None:
-    """``app.user_data_path`` from a v2 BootConfig, nested or as a flat dotted key."""
+@dataclass(frozen=True)
+class Located:
+    """A data folder and the rule that named it (shown with ``-v``)."""
+
+    folder: Path
+    rule: str
+
+
+def _shown(path: Path, home: Path) -> str:
+    try:
+        return f"~/{path.relative_to(home).as_posix()}"
+    except ValueError:
+        return str(path)
+
+
+def _boot_config_entries(path: Path, home: Path) -> list[Located]:
+    """v2: ``"app.user_data_path"`` maps an executable path to a data folder (reference §1.2).
+
+    Older shapes (one string, or a nested ``app`` object) are read too.
+    """
+    data = _read_json(path)
     if not isinstance(data, dict):
-        return None
-    flat = data.get("app.user_data_path")
-    if isinstance(flat, str) and flat:
-        return flat
+        return []
+    value = data.get("app.user_data_path")
     app = data.get("app")
-    if isinstance(app, dict):
+    if value is None and isinstance(app, dict):
         value = app.get("user_data_path") or app.get("userDataPath")
-        if isinstance(value, str) and value:
-            return value
-    return None
+    rule = f"app.user_data_path in {_shown(path, home)}"
+    if isinstance(value, str) and value:
+        return [Located(Path(value).expanduser(), rule)]
+    if not isinstance(value, dict):
+        return []
+    return [
+        Located(Path(folder).expanduser(), f"{rule} (for {exe})")
+        for exe, folder in value.items()
+        if isinstance(folder, str) and folder
+    ]
 
 
-def relocated_data_folders(env: Mapping[str, str], home: Path) -> list[Path]:
-    """Data folders the user moved the app to, most specific first.
+def _v1_config_entries(path: Path, home: Path) -> list[Located]:
+    """v1: ``appDataPath``, a string or ``[{executablePath, dataPath}]``."""
+    data = _read_json(path)
+    value = data.get("appDataPath") if isinstance(data, dict) else None
+    rule = f"appDataPath in {_shown(path, home)}"
+    if isinstance(value, str) and value:
+        return [Located(Path(value).expanduser(), rule)]
+    if not isinstance(value, list):
+        return []
+    return [
+        Located(
+            Path(item["dataPath"]).expanduser(),
+            f"{rule} (for {item.get('executablePath') or 'any executable'})",
+        )
+        for item in value
+        if isinstance(item, dict) and isinstance(item.get("dataPath"), str) and item["dataPath"]
+    ]
 
-    v2 keeps ``app.user_data_path`` in a BootConfig JSON file in CHERRY_HOME (``~/.cherrystudio``)
-    whose exact name varies between releases, so every JSON file there is inspected for that key.
-    v1 keeps ``appDataPath`` (a string or ``[{executablePath, dataPath}]``) in
-    ``~/.cherrystudio/config/config.json``; the app carries it over on upgrade.
+
+def _usable(folder: Path) -> bool:
+    """The app uses a relocated folder only if it exists and is readable and writable."""
+    return folder.is_dir() and os.access(folder, os.R_OK | os.W_OK)
+
+
+def locate_data_folders(platform: str, env: Mapping[str, str], home: Path) -> list[Located]:
+    """The data folders the app may use, by the first rule that names a usable one.
+
+    1. the v2 BootConfig ``~/.cherrystudio/boot-config.json``: every entry of its
+       ``app.user_data_path`` map (one per executable);
+    2. the v1 ``~/.cherrystudio/config/config.json``: ``appDataPath``;
+    3. the default for the OS.
+
+    ``CHERRY_HOME`` replaces ``~/.cherrystudio``. Several results mean several executables
+    keep their data apart, and only the user knows which one they run.
     """
     cherry_home = Path(env.get("CHERRY_HOME") or home / ".cherrystudio")
-    found: list[Path] = []
-    for folder in (cherry_home, cherry_home / "config"):
-        try:
-            candidates = sorted(folder.glob("*.json"))
-        except OSError:
-            continue
-        for candidate in candidates:
-            value = _boot_config_path(_read_json(candidate))
-            if value:
-                found.append(Path(value).expanduser())
-    v1 = _read_json(cherry_home / "config" / "config.json")
-    app_data = v1.get("appDataPath") if isinstance(v1, dict) else None
-    if isinstance(app_data, str) and app_data:
-        found.append(Path(app_data).expanduser())
-    elif isinstance(app_data, list):
-        for item in app_data:
-            if isinstance(item, dict) and isinstance(item.get("dataPath"), str):
-                found.append(Path(item["dataPath"]).expanduser())
-    unique: list[Path] = []
-    for path in found:
-        if path not in unique:
-            unique.append(path)
-    return unique
-
-
-def candidate_data_folders(platform: str, env: Mapping[str, str], home: Path) -> list[Path]:
-    """Folders ``--target auto`` searches, in order: relocated ones, then the default."""
-    folders = relocated_data_folders(env, home)
+    for entries in (
+        _boot_config_entries(cherry_home / BOOT_CONFIG, home),
+        _v1_config_entries(cherry_home / "config" / "config.json", home),
+    ):
+        found: dict[Path, Located] = {}
+        for entry in entries:
+            if _usable(entry.folder):
+                found.setdefault(Path(os.path.abspath(entry.folder)), entry)
+        if found:
+            return list(found.values())
     default = default_data_folder(platform, env, home)
-    return [*folders, default] if default not in folders else folders
+    os_name = {"win32": "Windows", "darwin": "macOS"}.get(platform, "Linux")
+    return [Located(default, f"the default data folder on {os_name} ({_shown(default, home)})")]
+
+
+def v1_store(folder: Path) -> Path | None:
+    """The 1.x ``localStorage`` LevelDB of a data folder, if it has one."""
+    store = folder / "Local Storage" / "leveldb"
+    return store if (store / "CURRENT").is_file() else None
 
 
 def database_files(folder: Path) -> list[Path]:
@@ -117,9 +165,14 @@ def data_folder_of(db_path: Path) -> Path:
 
 @dataclass(frozen=True)
 class Activity:
-    """Why writing now is unsafe; ``None`` from the checks means it is safe."""
+    """Why writing now is unsafe; ``None`` from the checks means it is safe.
+
+    ``state`` says what is going on ("Cherry Studio is running (pid 42, ...)"), ``message``
+    adds what to do about it.
+    """
 
     message: str
+    state: str = ""
 
 
 def _pid_alive(pid: int) -> bool:
@@ -171,17 +224,15 @@ def app_running(
     """Refuse while the app runs: its single-instance lock, or a process check on Windows."""
     if platform == "win32":
         if process_check():
+            state = f"Cherry Studio is running ({WINDOWS_EXE})"
             return Activity(
-                f"Cherry Studio is running ({WINDOWS_EXE}); quit it (also from the tray) and "
-                "run the command again"
+                f"{state}; quit it (also from the tray) and run the command again", state
             )
         return None
     pid = singleton_lock_holder(folder)
     if pid is not None:
-        return Activity(
-            f"Cherry Studio is running (pid {pid}, lock {folder / 'SingletonLock'}); quit it "
-            "and run the command again"
-        )
+        state = f"Cherry Studio is running (pid {pid}, lock {folder / 'SingletonLock'})"
+        return Activity(f"{state}; quit it and run the command again", state)
     return None
 
 

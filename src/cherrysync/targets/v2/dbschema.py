@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cherrysync.errors import io_message
 from cherrysync.targets.base import TargetError
+from cherrysync.targets.v2.migrations import LATEST_KNOWN, schema_label
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -87,15 +88,10 @@ REQUIRED_MODEL_COLUMNS = frozenset(
 #: Columns only the pre-release (alpha/beta) provider table has.
 PRERELEASE_PROVIDER_COLUMNS = frozenset({"id", "sort_order", "base_urls", "api_compatibility"})
 
-#: ``__drizzle_migrations.created_at`` of ``0012_sink_endpoint_dialect`` (2.1.x starts here).
-MIGRATION_0012 = 1787286408660
-#: The newest migration cherrysync was built against (``0027_nebulous_northstar``).
-LATEST_KNOWN_MIGRATION = 1790460395398
-
 
 @dataclass
 class SchemaInfo:
-    """What the database holds: tables, usable columns, and its place in the release chain."""
+    """What the database holds: tables, usable columns, and its place in the migration chain."""
 
     tables: frozenset[str]
     provider_columns: frozenset[str]
@@ -104,8 +100,9 @@ class SchemaInfo:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def generation(self) -> str:
-        return "2.1.x" if self.last_migration >= MIGRATION_0012 else "2.0.x"
+    def schema(self) -> str:
+        """e.g. "schema through migration 0027" (never a guessed release)."""
+        return schema_label(self.last_migration)
 
 
 def describe_error(path: Path, exc: sqlite3.Error | UnicodeDecodeError | ValueError) -> TargetError:
@@ -192,25 +189,44 @@ def _check_table(
     known: frozenset[str],
     required: frozenset[str],
     notes: list[str],
+    schema: str,
 ) -> frozenset[str]:
     columns = _columns(conn, table)
     names = frozenset(c[0] for c in columns)
     missing = sorted(required - names)
     if missing:
         raise TargetError(
-            f"{path}: table {table} lacks {', '.join(missing)}; this Cherry Studio schema is not "
-            "supported (start a current 2.x release once so it migrates the database)"
+            f"{path}: table {table} lacks {', '.join(missing)}; this Cherry Studio schema "
+            f"({schema}) is not supported (start a current 2.x release once so it migrates the "
+            "database)"
         )
     for name, required_no_default, primary in columns:
         if name in known:
             continue
         if required_no_default and not primary:
             raise TargetError(
-                f"{path} was written by a newer Cherry Studio: {table}.{name} is required and "
-                "unknown to cherrysync; update cherrysync before applying (nothing was changed)"
+                f"{path} was written by a newer Cherry Studio ({schema}): {table}.{name} is "
+                "required and unknown to cherrysync; update cherrysync before applying (nothing "
+                "was changed)"
             )
         notes.append(f"{table}.{name} is unknown to cherrysync; new rows get its default")
     return names
+
+
+def _last_migration(path: Path, conn: sqlite3.Connection, tables: frozenset[str]) -> int:
+    """``created_at`` of the newest applied migration; a database without one is unfinished."""
+    if "__drizzle_migrations" not in tables:
+        raise TargetError(
+            f"{path} has no migration history (__drizzle_migrations); start Cherry Studio "
+            "once so it finishes setting up the database"
+        )
+    last = conn.execute("SELECT MAX(created_at) FROM __drizzle_migrations").fetchone()[0]
+    if last is None:
+        raise TargetError(
+            f"{path} has an empty migration history; start Cherry Studio once so it finishes "
+            "setting up the database"
+        )
+    return int(last)
 
 
 def introspect(path: Path, conn: sqlite3.Connection) -> SchemaInfo:
@@ -230,29 +246,23 @@ def introspect(path: Path, conn: sqlite3.Connection) -> SchemaInfo:
                 f"{path} has the pre-release (alpha/beta) 2.0 schema; start a released Cherry "
                 "Studio 2.x once so it migrates the database, then run the command again"
             )
+        last = _last_migration(path, conn, tables)
+        schema = schema_label(last)
         notes: list[str] = []
         provider_columns = _check_table(
-            path, conn, "user_provider", KNOWN_PROVIDER_COLUMNS, REQUIRED_PROVIDER_COLUMNS, notes
+            path,
+            conn,
+            "user_provider",
+            KNOWN_PROVIDER_COLUMNS,
+            REQUIRED_PROVIDER_COLUMNS,
+            notes,
+            schema,
         )
         model_columns = _check_table(
-            path, conn, "user_model", KNOWN_MODEL_COLUMNS, REQUIRED_MODEL_COLUMNS, notes
+            path, conn, "user_model", KNOWN_MODEL_COLUMNS, REQUIRED_MODEL_COLUMNS, notes, schema
         )
-        if "__drizzle_migrations" not in tables:
-            raise TargetError(
-                f"{path} has no migration history (__drizzle_migrations); start Cherry Studio "
-                "once so it finishes setting up the database"
-            )
-        last = conn.execute("SELECT MAX(created_at) FROM __drizzle_migrations").fetchone()[0]
     except (sqlite3.Error, UnicodeDecodeError, ValueError) as exc:
         raise describe_error(path, exc) from exc
-    if last is None:
-        raise TargetError(
-            f"{path} has an empty migration history; start Cherry Studio once so it finishes "
-            "setting up the database"
-        )
-    if int(last) > LATEST_KNOWN_MIGRATION:
-        notes.append(
-            "the database was migrated by a newer Cherry Studio than cherrysync knows; only "
-            "known columns are written"
-        )
-    return SchemaInfo(tables, provider_columns, model_columns, int(last), notes)
+    if last > LATEST_KNOWN:
+        notes.append(f"the database has a {schema}; only columns cherrysync knows are written")
+    return SchemaInfo(tables, provider_columns, model_columns, last, notes)

@@ -8,8 +8,6 @@ functions compute only the columns cherrysync manages; everything else on an exi
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +16,25 @@ from cherrysync.model import DEFAULT_BASE_URLS, ModelSpec, ProviderType
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.secrets import Secret
 from cherrysync.targets.base import AppProvider
+from cherrysync.targets.v2.apikeys import (
+    NO_RECORD,
+    KeyRecord,
+    comparable,
+    desired_keys,
+    readable_keys,
+)
+from cherrysync.targets.v2.vocab import (
+    AZURE_RESPONSES_VERSIONS,
+    CAPABILITY,
+    CHAT_ENDPOINT,
+    IMPLIED_CAPABILITY,
+    MODEL_ENDPOINT,
+    NEWAPI_ENDPOINTS,
+    NEWAPI_FAMILY,
+    PRESET,
+    REVERSE_CAPABILITY,
+    REVERSE_ENDPOINT,
+)
 
 Row = dict[str, Any]
 
@@ -58,54 +75,10 @@ MANAGED_SETTINGS = ("extraHeaders", "notes", "apiVersion")
 #: ``endpoint_configs`` entry fields the file owns; others (dialect, ...) are kept.
 MANAGED_ENDPOINT_FIELDS = ("baseUrl", "adapterFamily")
 
-CHAT_ENDPOINT: dict[str, str] = {
-    "openai": "openai-chat-completions",
-    "openai-response": "openai-responses",
-    "anthropic": "anthropic-messages",
-    "gemini": "google-generate-content",
-    "azure-openai": "openai-chat-completions",
-    "ollama": "ollama-chat",
-    "new-api": "openai-chat-completions",
-}
-PRESET: dict[str, str] = {"azure-openai": "azure-openai", "ollama": "ollama"}
-#: Azure api versions that select the Responses API instead of deployment URLs.
-AZURE_RESPONSES_VERSIONS = frozenset({"preview", "v1"})
-NEWAPI_FAMILY = "newapi"
-
-#: v1-style model endpoint types (the file's ``endpoint_type``) -> v2 endpoint types.
-MODEL_ENDPOINT: dict[str, str] = {
-    "openai": "openai-chat-completions",
-    "openai-response": "openai-responses",
-    "anthropic": "anthropic-messages",
-    "gemini": "google-generate-content",
-    "image-generation": "openai-image-generation",
-    "jina-rerank": "jina-rerank",
-}
-#: The file's capabilities -> the app's capability values.
-CAPABILITY: dict[str, str] = {
-    "vision": "image-recognition",
-    "function_calling": "function-call",
-    "web_search": "web-search",
-    "reasoning": "reasoning",
-    "embedding": "embedding",
-    "rerank": "rerank",
-}
-_REVERSE_ENDPOINT = {v: k for k, v in MODEL_ENDPOINT.items()}
-_REVERSE_CAPABILITY = {v: k for k, v in CAPABILITY.items()}
-
-#: Namespace for key-entry ids: the same provider and key always get the same id.
-KEY_ID_NAMESPACE = uuid.UUID("6f1d3c52-8a4e-5b7f-9c0d-2e3f4a5b6c7d")
-
 
 def model_row_id(provider_id: str, model_id: str) -> str:
     """``user_model.id`` and the string other tables use to reference a model."""
     return f"{provider_id}::{model_id}"
-
-
-def key_entry_id(provider_id: str, key: str) -> str:
-    """A stable id for a new key entry; derived from a hash so the key itself never shows."""
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    return str(uuid.uuid5(KEY_ID_NAMESPACE, f"{provider_id}\n{digest}"))
 
 
 def is_builtin_row(row: Mapping[str, Any]) -> bool:
@@ -121,24 +94,44 @@ def _mapping(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _endpoints(rp: ResolvedProvider) -> tuple[list[str], str | None]:
     """The endpoint keys a provider gets and its default chat endpoint.
 
     Azure with api version ``preview`` or ``v1`` is the Responses API (reference §2.8), so it also
     gets the ``openai-responses`` endpoint as its default; other Azure rows inherit the preset's
-    default (chat completions).
+    default (chat completions). new-api gets the four text endpoints the app's editor writes.
+    Every endpoint type a model names gets the base URL too: the app sends a model through its
+    first endpoint type, and one without a config has no URL to go to.
     """
     ptype = rp.spec.type
-    if ptype == "azure-openai":
-        if rp.spec.api_version in AZURE_RESPONSES_VERSIONS:
-            return ["openai-chat-completions", "openai-responses"], "openai-responses"
-        return ["openai-chat-completions"], None
-    return [CHAT_ENDPOINT[ptype]], CHAT_ENDPOINT[ptype]
+    default: str | None = CHAT_ENDPOINT[ptype]
+    if ptype == "azure-openai" and rp.spec.api_version in AZURE_RESPONSES_VERSIONS:
+        endpoints, default = ["openai-chat-completions", "openai-responses"], "openai-responses"
+    elif ptype == "azure-openai":
+        endpoints, default = ["openai-chat-completions"], None
+    elif ptype == "new-api":
+        endpoints = list(NEWAPI_ENDPOINTS)
+    else:
+        endpoints = [CHAT_ENDPOINT[ptype]]
+    for spec in rp.models:
+        endpoint = MODEL_ENDPOINT[spec.endpoint_type] if spec.endpoint_type else None
+        if endpoint is not None and endpoint not in endpoints:
+            endpoints.append(endpoint)
+    return endpoints, default
 
 
 def _endpoint_configs(
     rp: ResolvedProvider, endpoints: list[str], existing: Mapping[str, Any]
 ) -> dict[str, Any]:
+    """One entry per endpoint: the file's base URL over what the app keeps (``dialect``, ...).
+
+    No ``adapterFamily``: presets supply it and the app's own editor never writes one; an old one
+    (earlier cherrysync wrote ``newapi`` on preset-less rows) is dropped.
+    """
     configs: dict[str, Any] = {}
     for endpoint in endpoints:
         entry = {
@@ -148,34 +141,8 @@ def _endpoint_configs(
         }
         if rp.base_url:
             entry["baseUrl"] = rp.base_url
-        if rp.spec.type == "new-api":
-            entry["adapterFamily"] = NEWAPI_FAMILY
         configs[endpoint] = entry
     return configs
-
-
-def _api_keys(rp: ResolvedProvider, existing: Any) -> list[dict[str, Any]]:
-    old: dict[str, Mapping[str, Any]] = {}
-    for entry in existing if isinstance(existing, list) else []:
-        if isinstance(entry, Mapping) and isinstance(entry.get("key"), str):
-            old.setdefault(entry["key"], entry)
-    entries: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for secret in rp.api_keys:
-        key = secret.reveal().strip()
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        previous = old.get(key)
-        item: dict[str, Any] = {
-            "id": previous["id"] if previous and previous.get("id") else key_entry_id(rp.id, key)
-        }
-        item["key"] = key
-        if previous and isinstance(previous.get("label"), str):
-            item["label"] = previous["label"]
-        item["isEnabled"] = True
-        entries.append(item)
-    return entries
 
 
 def _auth_config(rp: ResolvedProvider, existing: Any) -> dict[str, Any]:
@@ -200,8 +167,13 @@ def _provider_settings(rp: ResolvedProvider, existing: Any) -> dict[str, Any] | 
     return settings
 
 
-def desired_provider(rp: ResolvedProvider, existing: Mapping[str, Any] | None) -> Row:
-    """The managed columns of ``rp``'s row, keeping what the app owns on ``existing``."""
+def desired_provider(
+    rp: ResolvedProvider, existing: Mapping[str, Any] | None, record: KeyRecord = NO_RECORD
+) -> Row:
+    """The managed columns of ``rp``'s row, keeping what the app owns on ``existing``.
+
+    ``record`` says which stored envelopes still hold the file's keys (see :mod:`.apikeys`).
+    """
     old: Mapping[str, Any] = existing or {}
     endpoints, default_chat = _endpoints(rp)
     return {
@@ -210,19 +182,31 @@ def desired_provider(rp: ResolvedProvider, existing: Mapping[str, Any] | None) -
         "endpoint_configs": _endpoint_configs(rp, endpoints, _mapping(old.get("endpoint_configs"))),
         "default_chat_endpoint": default_chat,
         "auth_config": _auth_config(rp, old.get("auth_config")),
-        "api_keys": _api_keys(rp, old.get("api_keys")),
+        "api_keys": desired_keys(
+            rp.id, [k.reveal() for k in rp.api_keys], old.get("api_keys"), record
+        ),
         "provider_settings": _provider_settings(rp, old.get("provider_settings")),
         "is_enabled": 1 if rp.spec.enabled else 0,
     }
 
 
 def _capabilities(spec: ModelSpec) -> list[str]:
+    """The app's capability values, plus the one the model's endpoint type implies (§4.14)."""
     out: list[str] = []
     for cap in spec.capabilities or []:
-        value = CAPABILITY[cap]
-        if value not in out:
+        value = CAPABILITY.get(cap)
+        if value is not None and value not in out:
             out.append(value)
+    endpoint = MODEL_ENDPOINT[spec.endpoint_type] if spec.endpoint_type else None
+    implied = IMPLIED_CAPABILITY.get(endpoint) if endpoint else None
+    if implied is not None and implied not in out:
+        out.append(implied)
     return out
+
+
+def dropped_capabilities(spec: ModelSpec) -> list[str]:
+    """The file's capabilities that 2.x has no value for (``web_search``): not written."""
+    return [cap for cap in spec.capabilities or [] if cap not in CAPABILITY]
 
 
 def desired_model(provider_id: str, spec: ModelSpec) -> Row:
@@ -270,26 +254,14 @@ def new_model_row(provider_id: str, model_id: str, managed: Row, order_key: str,
 # ------------------------------------------------------------------------- rows -> plan fields
 
 
-def _secret_keys(value: Any) -> list[Any]:
-    out: list[Any] = []
-    for entry in value if isinstance(value, list) else []:
-        if not isinstance(entry, Mapping):
-            continue
-        key = Secret(str(entry.get("key", "")))
-        out.append(key if entry.get("isEnabled", True) else {"key": key, "isEnabled": False})
-    return out
-
-
 def provider_fields(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Comparable plan fields of a provider row: keys and header values become secrets.
-
-    Key-entry ids and labels are bookkeeping and do not take part in the comparison.
-    """
+    """Comparable plan fields of a provider row: keys and header values become secrets,
+    keys the app encrypted say so (:func:`~.apikeys.comparable`)."""
     fields: dict[str, Any] = {}
     for column in MANAGED_PROVIDER_COLUMNS:
         value = row.get(column)
         if column == "api_keys":
-            value = _secret_keys(value)
+            value = comparable(value)
         elif column == "provider_settings" and isinstance(value, Mapping):
             value = dict(value)
             headers = value.get("extraHeaders")
@@ -316,6 +288,9 @@ def _infer_type(row: Mapping[str, Any]) -> tuple[ProviderType, str | None] | Non
         return "azure-openai", "openai-chat-completions"
     if preset == "ollama":
         return "ollama", "ollama-chat"
+    if preset == "new-api":
+        with_url = (e for e in NEWAPI_ENDPOINTS if _mapping(configs.get(e)).get("baseUrl"))
+        return "new-api", next(with_url, NEWAPI_ENDPOINTS[0])
     if preset is not None:
         return None
     endpoint = row.get("default_chat_endpoint") or next(iter(configs), None)
@@ -333,11 +308,14 @@ def _model_spec(provider_id: str, row: Mapping[str, Any]) -> ModelSpec:
     model_id = str(row["model_id"])
     name = row.get("name")
     group = row.get("group")
-    caps = [
-        _REVERSE_CAPABILITY[c] for c in row.get("capabilities") or [] if c in _REVERSE_CAPABILITY
-    ]
-    endpoints = row.get("endpoint_types") or []
-    endpoint = _REVERSE_ENDPOINT.get(endpoints[0]) if endpoints else None
+    endpoints = _list(row.get("endpoint_types"))
+    first = endpoints[0] if endpoints and isinstance(endpoints[0], str) else None
+    endpoint = REVERSE_ENDPOINT.get(first) if first else None
+    stored = [c for c in _list(row.get("capabilities")) if isinstance(c, str)]
+    # the implied capability cherrysync appends is left out of the file (apply adds it back)
+    if first and stored and stored[-1] == IMPLIED_CAPABILITY.get(first):
+        stored.pop()
+    caps = [REVERSE_CAPABILITY[c] for c in stored if c in REVERSE_CAPABILITY]
     return ModelSpec.model_validate(
         {
             "id": model_id,
@@ -367,11 +345,7 @@ def app_provider(row: Mapping[str, Any], models: Iterable[Mapping[str, Any]]) ->
     api_version = settings.get("apiVersion") or None
     if ptype == "azure-openai":
         api_version = auth.get("apiVersion") or api_version
-    keys = [
-        Secret(str(e["key"]))
-        for e in row.get("api_keys") or []
-        if isinstance(e, Mapping) and e.get("key")
-    ]
+    keys, encrypted = readable_keys(row.get("api_keys"))
     headers = settings.get("extraHeaders")
     notes = settings.get("notes")
     return AppProvider(
@@ -380,6 +354,7 @@ def app_provider(row: Mapping[str, Any], models: Iterable[Mapping[str, Any]]) ->
         type=ptype,
         base_url=str(base_url) if base_url else DEFAULT_BASE_URLS.get(ptype),
         api_keys=keys,
+        encrypted_keys=encrypted,
         api_version=str(api_version) if api_version else None,
         enabled=bool(row.get("is_enabled")),
         headers={str(k): str(v) for k, v in _mapping(headers).items()},

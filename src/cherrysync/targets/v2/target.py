@@ -18,9 +18,11 @@ from pathlib import Path
 from cherrysync.plan.diff import Change, Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
-from cherrysync.targets.v2 import datadir
+from cherrysync.targets.found import V2_DATABASE, Found
+from cherrysync.targets.v2 import datadir, keystate
 from cherrysync.targets.v2.changes import Computed, compute, reference_blockers
 from cherrysync.targets.v2.dbschema import SchemaInfo, connect, describe_error, introspect
+from cherrysync.targets.v2.keystate import KeyState
 from cherrysync.targets.v2.rows import app_provider
 from cherrysync.targets.v2.store import model_references, read_state, write
 
@@ -72,24 +74,18 @@ class DatabaseTarget:
         self.process_check = process_check
         self.before_commit = before_commit
         self.description = f"Cherry Studio 2.x database {path}"
+        self.how: str | None = None
+        #: ``apply --wait``: the plan does not warn about the running app, apply waits for it.
+        self.waits_for_app = False
         self._shown: list[Change] | None = None
+        #: cherrysync's record of the keys it applied here (read with every plan)
+        self.keys_path = keystate.state_path(path)
+        self.keys = KeyState(self.keys_path)
 
     @classmethod
-    def locate(cls, spec: str) -> DatabaseTarget:
-        """``auto``, a data folder (either database location) or a database file."""
+    def locate(cls, spec: str, how: str | None = None) -> DatabaseTarget:
+        """A data folder (either database location) or a database file."""
         notes: list[str] = []
-        if spec == "auto":
-            folders = datadir.candidate_data_folders(sys.platform, os.environ, Path.home())
-            for folder in folders:
-                files = datadir.database_files(folder)
-                if files:
-                    return cls(_pick_database(files, notes), notes=notes)
-            searched = ", ".join(str(f) for f in folders)
-            raise TargetError(
-                f"no Cherry Studio 2.x database found (searched {searched}); pass --target with "
-                "the app's data folder or its cherrystudio.sqlite (for Cherry Studio 1.x, a "
-                "backup .zip)"
-            )
         path = Path(os.path.abspath(Path(spec).expanduser()))
         if path.is_dir():
             files = datadir.database_files(path)
@@ -98,17 +94,68 @@ class DatabaseTarget:
                     f"{path} holds no {datadir.DB_NAME} (looked in {path / 'Data'} and {path}); "
                     "is it Cherry Studio's data folder? (for 1.x, pass a backup .zip)"
                 )
-            return cls(_pick_database(files, notes), notes=notes)
-        if not path.exists():
+            target = cls(_pick_database(files, notes), notes=notes)
+        elif not path.exists():
             raise TargetError(f"--target {spec}: no such file or folder", code=2)
-        return cls(path, notes=notes)
+        else:
+            target = cls(path, notes=notes)
+        target.how = how
+        return target
+
+    @property
+    def found(self) -> Found:
+        what = "Cherry Studio 2.x database"
+        if self.path.parent.name != "Data":
+            what += " in the early 2.0 location"
+        return Found(what, self.path, V2_DATABASE, how=self.how)
 
     # ----------------------------------------------------------------------- reading
 
-    def _safety_problem(self) -> str | None:
-        activity = datadir.app_running(
-            self.folder, self.platform, self.process_check
-        ) or datadir.pending_restore(self.folder)
+    def _describe(self, info: SchemaInfo) -> None:
+        """Name the database by its migration chain once it is read (plan header, import)."""
+        self.description = f"Cherry Studio 2.x database {self.path} ({info.schema})"
+
+    def _key_state_notes(self) -> list[str]:
+        if self.keys.problem is None:
+            return []
+        return [
+            f"cherrysync's key record {self.keys_path} cannot be used ({self.keys.problem}); keys "
+            "the app has encrypted count as changed, and the next apply writes a new record"
+        ]
+
+    def _record_keys(
+        self, plan: Plan, computed: Computed, providers: list[ResolvedProvider]
+    ) -> None:
+        """After a successful apply: remember what each managed provider's entries now hold.
+
+        The database is already committed, so a failure here is a note, not an error: at worst
+        a later plan shows encrypted keys as changed and the apply after it rewrites them.
+        """
+        for rp in providers:
+            if rp.id in computed.key_entries:
+                keys = [k.reveal() for k in rp.api_keys]
+                self.keys.record(rp.id, computed.key_entries[rp.id], keys)
+        for change in computed.changes:
+            if change.kind == "provider" and change.action == "remove":
+                self.keys.forget(change.provider)
+        try:
+            self.keys.save()
+        except OSError as exc:
+            plan.notes.append(
+                f"could not write cherrysync's key record {self.keys_path} ({exc.strerror}); "
+                "once the app encrypts these keys, the next plan shows them as changed"
+            )
+
+    def activity(self) -> tuple[datadir.Activity | None, datadir.Activity | None]:
+        """(the running app, a staged restore): each makes writing unsafe now."""
+        running = datadir.app_running(self.folder, self.platform, self.process_check)
+        return running, datadir.pending_restore(self.folder)
+
+    def _safety_problem(self, *, for_plan: bool = False) -> str | None:
+        running, restore = self.activity()
+        if for_plan and self.waits_for_app:
+            running = None
+        activity = running or restore
         return activity.message if activity else None
 
     def _compute(
@@ -119,14 +166,16 @@ class DatabaseTarget:
         prune: bool,
     ) -> tuple[Plan, Computed]:
         state = read_state(conn, info)
-        computed = compute(state, providers, prune=prune, now=int(time.time() * 1000))
+        self.keys = KeyState.load(self.keys_path)
+        now = int(time.time() * 1000)
+        computed = compute(state, providers, prune=prune, now=now, record=self.keys)
         blocking, informational = model_references(conn, info, computed.removed_models)
         ref_blockers, ref_notes = reference_blockers(blocking, informational)
-        description = f"Cherry Studio {info.generation} database {self.path}"
+        self._describe(info)
         plan = Plan(
-            description,
+            self.description,
             computed.changes,
-            [*self.notes, *info.notes, *ref_notes],
+            [*self.notes, *info.notes, *self._key_state_notes(), *computed.notes, *ref_notes],
             [*computed.blockers, *ref_blockers],
             target_path=os.path.abspath(self.path),
         )
@@ -141,7 +190,7 @@ class DatabaseTarget:
             raise describe_error(self.path, exc) from exc
         finally:
             conn.close()
-        problem = self._safety_problem()
+        problem = self._safety_problem(for_plan=True)
         if problem and not plan.empty:
             plan.notes.append(f"apply will refuse: {problem}")
         self._shown = list(plan.changes)
@@ -152,6 +201,7 @@ class DatabaseTarget:
         try:
             info = introspect(self.path, conn)
             state = read_state(conn, info)
+            self._describe(info)
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise describe_error(self.path, exc) from exc
         finally:
@@ -241,6 +291,7 @@ class DatabaseTarget:
                 )
             if computed.writes.empty:
                 conn.execute("ROLLBACK")
+                self._record_keys(plan, computed, providers)
                 return ApplyResult(plan)
             backup = self._backup()
             write(conn, info, computed.writes)
@@ -251,4 +302,5 @@ class DatabaseTarget:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        self._record_keys(plan, computed, providers)
         return ApplyResult(plan, backup_path=backup, transactions=1)

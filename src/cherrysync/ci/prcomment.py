@@ -1,0 +1,219 @@
+"""``python -m cherrysync.ci.prcomment``: the Action's pull request comment (``comment: true``).
+
+One Markdown comment per pull request, updated on every push: the diff of each providers file
+against the pull request's base commit, the ``validate`` summary and, when ``check`` ran, its
+summary (both written by the Action's earlier steps). Reads the runner's environment:
+``GITHUB_EVENT_NAME``, ``GITHUB_EVENT_PATH``, ``GITHUB_REPOSITORY``, ``GITHUB_API_URL`` and the
+token in ``GITHUB_TOKEN``. Outside a pull request it posts nothing.
+
+Exit codes: 0 posted, updated or nothing to do (also when GitHub refuses with 403, which is what
+a pull request from a fork gets: a warning says so rather than failing the job), 1 when posting
+failed otherwise, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import io
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cherrysync.check.body import INVALID, parse_json
+from cherrysync.commands.diff import Side, compare
+from cherrysync.errors import CherrysyncError, ProvidersFileError
+from cherrysync.plan.review import code, fenced, render_diff_markdown
+from cherrysync.sources import Source, SourceError, git_blob, read_source, run_git
+from cherrysync.validate.formats import github_annotation, printable, render_text
+
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+#: what the base of a pull request that adds the file is compared as: a file with no providers
+EMPTY_FILE = b"version: 1\n"
+FETCH_TIMEOUT = 120.0
+_MAX_EVENT = 25 * 1024 * 1024
+_MAX_SUMMARY = 30_000
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    base_sha: str
+    base_ref: str
+    head_sha: str
+
+
+@dataclass(frozen=True)
+class CommentOptions:
+    """The files the Action checked and where its steps left their Markdown summaries."""
+
+    files: tuple[str, ...]
+    validate_summary: str | None = None
+    check_summary: str | None = None
+    #: which comment is ours (see :func:`comment_key`); by default one per set of files
+    key: str = ""
+
+
+def pull_request(env: Mapping[str, str]) -> PullRequest | None:
+    """The pull request of this run, from its event; None for any other event."""
+    if env.get("GITHUB_EVENT_NAME") not in PULL_REQUEST_EVENTS:
+        return None
+    path = env.get("GITHUB_EVENT_PATH", "")
+    try:
+        with open(path, "rb") as handle:
+            event, problem = parse_json(handle.read(_MAX_EVENT))
+        if event is INVALID:
+            raise ValueError(problem)
+        pr = event["pull_request"]
+        return PullRequest(
+            int(pr["number"]),
+            str(pr["base"]["sha"]),
+            str(pr["base"]["ref"]),
+            str(pr["head"]["sha"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CherrysyncError(
+            f"cannot read the pull request from GITHUB_EVENT_PATH ({printable(path)})"
+        ) from exc
+
+
+def _has_commit(sha: str) -> bool:
+    return run_git(["cat-file", "-e", f"{sha}^{{commit}}"], doing="look up the base").code == 0
+
+
+def fetch_base(pr: PullRequest) -> str | None:
+    """Make the base commit available (a checkout is often shallow); None, or why it is not."""
+    if pr.base_sha.startswith("-"):
+        return "the event's base commit is not a commit id"
+    if _has_commit(pr.base_sha):
+        return None
+    fetched = run_git(
+        ["fetch", "--quiet", "--no-tags", "--depth=1", "origin", pr.base_sha],
+        doing="fetch the base commit",
+        timeout=FETCH_TIMEOUT,
+    )
+    if fetched.code != 0 or not _has_commit(pr.base_sha):
+        return f"git could not fetch the base commit {pr.base_sha[:12]} from origin"
+    return None
+
+
+def _base_side(pr: PullRequest, file: str) -> Side:
+    """The file as the base has it; a file the pull request adds is compared with no providers."""
+    label = f"{pr.base_ref}:{file}"
+    spec = f"{pr.base_sha}:./{file}"  # ./: relative to the folder the Action runs in
+    if run_git(["cat-file", "-e", spec], doing=f"read {label}").code != 0:
+        return Side(f"{pr.base_ref}: no {file}", EMPTY_FILE)
+    return Side(label, git_blob(spec))
+
+
+def diff_section(pr: PullRequest, file: str) -> str:
+    """The Markdown diff of one file against the base, or why there is none."""
+    try:
+        old = _base_side(pr, file)
+        new = Side(file, read_source(Source(file, "file"), io.BytesIO()))
+        return render_diff_markdown(compare(old, new))
+    except ProvidersFileError as exc:
+        details = fenced(render_text(exc.diagnostics))
+        return f"### cherrysync diff: {code(file)}\n\n{printable(exc.message)}:\n\n{details}"
+    except SourceError as exc:
+        return f"### cherrysync diff: {code(file)}\n\nNo diff: {printable(exc.message)}.\n"
+
+
+def _summary(path: str | None) -> str:
+    """A step's Markdown summary, if it wrote one (bounded: a comment has a size limit)."""
+    if not path:
+        return ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(_MAX_SUMMARY).strip()
+    except OSError:
+        return ""
+
+
+def compose(options: CommentOptions, pr: PullRequest) -> str:
+    """The comment: heading, one diff per file, the validate and check summaries."""
+    parts = [
+        "## cherrysync",
+        f"Providers files at {printable(pr.head_sha[:7])}, compared with {code(pr.base_ref)} "
+        f"({printable(pr.base_sha[:7])}). This comment is updated on every push.",
+    ]
+    missing = fetch_base(pr)
+    for file in options.files:
+        if missing:
+            parts.append(f"### cherrysync diff: {code(file)}\n\nNo diff: {printable(missing)}.")
+        else:
+            parts.append(diff_section(pr, file).strip())
+    parts += [s for s in (_summary(options.validate_summary), _summary(options.check_summary)) if s]
+    return "\n\n".join(parts) + "\n"
+
+
+def expand_files(listed: str) -> tuple[str, ...]:
+    """The ``files`` input as the Action's shell steps see it: split on whitespace, patterns
+    (``configs/*.yaml``) expanded in sorted order, a pattern matching nothing kept as written."""
+    files: list[str] = []
+    for word in listed.split():
+        matches = sorted(glob.glob(word)) if any(c in word for c in "*?[") else []
+        files += matches or [word]
+    return tuple(files)
+
+
+def comment_key(listed: str) -> str:
+    """Which comment this is: one per ``files`` input as written (patterns unexpanded, so a
+    file added under ``configs/*.yaml`` keeps the comment), so two uses of the Action keep two."""
+    return hashlib.sha256("\0".join(sorted(listed.split())).encode()).hexdigest()[:12]
+
+
+def post(options: CommentOptions, env: Mapping[str, str] = os.environ) -> int:
+    """Compose and post (or update) the comment; see the module docstring for exit codes."""
+    from cherrysync.ci.ghcomment import GitHub, GitHubError, PullRequestThread
+
+    pr = pull_request(env)
+    if pr is None:
+        print("cherrysync: not a pull request; no comment posted")
+        return 0
+    token = env.get("GITHUB_TOKEN", "")
+    repository = env.get("GITHUB_REPOSITORY", "")
+    if not token or "/" not in repository:
+        raise CherrysyncError("GITHUB_TOKEN and GITHUB_REPOSITORY must be set to comment")
+    body = compose(options, pr)
+    api = env.get("GITHUB_API_URL") or "https://api.github.com"
+    try:
+        with GitHub(api, token) as github:
+            thread = PullRequestThread(repository, pr.number)
+            key = options.key or comment_key(" ".join(options.files))
+            action, url = github.upsert(thread, key, body)
+    except GitHubError as exc:
+        if exc.status != 403:
+            raise
+        advice = (
+            f"{exc.message}. The token may not write pull request comments: give the job "
+            "'permissions: pull-requests: write' (a pull request from a fork gets a read-only "
+            "token)"
+        )
+        print(github_annotation("warning", "cherrysync comment", advice))
+        return 0
+    print(f"cherrysync: comment {action}: {printable(url)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from cherrysync.cli import handle_errors
+
+    parser = argparse.ArgumentParser(prog="python -m cherrysync.ci.prcomment")
+    parser.add_argument("--files", required=True, help="the providers files, space-separated")
+    parser.add_argument("--validate-summary", metavar="PATH")
+    parser.add_argument("--check-summary", metavar="PATH")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    files = expand_files(args.files)
+    key = comment_key(args.files)
+    options = CommentOptions(files, args.validate_summary, args.check_summary, key)
+    return handle_errors(lambda: post(options))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
