@@ -1,133 +1,174 @@
-"""User-named files: only regular files are read, bounded; a FIFO never blocks a command.
-
-The command-line cases run in a subprocess with a deadline: before the fix, opening a FIFO
-without a writer waited forever, which must show as a failed test, not a hung suite.
-"""
+"""Files cherrysync writes: private from creation, atomic, through symlinks, no half files kept."""
 
 from __future__ import annotations
 
 import os
+import signal
+import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cherrysync.fileio import NotRegularFileError, read_regular_file
-
-pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
-
-VALID = "version: 1\nproviders:\n  - {name: Local, id: local, type: ollama, models: [llama3]}\n"
+from cherrysync import fileio
+from cherrysync.fileio import PARTIAL_SUFFIX, publish, same_file, sweep_partials, write_atomic
 
 
 @pytest.fixture
-def fifo(tmp_path: Path) -> Path:
-    path = tmp_path / "pipe"
-    os.mkfifo(path)
-    return path
+def loose_umask() -> Iterator[None]:
+    """The worst umask a user can have: nothing masked."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
-def test_reads_at_most_limit_plus_one_byte(tmp_path: Path) -> None:
-    path = tmp_path / "big"
-    path.write_bytes(b"x" * 100)
-    assert read_regular_file(path, 10) == b"x" * 11
-    assert read_regular_file(path, 1000) == b"x" * 100
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
 
 
-@pytest.mark.parametrize(
-    ("target", "kind"),
-    [("fifo", "a named pipe \\(FIFO\\)"), ("/dev/zero", "a character device"), ("dir", "a folder")],
-)
-def test_refuses_what_is_not_a_regular_file(
-    target: str, kind: str, fifo: Path, tmp_path: Path
+def test_private_files_are_0600_from_creation(tmp_path: Path, loose_umask: None) -> None:
+    fd = fileio.create_private(tmp_path / "keys.env")
+    try:
+        assert stat.S_IMODE(os.fstat(fd).st_mode) == 0o600  # before the first byte
+    finally:
+        os.close(fd)
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(FileExistsError):
+        fileio.create_private(tmp_path / "link")  # never through a planted link
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_write_atomic_modes(tmp_path: Path, loose_umask: None) -> None:
+    write_atomic(tmp_path / "a.env", "K=v\n", 0o600)
+    write_atomic(tmp_path / "b.yaml", "x: 1\n")
+    (tmp_path / "c.yaml").write_text("old")
+    (tmp_path / "c.yaml").chmod(0o640)
+    write_atomic(tmp_path / "c.yaml", "new")
+    assert [_mode(tmp_path / n) for n in ("a.env", "b.yaml", "c.yaml")] == [0o600, 0o644, 0o640]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.env", "b.yaml", "c.yaml"]
+
+
+@pytest.mark.parametrize("how", ["absolute", "relative", "chain", "dangling"])
+def test_write_atomic_writes_through_symlinks(tmp_path: Path, how: str) -> None:
+    real = tmp_path / "dotfiles" / "providers.yaml"
+    real.parent.mkdir()
+    if how != "dangling":
+        real.write_text("old\n")
+        real.chmod(0o640)
+    link = tmp_path / "work" / "providers.yaml"
+    link.parent.mkdir()
+    if how == "relative":
+        link.symlink_to(Path("..") / "dotfiles" / "providers.yaml")
+    elif how == "chain":
+        (tmp_path / "work" / "middle.yaml").symlink_to(real)
+        link.symlink_to("middle.yaml")
+    else:
+        link.symlink_to(real)
+    write_atomic(link, "new\n")
+    assert link.is_symlink() and real.read_text() == "new\n"
+    assert _mode(real) == (0o644 if how == "dangling" else 0o640)
+    leftovers = [p for p in tmp_path.rglob("*") if PARTIAL_SUFFIX in p.name]
+    assert leftovers == []
+
+
+def test_the_key_record_replaces_a_planted_link_instead(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    link = tmp_path / "record.json"
+    link.symlink_to(victim)
+    write_atomic(link, "{}", 0o600, follow_symlinks=False)
+    assert not link.is_symlink() and link.read_text() == "{}" and victim.read_text() == "keep"
+
+
+def test_no_overwrite_keeps_a_file_that_appeared_meanwhile(tmp_path: Path) -> None:
+    dest = tmp_path / "out.zip"
+    partial, fd = fileio.new_partial(dest)
+    os.close(fd)
+    dest.write_text("someone else's")
+    with pytest.raises(FileExistsError) as info:
+        publish(partial, dest, overwrite=False)
+    assert info.value.filename == str(dest) and dest.read_text() == "someone else's"
+    with pytest.raises(FileExistsError):
+        write_atomic(dest, "mine", overwrite=False)
+    assert dest.read_text() == "someone else's"
+    partial.unlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.zip"]
+
+
+def test_same_file_sees_through_links_and_spellings(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    a = tmp_path / "a.env"
+    a.write_text("x")
+    (tmp_path / "sym").symlink_to(a)
+    os.link(a, tmp_path / "hard")
+    assert same_file(a, tmp_path / "sub" / ".." / "a.env")
+    assert same_file(a, tmp_path / "sym") and same_file(a, tmp_path / "hard")
+    assert same_file(tmp_path / "new.yaml", tmp_path / "sub" / ".." / "new.yaml")
+    assert not same_file(a, tmp_path / "b.env")
+
+
+KILLED_WRITER = """
+import os, sys, time
+from pathlib import Path
+from cherrysync import fileio
+partial, fd = fileio.new_partial(Path(sys.argv[1]))
+os.write(fd, b"OPENAI_API_KEY='sk-half-written")
+print(partial, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_killed_run_leaves_a_private_partial_that_the_next_run_removes(
+    tmp_path: Path, loose_umask: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = {"fifo": fifo, "dir": tmp_path}.get(target, Path(target))
-    with pytest.raises(NotRegularFileError, match=f"^\\[Errno \\d+\\] {kind}, not a regular file"):
-        read_regular_file(path, 10)
-
-
-def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cherrysync", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=30,
-        check=False,
+    dest = tmp_path / ".env"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(dest)], stdout=subprocess.PIPE, text=True
     )
+    assert proc.stdout is not None
+    partial = Path(proc.stdout.readline().strip())
+    # while it runs, the next run leaves its partial file alone
+    assert sweep_partials(tmp_path) == [] and partial.exists()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert partial.name.startswith(".env.") and partial.name.endswith(PARTIAL_SUFFIX)
+    assert _mode(partial) == 0o600
+    journal = partial.with_name(partial.name + "-journal")  # SQLite's, beside a safety copy
+    journal.write_bytes(b"")
+    write_atomic(dest, "K=v\n", 0o600)
+    assert not partial.exists() and not journal.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".env"]
+    err = capsys.readouterr().err
+    assert f"removed {partial}, left behind by an interrupted cherrysync run" in err
 
 
-@pytest.mark.parametrize(
-    ("args", "named"),
-    [
-        (["validate", "pipe"], "pipe"),
-        (["check", "pipe"], "pipe"),
-        (["plan", "pipe", "--target", "auto"], "pipe"),
-        (["validate", "providers.yaml", "--overlay", "pipe"], "overlay pipe"),
-        (["check", "providers.yaml", "--env-file", "pipe"], "env file pipe"),
-        (["validate", "--require-env", "--env-file", "pipe", "providers.yaml"], "env file pipe"),
-        (["schema", "--check", "--path", "pipe"], "pipe"),
-        (["plan", "providers.yaml", "--target", "pipe"], "--target pipe"),
-        (["import", "--from", "pipe", "-o", "out.yaml"], "--from pipe"),
-    ],
-)
-def test_commands_refuse_a_fifo_at_once(args: list[str], named: str, fifo: Path) -> None:
-    (fifo.parent / "providers.yaml").write_text(VALID, encoding="utf-8")
-    done = _cli(args, fifo.parent)
-    assert done.returncode == 2, done.stderr
-    expected = f"cherrysync: error: cannot read {named}: a named pipe (FIFO), not a regular file\n"
-    assert done.stderr.endswith(expected)
+def test_partials_of_other_hosts_and_other_files_are_kept(tmp_path: Path) -> None:
+    other_host = tmp_path / f".x.yaml.00000000-1.0123abcd{PARTIAL_SUFFIX}"
+    unrelated = tmp_path / "notes.cherrysync-partial.txt"
+    for path in (other_host, unrelated):
+        path.write_text("")
+    assert sweep_partials(tmp_path) == []
+    assert other_host.exists() and unrelated.exists()
 
 
-def test_a_device_as_env_file_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "providers.yaml").write_text(VALID, encoding="utf-8")
-    done = _cli(["check", "providers.yaml", "--env-file", "/dev/zero"], tmp_path)
-    assert done.returncode == 2
-    assert "cannot read env file /dev/zero: a character device, not a regular file" in done.stderr
-
-
-@pytest.mark.parametrize(
-    ("option", "expected"),
-    [
-        (
-            "--summary",
-            "cherrysync: error: cannot write pipe: a named pipe (FIFO), not a regular file",
-        ),
-        ("--history", "cherrysync: error: history file pipe is not a regular file"),
-    ],
-)
-def test_check_refuses_a_fifo_to_write_before_the_run(
-    option: str, expected: str, fifo: Path
+def test_temp_folders_of_killed_runs_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Appending to a FIFO waits for a reader: refused before any request, exit 2."""
-    (fifo.parent / "providers.yaml").write_text(VALID, encoding="utf-8")
-    done = _cli(["check", "providers.yaml", option, "pipe"], fifo.parent)
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.endswith(expected + "\n") and done.stdout == ""
-
-
-def test_append_regular_file_refuses_a_fifo_without_waiting(fifo: Path, tmp_path: Path) -> None:
-    from cherrysync.fileio import append_regular_file
-
-    with pytest.raises(NotRegularFileError, match=r"a named pipe \(FIFO\), not a regular file"):
-        append_regular_file(fifo, b"x")
-    with pytest.raises(NotRegularFileError, match=r"a folder, not a regular file"):
-        append_regular_file(tmp_path, b"x")
-    append_regular_file(tmp_path / "log", b"a\n", 0o600)
-    append_regular_file(tmp_path / "log", b"b\n", 0o600)
-    assert (tmp_path / "log").read_bytes() == b"a\nb\n"
-    assert (tmp_path / "log").stat().st_mode & 0o777 == 0o600
-
-
-def test_a_fifo_as_ca_bundle_fails_that_provider_without_waiting(fifo: Path) -> None:
-    """OpenSSL would wait for a writer; the check reports tls_error instead, nothing sent."""
-    text = (
-        "version: 1\nproviders:\n  - name: Lab\n    id: lab\n    type: ollama\n"
-        "    base_url: https://127.0.0.1:9/\n    models: [llama3]\n"
-        "    check: {ca_bundle: pipe}\n"
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    code = (
+        "import os; from cherrysync import fileio\n"
+        "with fileio.private_temp_folder() as d:\n"
+        "    (d / 'copy.sqlite').write_bytes(b'keys')\n"
+        "    print(d, flush=True); os.kill(os.getpid(), 9)"
     )
-    (fifo.parent / "providers.yaml").write_text(text, encoding="utf-8")
-    done = _cli(["check", "providers.yaml", "--format", "json", "--retries", "0"], fifo.parent)
-    assert done.returncode == 1, done.stderr
-    assert "tls_error" in done.stdout
-    assert "cannot use ca_bundle: a named pipe (FIFO), not a regular file" in done.stdout
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    left = Path(proc.stdout.strip())
+    assert left.parent == tmp_path and _mode(left) == 0o700 and (left / "copy.sqlite").exists()
+    with fileio.private_temp_folder() as mine:
+        assert not left.exists() and mine.is_dir()
+    assert not mine.exists()

@@ -52,7 +52,8 @@ EMPTY_APPLY: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class ApplyOptions:
-    """What ``cherrysync apply`` was asked to do; ``output`` is for v1 backup targets only.
+    """What ``cherrysync apply`` was asked to do; ``output`` and ``force`` (replace an existing
+    output) are for v1 backup targets only.
 
     ``wait`` is how many seconds to wait for a running app to quit (None: refuse at once);
     ``verbosity`` (a :mod:`console` level) decides whether the found line is printed.
@@ -63,6 +64,7 @@ class ApplyOptions:
     prune: bool = False
     yes: bool = False
     output: str | None = None
+    force: bool = False
     env_files: tuple[str, ...] = ()
     format: str = "text"
     overlays: tuple[str, ...] = ()
@@ -84,6 +86,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     # the old spelling, kept working (with a warning) but out of --help and completion
     parser.add_argument("--out", dest="deprecated_out", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="v1 backup target: overwrite the output zip if it exists (never the input)",
+    )
     parser.add_argument(
         "--format",
         choices=list(PLAN_FORMATS),
@@ -148,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
         prune=args.prune,
         yes=args.yes,
         output=output,
+        force=args.force,
         env_files=env_files_of(args, [args.file]),
         format=args.format,
         overlays=tuple(args.overlay),
@@ -189,7 +197,7 @@ def _apply(options: ApplyOptions, confirm: Callable[[], bool]) -> int:
         overlays=options.overlays,
         tags=options.tags,
     )
-    target = open_app_target(options.target, out=options.output)
+    target = open_app_target(options.target, out=options.output, force=options.force)
     if target.found.refusal:
         report(target.found, options.verbosity, message_stream(options.format))
         raise TargetError(target.found.refusal)

@@ -260,7 +260,9 @@ def load_for_command(
     return loaded
 
 
-def open_app_target(spec: str, option: str = "--target", *, out: str | None = None) -> Target:
+def open_app_target(
+    spec: str, option: str = "--target", *, out: str | None = None, force: bool = False
+) -> Target:
     """The app target ``spec`` names, as the command's ``option`` took it (``import --from``).
 
     A FIFO or device is refused before anything opens it (opening a FIFO waits forever), a
@@ -276,7 +278,7 @@ def open_app_target(spec: str, option: str = "--target", *, out: str | None = No
     if spec != "auto" and not os.path.lexists(os.path.expanduser(spec)):
         raise TargetError(f"{option} {spec}: no such file or folder", code=2)
     with target_option_names(option):
-        return open_target(spec, out=out)
+        return open_target(spec, out=out, force=force)
 
 
 _TARGET_OPTION = re.compile(r"(?<![\w-])--(target|out)(?![\w-])")

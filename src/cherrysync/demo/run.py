@@ -66,7 +66,10 @@ TOUR: tuple[tuple[str, str], ...] = (
         f"cherrysync apply providers.yaml --overlay laptop.yaml --target {DATA} --yes",
         "this machine's changes on top",
     ),
-    (f"cherrysync apply providers.yaml --target {BACKUP} --yes", "or patch a 1.x backup"),
+    (
+        f"cherrysync apply providers.yaml --target {BACKUP} --yes --force",
+        "or patch a 1.x backup (--force: replace the demo's patched zip)",
+    ),
     (
         f"cherrysync import --from {DATA} -o from-app.yaml --env-out from-app.env",
         "back to YAML",
