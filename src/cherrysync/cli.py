@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, nested: bool = False) -> int:
+    """Run one command line; ``nested`` (a step of ``demo``) lets Ctrl-C reach the caller."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -91,10 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
-    return handle_errors(lambda: args._run(args))
+    return handle_errors(lambda: args._run(args), nested=nested)
 
 
-def handle_errors(command: Callable[[], int]) -> int:
+def handle_errors(command: Callable[[], int], *, nested: bool = False) -> int:
     """Run ``command`` and turn how it ended into the exit code; never show a traceback.
 
     A :class:`CherrysyncError` prints its message (secret-free by contract) and exits with its
@@ -108,6 +109,8 @@ def handle_errors(command: Callable[[], int]) -> int:
             print_error(exc.message)
         return exc.code
     except KeyboardInterrupt:
+        if nested:
+            raise
         print("cherrysync: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
