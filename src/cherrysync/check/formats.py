@@ -13,7 +13,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.check.result import CheckResult
 from cherrysync.validate.formats import (
@@ -146,6 +145,8 @@ def _case_name(result: CheckResult) -> str:
 
 
 def _junit_case(provider: str, r: CheckResult) -> list[str]:
+    from xml.sax.saxutils import escape, quoteattr  # imports urllib.request: only for JUnit
+
     seconds = (r.latency_ms or 0) / 1000
     out = [
         f"    <testcase classname={quoteattr(provider)} name={quoteattr(_case_name(r))} "
@@ -174,6 +175,8 @@ def render_junit(
     results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
 ) -> str:
     """One test suite per provider, one test case per check (for CI test reports)."""
+    from xml.sax.saxutils import quoteattr
+
     by_provider: dict[str, list[CheckResult]] = {}
     for result in results:
         by_provider.setdefault(result.provider, []).append(result)
