@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cherrysync import collector
 from cherrysync.check.formats import CHECK_FORMATS
 from cherrysync.commands.common import (
     DEFAULT_FILE,
@@ -263,6 +264,7 @@ def check(
             file=err,
         )
     progress = Progress(expected_results(providers, settings), err)
+    collector.resume()  # start-up ends: the requests make cyclic garbage of their own
     results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
