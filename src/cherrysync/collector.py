@@ -3,12 +3,12 @@ over what start-up built.
 
 A cold run allocates a large heap that lives until exit (modules, classes, pydantic's validators,
 the parsed file) and frees what it discards by reference counting. The collector would scan that
-heap again and again while it grows, and once more at exit, freeing next to nothing: about a
-tenth of a cold ``check`` and a third of ``validate``'s time after its imports. So
-:func:`paused` wraps a whole command (``cli.main``) and :func:`resume` marks where a long phase
-begins whose requests make cyclic garbage of their own (``check``'s run): from there the start-up
-heap is frozen (ignored by every collection) and collection resumes. At exit the heap is frozen
-as it stands, so the interpreter's last collection does not walk it either.
+heap again and again while it grows, and once more at exit, freeing next to nothing: about an
+eighth of a cold ``check`` or ``validate``, measured. So :func:`paused` wraps a whole command
+(``cli.main``), and :func:`resume` marks where a long phase begins whose requests make cyclic
+garbage of their own (``check``'s run): from there the start-up heap is frozen (ignored by every
+collection) and collection resumes. At exit the heap is frozen as it stands, so the
+interpreter's last collection does not walk it either.
 """
 
 from __future__ import annotations
