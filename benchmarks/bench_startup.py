@@ -46,7 +46,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import litellm_proxy
@@ -184,28 +184,34 @@ def env_for(src: Path, extra: dict[str, str]) -> dict[str, str]:
     return {**os.environ, **extra, "PYTHONPATH": str(src), "NO_COLOR": "1"}
 
 
-def import_profile(command: list[str], env: dict[str, str], runs: int = 3) -> ImportProfile:
-    """``python -X importtime`` of ``command``: (ms of all imports, cumulative ms of each
-    top-level import), each figure the least of ``runs`` runs (noise only ever adds)."""
-    own: dict[str, int] = {}
-    top: dict[str, int] = {}
+def import_profiles(
+    commands: dict[tuple[str, str], tuple[list[str], dict[str, str]]], runs: int
+) -> dict[tuple[str, str], ImportProfile]:
+    """``python -X importtime`` of each command, ``runs`` rounds in turn: (ms of all imports,
+    cumulative ms of each top-level import), each figure the least seen (noise only adds)."""
+    own: dict[tuple[str, str], dict[str, int]] = {key: {} for key in commands}
+    top: dict[tuple[str, str], dict[str, int]] = {key: {} for key in commands}
     for _ in range(runs):
-        trace = subprocess.run(
-            [sys.executable, "-X", "importtime", *command[1:]],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        ).stderr
-        for line in trace.splitlines():
-            if not line.startswith("import time:") or "imported package" in line:
-                continue
-            self_us, cumulative, name = line[len("import time:") :].split("|")
-            key = name.strip()
-            own[key] = min(own.get(key, sys.maxsize), int(self_us))
-            if not name.startswith("  "):  # one space: not imported by another import
-                top[key] = min(top.get(key, sys.maxsize), int(cumulative))
-    return sum(own.values()) / 1000, {name: us / 1000 for name, us in top.items()}
+        for key, (command, env) in commands.items():
+            trace = subprocess.run(
+                [sys.executable, "-X", "importtime", *command[1:]],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            ).stderr
+            for line in trace.splitlines():
+                if not line.startswith("import time:") or "imported package" in line:
+                    continue
+                self_us, cumulative, name = line[len("import time:") :].split("|")
+                module = name.strip()
+                own[key][module] = min(own[key].get(module, sys.maxsize), int(self_us))
+                if not name.startswith("  "):  # one space: not imported by another import
+                    top[key][module] = min(top[key].get(module, sys.maxsize), int(cumulative))
+    return {
+        key: (sum(own[key].values()) / 1000, {m: us / 1000 for m, us in top[key].items()})
+        for key in commands
+    }
 
 
 def medians(samples: dict[str, list[tuple[float, ...]]]) -> dict[str, tuple[float, ...]]:
@@ -245,34 +251,34 @@ def compare_validate(sources: dict[str, Path], runs: int) -> dict[str, tuple[flo
 
 
 def compare_check(
-    sources: dict[str, Path], urls: list[str], tmp: Path, runs: int
+    args: argparse.Namespace, sources: dict[str, Path], urls: list[str], tmp: Path
 ) -> tuple[dict[str, tuple[float, ...]], list[str]]:
-    """(wall, CPU, to the first request) seconds of cold ``check`` processes, per tree."""
+    """(wall, CPU, to the first request) seconds of cold ``check`` processes per tree, and
+    (wall, CPU, completions billed) of the warm proxy's ``/health`` as "LiteLLM", run for run
+    in turn (the idle proxy's own background work then weighs on cherrysync, not the reverse)."""
     path = tmp / "providers.yaml"
     path.write_text(providers_yaml(urls))
     keys = {f"BENCH_KEY_{i}": key_for(i) for i in range(len(urls))}
     command = [sys.executable, *CLI, "check", str(path)]
     command += ["--concurrency", str(len(urls)), "--format", "json"]
-    samples: dict[str, list[tuple[float, ...]]] = {label: [] for label in sources}
-
-    def one(label: str) -> None:
-        samples[label].append(started(command, env_for(sources[label], keys), urls[0]))
-
-    alternate(list(sources), runs, one)
-    return medians(samples), command
-
-
-def compare_litellm(
-    urls: list[str], tmp: Path, runs: int, reinstall: bool
-) -> tuple[float, ...] | None:
-    """(wall, CPU seconds, completions billed) of a warm proxy's ``/health`` over the same
-    endpoints; None when LiteLLM cannot be installed or started."""
     deployments = [(MODEL, f"{url}/v1", key_for(i)) for i, url in enumerate(urls)]
 
     def billed() -> int:
         return first_arrival(urls[0])[1]
 
-    return litellm_proxy.time_health(deployments, tmp, runs, billed, reinstall=reinstall)
+    proxy = (
+        nullcontext()
+        if args.no_litellm
+        else litellm_proxy.warm(deployments, tmp, billed, reinstall=args.reinstall)
+    )
+    samples: dict[str, list[tuple[float, ...]]] = {label: [] for label in [*sources, "LiteLLM"]}
+    with proxy as health:
+        for _ in range(args.runs):
+            if health is not None:
+                samples["LiteLLM"].append(health())
+            for label, src in sources.items():
+                samples[label].append(started(command, env_for(src, keys), urls[0]))
+    return {k: median_of(rows) for k, rows in samples.items() if rows}, command
 
 
 def _row(label: str, cells: list[str], note: str = "") -> None:
@@ -293,21 +299,21 @@ def ratio_rows(
 
 
 def breakdown(
-    args: argparse.Namespace,
-    sources: dict[str, Path],
-    check_command: list[str],
-    keys: dict[str, str],
+    args: argparse.Namespace, sources: dict[str, Path], check: list[str], keys: dict[str, str]
 ) -> None:
     """Import time of ``check`` and ``validate`` per tree, and their heaviest imports."""
     example = [sys.executable, *CLI, "validate", str(ROOT / "providers.example.yaml")]
-    profiles = {
-        (name, label): import_profile(command, env_for(src, keys))
-        for name, command in (("check", check_command), ("validate", example))
-        for label, src in sources.items()
-    }
+    profiles = import_profiles(
+        {
+            (name, label): (command, env_for(src, keys))
+            for name, command in (("check", check), ("validate", example))
+            for label, src in sources.items()
+        },
+        args.import_runs,
+    )
     for name in ("check", "validate"):
         _row(
-            f"imports, {name} (-X importtime, least of 3)",
+            f"imports, {name} (least of {args.import_runs} runs)",
             [f"{profiles[name, k][0]:.0f} ms" for k in sources],
         )
     print("heaviest top-level imports (cumulative ms):")
@@ -318,8 +324,8 @@ def breakdown(
 
 def report(args: argparse.Namespace, sources: dict[str, Path], urls: list[str], tmp: Path) -> None:
     validate = compare_validate(sources, args.runs)
-    check, check_command = compare_check(sources, urls, tmp, args.runs)
-    proxy = None if args.no_litellm else compare_litellm(urls, tmp, args.runs, args.reinstall)
+    check, check_command = compare_check(args, sources, urls, tmp)
+    proxy = check.get("LiteLLM")
     labels, n, cjs = list(sources), len(urls), validate["check-jsonschema"]
     print(
         f"\n{n} providers x 1 key x 1 model, loopback endpoints answering in "
@@ -347,6 +353,7 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--top", type=int, default=6, help="import entries shown per command")
+    parser.add_argument("--import-runs", type=int, default=5, help="-X importtime runs")
     parser.add_argument("--baseline", metavar="REV", help="also measure this git revision")
     parser.add_argument("--no-litellm", action="store_true", help="skip the proxy comparison")
     parser.add_argument("--reinstall", action="store_true", help="reinstall litellm[proxy]")

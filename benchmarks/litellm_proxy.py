@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 VENV = Path(__file__).resolve().parent / ".cache" / "litellm"
@@ -115,31 +114,34 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def time_health(
+Health = Callable[[], tuple[float, float, float]]
+
+
+@contextmanager
+def warm(
     deployments: list[tuple[str, str, str]],
     tmp: Path,
-    runs: int,
     billed: Callable[[], int],
     *,
     reinstall: bool = False,
-) -> tuple[float, float, float] | None:
-    """Medians of a warm proxy's ``GET /health``: (seconds, CPU seconds of the proxy,
-    completions billed per call as ``billed()`` counts them); None without LiteLLM."""
+) -> Iterator[Health | None]:
+    """A running, warm proxy as a function timing one ``GET /health``: (seconds, CPU seconds
+    of the proxy, completions billed as ``billed()`` counts them); None without LiteLLM."""
     script = install(reinstall)
-    if script is None:
-        return None
-    with running(script, deployments, tmp) as proxy:
-        if proxy is None:
-            return None
-        url, pid = proxy
-        samples = []
-        for _ in range(runs):
+    proxy = None if script is None else running(script, deployments, tmp)
+    with proxy if proxy is not None else nullcontext() as started:
+        if started is None:
+            yield None
+            return
+        url, pid = started
+
+        def health() -> tuple[float, float, float]:
             count, cpu, start = billed(), cpu_seconds(pid), time.perf_counter()
             data = json.loads(get(url + "/health"))
             seconds = time.perf_counter() - start
             healthy, unhealthy = len(data["healthy_endpoints"]), data["unhealthy_count"]
             if healthy != len(deployments) or unhealthy:
                 raise SystemExit(f"/health: {healthy} healthy, {unhealthy} unhealthy endpoints")
-            samples.append((seconds, cpu_seconds(pid) - cpu, billed() - count))
-    wall, cpu, calls = (statistics.median(column) for column in zip(*samples, strict=True))
-    return wall, cpu, calls
+            return seconds, cpu_seconds(pid) - cpu, billed() - count
+
+        yield health
