@@ -46,6 +46,16 @@ def test_a_disabled_collector_stays_disabled() -> None:
         gc.enable()
 
 
+def test_nested_runs_keep_it_paused_until_the_outer_one_ends() -> None:
+    """``demo`` runs each step through ``cli.main``."""
+    with collector.paused():
+        with collector.paused():
+            collector.resume()
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
 def test_restored_when_the_command_fails() -> None:
     with pytest.raises(RuntimeError, match="boom"), collector.paused():
         collector.resume()
