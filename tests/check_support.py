@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +67,13 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def key_runs(text: str, secrets: Iterable[str], run: int = 8) -> list[str]:
+    """Every ``run``-character piece of a secret found in ``text`` (a mask shows at most 4)."""
+    return [
+        value[start : start + run]
+        for value in secrets
+        for start in range(len(value) - run + 1)
+        if value[start : start + run] in text
+    ]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cherrysync.baseurl import UrlError, parse
+from cherrysync.baseurl import UrlError, display_url, host_address, is_private, parse
 from cherrysync.check.urls import normalise
 from cherrysync.resolve import resolve_providers
 from cherrysync.validate.pipeline import validate_text
@@ -74,6 +74,12 @@ def env_rule(base_url: str, ptype: str) -> str | None:
         ("  https://host/api/paas/v4/  ", None),
         ("http://127.0.0.1:11434", None),
         ("https://[::1]:8443/v1/", None),
+        ("http://1.2.3.4.5/", "base-url-scheme"),
+        ("http://256.1.1.1/", "base-url-scheme"),
+        ("http://1.2.3.08/", "base-url-scheme"),
+        ("http://relay.123/", "base-url-scheme"),
+        ("http://0x7f000001:8000/", None),
+        ("http://127.1/", None),
     ],
 )
 def test_validate_resolve_and_check_agree(url: str, rule: str | None, ptype: str) -> None:
@@ -102,3 +108,65 @@ def test_messages_never_quote_a_value_from_the_environment() -> None:
     with pytest.raises(UrlError, match="must not embed credentials") as caught:
         parse("https://user:hunter2@host/")
     assert "hunter2" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("host", "address", "private"),
+    [
+        ("3232235777", "192.168.1.1", True),  # decimal
+        ("134744072", "8.8.8.8", False),
+        ("0x7f000001", "127.0.0.1", True),  # hex
+        ("0X08080808", "8.8.8.8", False),
+        ("0177.0.0.1", "127.0.0.1", True),  # octal parts
+        ("010.010.010.010", "8.8.8.8", False),
+        ("127.1", "127.0.0.1", True),  # shortened: the last part fills the rest
+        ("8.526344", "8.8.8.8", False),
+        ("0x8.0x8.0x808", "8.8.8.8", False),
+        ("10.0.0.1.", "10.0.0.1", True),  # a trailing dot
+        ("::ffff:8.8.8.8", "8.8.8.8", False),  # IPv4-mapped: the IPv4 address decides
+        ("::ffff:127.0.0.1", "127.0.0.1", True),
+        ("fe80::1", "fe80::1", True),
+        ("2001:4860:4860::8888", "2001:4860:4860::8888", False),
+    ],
+)
+def test_numeric_hosts_are_the_addresses_they_name(host: str, address: str, private: bool) -> None:
+    """As the WHATWG URL parser (browsers, the app) and inet_aton (httpx's connect) read them."""
+    assert str(host_address(host)) == address
+    assert is_private(host) is private
+
+
+@pytest.mark.parametrize(
+    ("host", "private"),
+    [("localhost", True), ("gpu.lan", True), ("intranet", True), ("api.openai.com", False)],
+)
+def test_names_are_private_only_when_a_private_network_resolves_them(
+    host: str, private: bool
+) -> None:
+    assert host_address(host) is None and is_private(host) is private
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:hunter2@relay.example/v1/?key=abc#frag", "https://***@relay.example/v1/?…"),
+        ("ftp://token@host:99999/x", "ftp://***@host:99999/x"),
+        ("https://host/path#", "https://host/path#"),
+        ("https://host/openai#x", "https://host/openai#…"),
+        ("https://a@b@host/", "https://***@host/"),
+        ("not a url @ all", "not a url @ all"),
+    ],
+)
+def test_display_url_never_shows_userinfo_or_query(url: str, shown: str) -> None:
+    assert display_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://user:hunter2@host/", "https://user:hunter2@host:99999/", "http://u:hunter2@1.2.3.4.5/"],
+)
+def test_no_message_about_a_url_shows_its_credentials(url: str) -> None:
+    diagnostics = validate_text(_file(url, "openai"), "p.yaml").diagnostics
+    assert diagnostics and all("hunter2" not in d.message for d in diagnostics)
+    assert any("***@" in d.message for d in diagnostics) or all(
+        d.rule == "base-url-credentials" for d in diagnostics
+    )

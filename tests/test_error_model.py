@@ -75,6 +75,20 @@ def test_handler_prints_a_cherrysync_error_and_exits_with_its_code(
     assert handle_errors(lambda: 3) == 3
 
 
+def test_error_messages_reach_the_terminal_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path, git's or GitHub's words in a message: control characters escaped, the line
+    breaks a message is made of kept."""
+    assert handle_errors(lambda: _raise(TargetError("one\x1b]0;t\x07\ntwo\u202e"))) == 1
+    assert capsys.readouterr().err == "cherrysync: error: one\\x1b]0;t\\x07\ntwo\\u202e\n"
+    name = tmp_path / "no\x1b[2J.yaml"
+    assert main(["diff", str(name), str(name)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"cherrysync: error: cannot read {tmp_path}/no\\x1b[2J"
+    )
+
+
 def test_handler_interrupt_pipe_and_bugs(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,10 +9,16 @@ No query string, for any type. Azure's ``?api-version=…`` included: the app ke
 in its own field (1.x ``apiVersion``, 2.x ``auth_config.apiVersion``) and appends
 ``/openai/deployments/{model}/chat/completions?api-version=V`` to the host, so a query in the
 host would land in the middle of every request URL. The version belongs in ``api_version``.
+
+Two more decisions live here because they are about what a URL *is*: :func:`display_url`, the
+one way any message shows a URL (never its ``user:password@`` or query), and
+:func:`is_private`, whether a host is a private address or name (which may get a key over plain
+http), decided on the address a numeric host really names.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +33,10 @@ VERSION_SEGMENT = r"/v\d+(?:alpha|beta)?"
 UNVERSIONED_TYPES = frozenset({"azure-openai", "ollama"})
 
 _VERSION_TAIL = re.compile(VERSION_SEGMENT + "$")
+_USERINFO = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*:/*)[^/?#]*@")
+#: Names only a private network resolves (RFC 6761 / 6762, common internal suffixes).
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan")
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _QUERY_MESSAGE = (
     "base_url must not carry a query string or fragment; put parameters "
     "in 'api_version' or 'headers'"
@@ -43,10 +53,103 @@ class UrlError(ValueError):
         self.message = message
 
 
+def display_url(url: str) -> str:
+    """``url`` as every message shows it: ``user:password@`` becomes ``***@``, a query ``?…``
+    and a fragment ``#…`` (a trailing ``#`` stays: it means "verbatim"). Works on text that is
+    not a valid URL too, since error messages quote exactly those."""
+    text = _USERINFO.sub(r"\1***@", url)
+    for mark in ("?", "#"):
+        at = text.find(mark)
+        if at >= 0 and text[at + 1 :].strip():
+            text = text[:at] + mark + "…"
+    return text
+
+
+def _ipv4_number(part: str) -> int | None:
+    """One part of a numeric host: decimal, ``0x`` hex or ``0``-prefixed octal; None if not."""
+    digits, base = part, 10
+    if part[:2].lower() == "0x":
+        digits, base = part[2:], 16
+        if not digits:
+            return 0
+    elif len(part) > 1 and part.startswith("0"):
+        digits, base = part[1:], 8
+    if not (digits.isascii() and digits.isalnum()):  # int() would take "+1", " 1" and "1_0"
+        return None
+    try:
+        return int(digits, base)
+    except ValueError:
+        return None
+
+
+def _ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a host names as the WHATWG URL parser reads it (browsers, the app and
+    ``inet_aton`` behind ``getaddrinfo`` agree): 1-4 parts, the last filling the remaining
+    bytes, so ``3232235777``, ``0x7f000001``, ``0177.0.0.1`` and ``127.1`` are addresses.
+    None for a name; ValueError for a host that ends in a number but is no address."""
+    parts = host.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    last = parts[-1]
+    if not (last.isascii() and last.isdigit()) and (not last or _ipv4_number(last) is None):
+        return None
+    numbers = [_ipv4_number(p) if p else None for p in parts]
+    if len(parts) > 4 or any(n is None for n in numbers):
+        raise ValueError("a numeric host that is no IPv4 address")
+    *head, tail = [n for n in numbers if n is not None]
+    if any(n > 255 for n in head) or tail >= 256 ** (5 - len(parts)):
+        raise ValueError("an IPv4 address part out of range")
+    value = tail
+    for i, n in enumerate(head):
+        value += n << (8 * (3 - i))
+    return ipaddress.IPv4Address(value)
+
+
+def host_address(host: str) -> Address | None:
+    """The IP address ``host`` names (IPv4-mapped IPv6 as its IPv4), or None for a name.
+
+    Raises ValueError for a numeric host that is no valid address.
+    """
+    host = host.strip("[]")
+    if ":" in host:
+        address = ipaddress.IPv6Address(host.split("%", 1)[0])
+        return address.ipv4_mapped or address
+    return _ipv4(host)
+
+
+def is_private(host: str) -> bool:
+    """Whether ``host`` is a loopback, private or link-local address, or a name only a private
+    network resolves; only those may get a key over plain http.
+
+    Decided on the address itself, so a public address written as a number is public; a host
+    that is no valid address counts as public.
+    """
+    try:
+        address = host_address(host)
+    except ValueError:
+        return False
+    if address is not None:
+        return address.is_private or address.is_loopback or address.is_link_local
+    name = host.lower()
+    if name == "localhost" or name.endswith(_LOCAL_SUFFIXES):
+        return True
+    return "." not in name  # a single-label name only resolves on a private network
+
+
+def canonical_host(host: str) -> str:
+    """``host`` with a numeric IPv4 form written as the dotted address it names (raises
+    ValueError for a numeric host that is no address)."""
+    address = host_address(host)
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address)
+    return host.lower()
+
+
 @dataclass(frozen=True)
 class BaseUrl:
     """A usable base URL. ``written`` is the text trimmed as the app trims it; ``path`` has
-    no trailing ``/`` and ``verbatim`` says whether a trailing ``#`` asked for it as is."""
+    no trailing ``/`` and ``verbatim`` says whether a trailing ``#`` asked for it as is.
+    ``host`` is canonical: a numeric IPv4 host in its dotted form."""
 
     written: str
     scheme: str
@@ -57,8 +160,10 @@ class BaseUrl:
 
     @property
     def prefix(self) -> str:
-        """``scheme://netloc``, as written."""
-        return f"{self.scheme}://{self.netloc}"
+        """``scheme://host[:port]`` with the canonical host, which is what requests go to."""
+        port = urlsplit(self.stripped).port
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}" + ("" if port is None else f":{port}")
 
     @property
     def stripped(self) -> str:
@@ -81,8 +186,9 @@ def _split(text: str, shown: str) -> SplitResult:
 
 
 def parse(raw: str, shown: str | None = None) -> BaseUrl:
-    """Parse ``raw`` or raise :class:`UrlError`; ``shown`` is how messages name the value."""
-    shown = raw if shown is None else shown
+    """Parse ``raw`` or raise :class:`UrlError`; ``shown`` is how messages name the value
+    (always through :func:`display_url`)."""
+    shown = display_url(raw if shown is None else shown)
     text = raw.strip()
     parts = _split(text, shown)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -97,7 +203,13 @@ def parse(raw: str, shown: str | None = None) -> BaseUrl:
         raise UrlError("base-url-query", _QUERY_MESSAGE)
     verbatim = text.endswith("#")
     path = urlsplit(text.rstrip("#")).path.rstrip("/")
-    return BaseUrl(text, parts.scheme, parts.netloc, parts.hostname, path, verbatim)
+    try:
+        host = canonical_host(parts.hostname)
+    except ValueError:
+        raise UrlError(
+            "base-url-scheme", f"base_url '{shown}' has a host that is neither a name nor an IP"
+        ) from None
+    return BaseUrl(text, parts.scheme, parts.netloc, host, path, verbatim)
 
 
 def has_version(path: str) -> bool:
@@ -115,14 +227,15 @@ def app_reading(url: BaseUrl, provider_type: str) -> Iterator[tuple[str, str, st
 
     Only for URLs written in the file: the messages quote the URL.
     """
-    endpoint = next((s for s in ENDPOINT_SUFFIXES if url.stripped.endswith("/" + s)), None)
+    stripped = display_url(url.stripped)
+    endpoint = next((s for s in ENDPOINT_SUFFIXES if stripped.endswith("/" + s)), None)
     if endpoint and not url.verbatim:
-        root = url.stripped[: -len(endpoint) - 1]
+        root = stripped[: -len(endpoint) - 1]
         yield (
             "error",
             "base-url-endpoint",
             f"base_url ends in the endpoint path '/{endpoint}', which the app "
-            f"appends itself; use '{root}/' (or '{url.stripped}#' to make the app use "
+            f"appends itself; use '{root}/' (or '{stripped}#' to make the app use "
             "the URL verbatim)",
         )
     elif url.verbatim:
@@ -138,7 +251,7 @@ def app_reading(url: BaseUrl, provider_type: str) -> Iterator[tuple[str, str, st
         and not url.written.endswith("/")
         and _VERSION_TAIL.search(url.path)
     ):
-        written = url.written
+        written = display_url(url.written)
         yield (
             "warning",
             "base-url-v1-slash",

@@ -38,6 +38,8 @@ import sys
 from os import PathLike
 from typing import TYPE_CHECKING, TextIO
 
+from cherrysync.validate.formats import printable
+
 if TYPE_CHECKING:
     from cherrysync.diagnostics import Diagnostic
 
@@ -104,5 +106,10 @@ def io_message(path: str | PathLike[str] | None, exc: OSError, doing: str = "rea
 
 
 def print_error(message: str, stream: TextIO | None = None) -> None:
-    """``cherrysync: error: <message>`` on stderr, for errors that do not end the command."""
-    print(PREFIX + message, file=stream or sys.stderr)
+    """``cherrysync: error: <message>`` on stderr, for errors that do not end the command.
+
+    Messages quote paths, git's and GitHub's words: every control character but the line
+    breaks a message is made of is escaped, so none reaches the terminal raw.
+    """
+    shown = "\n".join(printable(line) for line in message.split("\n"))
+    print(PREFIX + shown, file=stream or sys.stderr)

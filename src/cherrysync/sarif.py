@@ -7,12 +7,12 @@ line number, so moving a provider in the file does not open a new alert.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cherrysync import __version__
+from cherrysync.validate.formats import json_text, printable
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/cherrysync/cherrysync"
@@ -51,7 +51,7 @@ def render_sarif(
                 "ruleId": result.rule,
                 "ruleIndex": index[result.rule],
                 "level": result.level,
-                "message": {"text": result.message},
+                "message": {"text": printable(result.message)},
                 "locations": [
                     {
                         "physicalLocation": {
@@ -87,4 +87,4 @@ def render_sarif(
         "version": "2.1.0",
         "runs": [run],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)

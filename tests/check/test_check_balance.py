@@ -51,13 +51,15 @@ def test_openrouter_key_cap_is_the_keys_and_uncapped_keys_need_a_management_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capped = {"limit": 10, "limit_remaining": 2.5, "limit_reset": "monthly"}
-    keys = {KEY: capped, OTHER: {}, "sk-or-management-0123456789": {"is_management_key": True}}
+    # not a key holding 'management': any 8 characters of a key are redacted from every message
+    admin = "sk-or-v1-0a1b2c3d4e5f60718293"
+    keys = {KEY: capped, OTHER: {}, admin: {"is_management_key": True}}
     with OpenRouterEmulator(keys) as emu:
         check = {"balance": "openrouter", "min_balance": 5}
         entry = provider(
             "or", "openai", emu.url + "/api/v1", ["vendor/model-x"], "A", "B", "C", check=check
         )
-        env = {"A": KEY, "B": OTHER, "C": "sk-or-management-0123456789"}
+        env = {"A": KEY, "B": OTHER, "C": admin}
         code, report = check_one(tmp_path, monkeypatch, capsys, entry, keys=env)
     assert code == 1
     low, uncapped, management = (key_result(report, i) for i in range(3))

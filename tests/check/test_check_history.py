@@ -114,6 +114,30 @@ def test_other_files_corrupt_and_torn_lines_and_a_bounded_read(
     assert "history: first run of this file recorded" in err and "Traceback" not in err
 
 
+def test_what_a_record_holds_is_shown_as_data(
+    setup,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A record's time is escaped; a status or level that is not ours makes it no record."""
+    emu, path, log = setup
+    summary = log.parent / "summary.md"
+    rows = [
+        {"provider": "p", "key": 0, "model": m, "status": "ok", "level": "pass", "latency_ms": 1}
+        for m in (None, "gpt-4o", "gpt-4o-mini")
+    ]
+    record = {"version": 1, "file": str(path), "results": rows}
+    forged = [{**rows[0], "status": "<img src=x>\x1b[2J", "level": "fail"}, *rows[1:]]
+    with log.open("w") as handle:
+        handle.write(json.dumps({**record, "time": "2030\x1b]0;owned\x07"}) + "\n")
+        handle.write(json.dumps({**record, "time": "later", "results": forged}) + "\n")
+    emu.models.remove("gpt-4o")
+    _code, err = check(path, log, capsys, "--summary", str(summary))
+    shown = err + summary.read_text()
+    assert "\x1b" not in shown and "\x07" not in shown and "<img" not in shown
+    assert "history: changes since the run of 2030\\x1b]0;owned\\x07:" in err
+    assert "line 2 is not a history record; skipped" in err
+
+
 def test_an_overlong_line_is_skipped_unparsed(
     setup,  # type: ignore[no-untyped-def]
     capsys: pytest.CaptureFixture[str],

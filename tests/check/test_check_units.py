@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from check_support import provider, run_json, statuses, write_providers
-from cherrysync.check.errors import scrub
 from cherrysync.check.formats import Progress
+from cherrysync.check.redaction import scrub
 from cherrysync.check.result import CheckResult
 from cherrysync.check.retry import RetryPolicy, retry_hint
 from cherrysync.check.urls import UrlError, normalise, origin_of

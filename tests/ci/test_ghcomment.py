@@ -10,6 +10,7 @@ import pytest
 
 from cherrysync.ci.ghcomment import MAX_BODY, GitHub, GitHubError, PullRequestThread, fit, marker
 from cherrysync.ci.prcomment import CommentOptions, expand_files, post
+from cherrysync.errors import CherrysyncError
 from emulators.github import GitHubEmulator
 from emulators.server import Reply
 
@@ -65,7 +66,7 @@ def test_the_token_never_follows_a_link_to_another_origin(github: GitHubEmulator
         client = GitHub(github.url, TOKEN)
         with (
             client,
-            pytest.raises(GitHubError, match=r"refusing to send the token to 127\.0\.0\.1:"),
+            pytest.raises(GitHubError, match=r"refusing to send the token to http://127\.0\.0\.1:"),
         ):
             client.upsert(THREAD, "k1", "body")
         assert elsewhere.requests == []
@@ -77,6 +78,24 @@ def test_github_messages_are_scrubbed_of_the_token(github: GitHubEmulator) -> No
     with client, pytest.raises(GitHubError, match="GitHub answered 422") as e:
         client.upsert(THREAD, "k1", "body")
     assert TOKEN not in e.value.message and TOKEN[:4] + "…" in e.value.message
+
+
+def test_hostile_answers_are_clean_errors(github: GitHubEmulator) -> None:
+    """GitHub's words are redacted before they are cut, and escaped; deep JSON is no answer."""
+    message = "x" * 190 + f"{TOKEN}\x1b[2J\n::error::forged"
+    github.inject("/comments$", Reply(422, {"message": message}), method="GET", times=1)
+    client = GitHub(github.url, TOKEN)
+    with client, pytest.raises(GitHubError, match="GitHub answered 422") as e:
+        client.upsert(THREAD, "k1", "body")
+    assert TOKEN[:8] not in e.value.message and "ghs_…" in e.value.message
+    assert "\x1b" not in e.value.message and "\n" not in e.value.message
+    nested = "[" * 100_000 + "]" * 100_000
+    github.inject("/comments$", Reply(200, nested, raw=True), method="GET")
+    with (
+        GitHub(github.url, TOKEN) as again,
+        pytest.raises(GitHubError, match=r"not usable JSON \(body nests deeper"),
+    ):
+        again.upsert(THREAD, "k1", "body")
 
 
 def test_a_long_body_is_cut_to_what_github_accepts() -> None:
@@ -125,6 +144,33 @@ def test_a_read_only_token_is_a_warning_not_a_failure(
     out = capsys.readouterr().out
     assert out.startswith("::warning title=cherrysync comment::GitHub answered 403")
     assert "pull-requests: write" in out and TOKEN not in out
+
+
+def test_github_text_in_the_warning_and_the_link_is_escaped(
+    github: GitHubEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    forged = "no\n::error title=forged::owned\x1b[2J"
+    github.inject("/comments$", Reply(403, {"message": forged}), times=1)
+    assert post(CommentOptions(("providers.yaml",)), _env(github, tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "\x1b" not in out  # one annotation, nothing forged
+    github.inject("/comments$", Reply(201, {"html_url": "https://x/\x1b]0;t\x07"}), method="POST")
+    assert post(CommentOptions(("providers.yaml",)), _env(github, tmp_path)) == 0
+    assert capsys.readouterr().out.endswith("comment created: https://x/\\x1b]0;t\\x07\n")
+
+
+def test_a_hostile_event_file_is_a_clear_error(
+    github: GitHubEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = _env(github, tmp_path)
+    (tmp_path / "event.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CherrysyncError, match="cannot read the pull request from GITHUB_EVENT"):
+        post(CommentOptions(("providers.yaml",)), env)
+    assert github.requests == []
 
 
 def test_files_are_read_as_the_shell_steps_read_them(

@@ -60,6 +60,32 @@ def test_markdown_rows_escape_ids() -> None:
     assert rows[7] == '| ✏️ | provider `lab` | `notes` | `"a"` | `"b"` |'
 
 
+#: escape sequences, a bell, NEL, a bidi override: what a file may hold in a name or a header
+HOSTILE = "A\x1b[2J\x07\x85\u202e"
+
+
+def test_file_text_is_data_in_every_format() -> None:
+    """Names, values and the sides' labels reach no terminal, log or comment raw."""
+    removed = {"name": HOSTILE, "type": "openai"}
+    diff = FileDiff(
+        f"old{HOSTILE}.yaml",
+        "new.yaml",
+        Plan(
+            "old -> new",
+            [
+                Change("change", "provider", "lab", None, ("name",), {"name": "a"}, removed),
+                Change("remove", "provider", "gone", None, ("name",), removed, None),
+            ],
+        ),
+    )
+    for fmt, render in DIFF_FORMATS.items():
+        shown = render(diff, colour=False)
+        assert [c for c in "\x1b\x07\x85\u202e" if c in shown] == [], fmt
+        assert "\\x1b[2J" in shown or "\\u001b[2J" in shown, fmt
+    text = DIFF_FORMATS["text"](diff, colour=False)
+    assert '- provider "gone" (A\\x1b[2J\\x07\\x85\\u202e)' in text
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -38,5 +38,5 @@ def test_github_escapes_properties_and_message() -> None:
 def test_summary_counts_and_escapes_table_cells() -> None:
     summary = render_summary(DIAGNOSTICS, ["a", "b"])
     assert summary.startswith("### ❌ cherrysync validate\n\n2 file(s), 1 error(s), 1 warning(s).")
-    assert "| 50% off\nnext \\| line |" in summary
+    assert "| 50% off\\nnext \\| line |" in summary  # a raw line break would end the row
     assert render_summary(DIAGNOSTICS[1:], ["a"]).startswith("### ✅ cherrysync validate\n")

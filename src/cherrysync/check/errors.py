@@ -3,20 +3,22 @@
 Decisions use the HTTP status and machine-readable fields only (provider-apis.md §0); message
 text only ever adds detail to the report. ``phase`` separates "no such path" from "no such
 model": a 404 on the listing route is a wrong base URL, on a per-model call a missing model.
+A body of any shape is read without error: what is not where an envelope puts it is ignored.
+Transport errors are classified here too, in our own words (:func:`transport_failure`).
 """
 
 from __future__ import annotations
 
-import re
+import ssl
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cherrysync.check.result import Status
+import httpx
+
+from cherrysync.baseurl import display_url
+from cherrysync.check.result import ProbeFailure, Status
 
 Phase = Literal["list", "model"]
-
-_ECHOED_KEY = re.compile(r"(\S*\*{3}\S*|\S+\.\.\.\S+|(?i:api key\s*=\s*)\S+|\b[0-9a-fA-F]{32,}\b)")
-MAX_MESSAGE = 240
 
 
 @dataclass
@@ -36,10 +38,9 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def scrub(message: str) -> str:
-    """Drop key fragments providers echo back (``sk-abc***wxyz``, ``API Key = sk-...m31Q``)."""
-    message = _ECHOED_KEY.sub("[redacted]", " ".join(message.split()))
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+def _items(value: Any) -> list[Any]:
+    """``value`` when it is a list, else no items (``"details": true`` is not a list)."""
+    return value if isinstance(value, list) else []
 
 
 def error_info(body: Any, text: str = "") -> ErrorInfo:
@@ -57,8 +58,9 @@ def error_info(body: Any, text: str = "") -> ErrorInfo:
 
 
 def _plain_text(text: str) -> str:
-    """A non-JSON body as the message, unless it is an HTML page."""
-    return text.strip()[:MAX_MESSAGE] if text and "<" not in text[:50] else ""
+    """A non-JSON body as the message, unless it is an HTML page. Not shortened here: the
+    redactor shortens it after removing secrets."""
+    return text.strip() if text and "<" not in text[:50] else ""
 
 
 def _envelope(body: dict[str, Any]) -> ErrorInfo:
@@ -86,7 +88,7 @@ def _error_object(error: dict[str, Any]) -> ErrorInfo:
         param=_text(error.get("param")),
         status=_text(error.get("status")),
     )
-    for detail in error.get("details") or []:
+    for detail in _items(error.get("details")):
         if isinstance(detail, dict):
             _add_detail(info, detail)
     inner = error.get("innererror") or error.get("inner_error")
@@ -99,7 +101,7 @@ def _add_detail(info: ErrorInfo, detail: dict[str, Any]) -> None:
     """Gemini's ``ErrorInfo.reason`` and ``QuotaFailure`` quota ids."""
     if detail.get("reason"):
         info.reasons.append(str(detail["reason"]))
-    for violation in detail.get("violations") or []:
+    for violation in _items(detail.get("violations")):
         if isinstance(violation, dict) and violation.get("quotaId"):
             info.quota_ids.append(str(violation["quotaId"]))
 
@@ -167,3 +169,37 @@ def _classify_404(info: ErrorInfo, *, phase: Phase, kind: str, html: bool) -> St
     if message in _ROUTE_MISSING and _lower(info.type) in ("", "not_found_error"):
         return "wrong_base_url"  # FastAPI / llama.cpp / Anthropic route-level 404
     return "model_missing"
+
+
+def _has_ssl_cause(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def transport_failure(exc: BaseException, timeout: float, url: str) -> ProbeFailure:
+    """Classify a transport error with our own wording (httpx text can contain the URL), naming
+    the URL as :func:`~cherrysync.baseurl.display_url` shows it."""
+    where = display_url(url)
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return ProbeFailure("timeout", f"no complete response from {where} within {timeout:g}s")
+    if _has_ssl_cause(exc):
+        reason = "certificate verification failed"
+        for candidate in (exc, exc.__cause__, exc.__context__):
+            if isinstance(candidate, ssl.SSLCertVerificationError) and candidate.verify_message:
+                reason = f"certificate verification failed: {candidate.verify_message}"
+        return ProbeFailure("tls_error", f"TLS handshake with {where} failed ({reason})")
+    if isinstance(exc, httpx.ConnectError):
+        return ProbeFailure(
+            "unreachable", f"cannot connect to {where} (DNS lookup failed or connection refused)"
+        )
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return ProbeFailure(
+            "unreachable", f"{where}: connection reset or closed before a full response"
+        )
+    return ProbeFailure("unreachable", f"{where}: transport error ({type(exc).__name__})")

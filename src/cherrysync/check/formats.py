@@ -2,24 +2,31 @@
 workflow annotations or SARIF, plus a job-summary table and a progress line for terminals.
 
 :data:`CHECK_FORMATS` is the one list of ``check --format`` values: the parser takes its choices
-from it. This module stays free of the HTTP stack so the parser can import it.
+from it. This module stays free of the HTTP stack so the parser can import it. Every text a
+result carries is shown through :func:`~cherrysync.validate.formats.printable` (or JSON's own
+escapes): server text is data, never terminal control.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import math
 import sys
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol, TextIO
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import Protocol, TextIO, TypeVar
 
 from cherrysync.check.result import CheckResult
 from cherrysync.validate.formats import (
     github_annotation,
+    json_text,
     markdown_cell,
     markdown_heading,
+    printable,
 )
+
+T = TypeVar("T")
 
 #: where a result belongs, as (file, line, column); see :mod:`.positions`. The file is "" for
 #: the main providers file, or the overlay the value came from.
@@ -93,15 +100,16 @@ def latency_by_provider(results: Sequence[CheckResult]) -> dict[str, tuple[int, 
 def latency_lines(results: Sequence[CheckResult]) -> list[str]:
     """``latency PROVIDER  p50 12 ms, p95 40 ms``, aligned, one line per provider."""
     table = latency_by_provider(results)
-    width = max((len(p) for p in table), default=0)
+    shown = {printable(p): figures for p, figures in table.items()}
+    width = max((len(p) for p in shown), default=0)
     return [
         f"latency {provider.ljust(width)}  p50 {p50} ms, p95 {p95} ms"
-        for provider, (p50, p95) in table.items()
+        for provider, (p50, p95) in shown.items()
     ]
 
 
 def _cell(text: str | None, width: int = _MAX_CELL) -> str:
-    text = "-" if text is None else text
+    text = "-" if text is None else printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -112,7 +120,7 @@ def render_text(
     header = ("PROVIDER", "KEY", "MODEL", "STATUS", "MESSAGE")
     rows = [
         (
-            r.provider,
+            _cell(r.provider),
             _cell(r.key),
             _cell(r.model, 40),
             r.status + (" (warning)" if r.level == "warn" else ""),
@@ -137,36 +145,43 @@ def render_json(
 ) -> str:
     """The documented JSON contract."""
     payload = {"results": [r.as_dict() for r in results], "summary": summary(results)}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload)
 
 
 def _case_name(result: CheckResult) -> str:
-    return f"{result.key or 'no key'} / {result.model or '(key)'}"
+    return printable(f"{result.key or 'no key'} / {result.model or '(key)'}")
+
+
+def _xml(text: str) -> str:
+    """Attribute text for XML 1.0, which cannot carry most control characters even escaped."""
+    from xml.sax.saxutils import quoteattr  # imports urllib.request: only for JUnit
+
+    return quoteattr(printable(text))
 
 
 def _junit_case(provider: str, r: CheckResult) -> list[str]:
-    from xml.sax.saxutils import escape, quoteattr  # imports urllib.request: only for JUnit
+    from xml.sax.saxutils import escape
 
     seconds = (r.latency_ms or 0) / 1000
+    message = printable(r.message)
     out = [
-        f"    <testcase classname={quoteattr(provider)} name={quoteattr(_case_name(r))} "
-        f'time="{seconds:.3f}">'
+        f'    <testcase classname={_xml(provider)} name={_xml(_case_name(r))} time="{seconds:.3f}">'
     ]
     if r.balance is not None:
         out += [
             "      <properties>",
-            f'        <property name="balance" value={quoteattr(r.balance.text())}/>',
+            f'        <property name="balance" value={_xml(r.balance.text())}/>',
             "      </properties>",
         ]
     if r.level == "fail":
         out.append(
-            f"      <failure type={quoteattr(r.status)} message={quoteattr(r.message)}>"
-            f"{escape(r.message)}</failure>"
+            f"      <failure type={_xml(r.status)} message={_xml(message)}>"
+            f"{escape(message)}</failure>"
         )
     elif r.status == "skipped":
-        out.append(f"      <skipped message={quoteattr(r.message)}/>")
+        out.append(f"      <skipped message={_xml(message)}/>")
     elif r.level == "warn":
-        out.append(f"      <system-out>{escape(r.rule + ': ' + r.message)}</system-out>")
+        out.append(f"      <system-out>{escape(r.rule + ': ' + message)}</system-out>")
     out.append("    </testcase>")
     return out
 
@@ -175,8 +190,6 @@ def render_junit(
     results: Sequence[CheckResult], *, file: str | None = None, locate: Locator = nowhere
 ) -> str:
     """One test suite per provider, one test case per check (for CI test reports)."""
-    from xml.sax.saxutils import quoteattr
-
     by_provider: dict[str, list[CheckResult]] = {}
     for result in results:
         by_provider.setdefault(result.provider, []).append(result)
@@ -189,7 +202,7 @@ def render_junit(
         failures = sum(r.level == "fail" for r in items)
         skipped = sum(r.status == "skipped" for r in items)
         out.append(
-            f'  <testsuite name={quoteattr(provider)} tests="{len(items)}" '
+            f'  <testsuite name={_xml(provider)} tests="{len(items)}" '
             f'failures="{failures}" skipped="{skipped}">'
         )
         for r in items:
@@ -268,7 +281,7 @@ def render_sarif(
         SarifResult(
             f"check/{r.rule}",
             level,
-            f"{r.provider} {_case_name(r)}: {r.message}",
+            printable(f"{r.provider} {_case_name(r)}: {r.message}"),
             *_place(r, file, locate),
         )
         for r, level in _findings(results)
@@ -310,27 +323,63 @@ def render_markdown(results: Sequence[CheckResult]) -> str:
         "|---|---|---|---|---|",
     ]
     for r in results:
+        provider, key, model = (markdown_cell(_cell(t)) for t in (r.provider, r.key, r.model))
         message = markdown_cell(_cell(r.message, 200))
-        lines.append(
-            f"| {r.provider} | {_cell(r.key)} | {_cell(r.model, 60)} | `{r.status}` | {message} |"
-        )
+        lines.append(f"| {provider} | {key} | {model} | `{r.status}` | {message} |")
     return "\n".join(lines) + "\n\n"
 
 
 class Progress:
-    """``checked N/M`` on stderr, redrawn in place, only when stderr is a terminal."""
+    """``checked N/M`` on stderr, redrawn in place, only when stderr is a terminal.
+
+    Drawn as soon as the run starts and redrawn every :attr:`tick` seconds with the time spent
+    (:meth:`track`), so a run waiting on a slow endpoint shows that it is alive at once, not
+    only when its first result arrives.
+    """
+
+    tick = 0.5
 
     def __init__(self, total: int, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.total = total
         self.done = 0
+        self.last: str | None = None
+        self.started = time.monotonic()
         self.enabled = self.stream.isatty()
 
     def update(self, result: CheckResult) -> None:
         self.done += 1
-        if self.enabled:
-            self.stream.write(f"\rchecked {self.done}/{self.total} ({result.provider})\x1b[K")
-            self.stream.flush()
+        self.last = result.provider
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.enabled:
+            return
+        line = f"checked {self.done}/{self.total}"
+        if self.last is not None:
+            line += f" ({printable(self.last)})"
+        elapsed = time.monotonic() - self.started
+        if elapsed >= 1:
+            line += f", {elapsed:.0f}s"
+        self.stream.write(f"\r{line}\x1b[K")
+        self.stream.flush()
+
+    async def track(self, work: Awaitable[T]) -> T:
+        """Await ``work`` with the line drawn now and redrawn until it is done."""
+        if not self.enabled:
+            return await work
+        self.started = time.monotonic()
+        self._draw()
+        ticker = asyncio.create_task(self._ticking())
+        try:
+            return await work
+        finally:
+            ticker.cancel()
+
+    async def _ticking(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick)
+            self._draw()
 
     def close(self) -> None:
         if self.enabled:

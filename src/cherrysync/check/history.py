@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from cherrysync.check.result import CheckResult
+from cherrysync.check.body import INVALID, parse_json
+from cherrysync.check.result import LEVELS, STATUSES, CheckResult
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.validate.formats import printable
 
 VERSION = 1
 MAX_READ = 16 * 1024 * 1024
@@ -102,8 +104,8 @@ def _entry(data: Any) -> Entry | None:
         return None
     provider, key, model = data.get("provider"), data.get("key"), data.get("model")
     status, level, latency = data.get("status"), data.get("level"), data.get("latency_ms")
-    if not (isinstance(provider, str) and isinstance(status, str) and isinstance(level, str)):
-        return None
+    if not isinstance(provider, str) or status not in STATUSES or level not in LEVELS:
+        return None  # a status or level is shown again later: only ours are ever read
     if key is not None and (isinstance(key, bool) or not isinstance(key, int)):
         return None
     if model is not None and not isinstance(model, str):
@@ -115,11 +117,8 @@ def _entry(data: Any) -> Entry | None:
 
 def parse_record(line: bytes) -> Run | None:
     """A history line as a run, or None when it is not one (any version but ours included)."""
-    try:
-        data = json.loads(line)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != VERSION:
+    data, _ = parse_json(line)  # bounded nesting, like every JSON cherrysync reads
+    if data is INVALID or not isinstance(data, dict) or data.get("version") != VERSION:
         return None
     time, file, results = data.get("time"), data.get("file"), data.get("results")
     if not (isinstance(time, str) and isinstance(file, str) and isinstance(results, list)):
@@ -274,13 +273,18 @@ def change_lines(changes: Changes) -> list[str]:
     return lines
 
 
+def since(changes: Changes) -> str:
+    """When the previous run was, as its record says (escaped: it is the file's text)."""
+    return printable(changes.since)
+
+
 def render_text(changes: Changes | None, path: str) -> str:
     """What ``check`` prints on stderr after recording a run."""
     if changes is None:
         return f"history: first run of this file recorded in {path}\n"
     if changes.empty:
-        return f"history: no changes since the run of {changes.since}\n"
-    lines = [f"history: changes since the run of {changes.since}:"]
+        return f"history: no changes since the run of {since(changes)}\n"
+    lines = [f"history: changes since the run of {since(changes)}:"]
     lines += [f"  {line}" for line in change_lines(changes)]
     return "\n".join(lines) + "\n"
 
@@ -290,7 +294,7 @@ def render_markdown(changes: Changes | None) -> str:
     if changes is None:
         return "First run recorded in the history file.\n\n"
     if changes.empty:
-        return f"No changes since the run of {changes.since}.\n\n"
-    lines = [f"**Changes since the run of {changes.since}**", ""]
+        return f"No changes since the run of {since(changes)}.\n\n"
+    lines = [f"**Changes since the run of {since(changes)}**", ""]
     lines += [f"- {line}" for line in change_lines(changes)]
     return "\n".join(lines) + "\n\n"

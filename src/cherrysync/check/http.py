@@ -3,7 +3,8 @@
 Every request goes through :meth:`Session.request`, which guarantees the security rules of
 provider-apis.md §4: redirects are never followed with credentials (only exact same-origin hops),
 nothing is sent to an origin other than the provider's, and failures carry messages built here,
-never httpx exception text (which contains URLs).
+never httpx exception text (which contains URLs). Bodies are read within bounds
+(:mod:`.body`) and every string a server sent passes the session's :class:`.Redactor`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import asyncio
 import contextvars
 import functools
 import importlib.util
-import json
 import ssl
 import sys
 import time
@@ -22,17 +22,23 @@ from http.cookiejar import CookieJar
 from typing import Any
 from urllib.parse import urljoin
 
+import httpx
+
 from cherrysync import __version__
-from cherrysync.check.errors import Phase, classify, error_info, scrub
+from cherrysync.baseurl import display_url
+from cherrysync.check.body import (
+    ACCEPT_ENCODING,
+    INVALID,
+    MAX_BODY,
+    TOO_DEEP,
+    parse_json,
+    read_body,
+)
+from cherrysync.check.errors import Phase, classify, error_info, transport_failure
+from cherrysync.check.redaction import Redactor
 from cherrysync.check.result import ProbeFailure
 from cherrysync.check.retry import RetryPolicy, retry_hint
 from cherrysync.check.urls import origin_of
-
-# httpx's __init__ imports its command-line client (``httpx._main``) whenever click and pygments
-# happen to be installed, only to give up at rich when that is not: ~15 ms of every check's
-# start-up for a script cherrysync never runs. A None entry makes that import fail at once.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-import httpx  # noqa: E402
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore tries ``import sniffio`` on every request; when it is not installed (anyio 4.x
@@ -40,11 +46,24 @@ if importlib.util.find_spec("sniffio") is None:
     # A None entry makes the import fail at once, exactly as it would have anyway.
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
-MAX_BODY = 8 * 1024 * 1024
 MAX_SAME_ORIGIN_HOPS = 3
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id")
-_DEFAULT_HEADERS = {"user-agent": f"cherrysync/{__version__}", "accept": "application/json"}
+_DEFAULT_HEADERS = {
+    "user-agent": f"cherrysync/{__version__}",
+    "accept": "application/json",
+    "accept-encoding": ACCEPT_ENCODING,  # only codings read_body inflates in bounded steps
+}
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+__all__ = [
+    "INVALID",
+    "MAX_BODY",
+    "Reply",
+    "Session",
+    "failure_from",
+    "last_exchange_ms",
+    "start_timing",
+]
 
 #: Seconds of the last exchange sent from the current task, failed ones included. Each check
 #: runs in its own task (``asyncio.gather``), so this is the request that decided *its* result.
@@ -67,12 +86,16 @@ def last_exchange_ms() -> int | None:
 
 @dataclass
 class Reply:
-    """A complete response. ``data`` is the parsed JSON, or :data:`INVALID` when it is not."""
+    """A complete response. ``data`` is the parsed JSON, or :data:`INVALID` when it is not
+    (:attr:`json_problem` says why). ``clean`` is the session's redactor, for any text taken
+    from it; ``retries`` how many retries came before it."""
 
     status: int
     headers: httpx.Headers
     body: bytes
     elapsed: float
+    clean: Redactor = field(default_factory=Redactor)
+    retries: int = 0
 
     @property
     def html(self) -> bool:
@@ -80,26 +103,31 @@ class Reply:
         return "html" in ctype or self.body.lstrip()[:1] == b"<"
 
     @functools.cached_property
+    def _parsed(self) -> tuple[Any, str]:
+        return parse_json(self.body)
+
+    @property
     def data(self) -> Any:
-        try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: not an API
-            return INVALID
+        return self._parsed[0]
+
+    @property
+    def json_problem(self) -> str:
+        """Why :attr:`data` is :data:`INVALID` (``body is not valid JSON``, too deep); or ""."""
+        return self._parsed[1]
 
     @property
     def request_id(self) -> str | None:
         for name in _REQUEST_ID_HEADERS:
             if name in self.headers:
-                return self.headers[name][:80]
+                return self.clean.value(self.headers[name], 80)
         return None
 
 
-class _Invalid:
-    def __repr__(self) -> str:
-        return "INVALID"
-
-
-INVALID: Any = _Invalid()
+def retried(count: int) -> str:
+    """`` (after 2 retries)``, or "" when the first attempt was the last."""
+    if not count:
+        return ""
+    return f" (after {count} retr{'y' if count == 1 else 'ies'})"
 
 
 @dataclass
@@ -196,34 +224,6 @@ class ClientPool:
         self._clients.clear()
 
 
-def _has_ssl_cause(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def transport_failure(exc: BaseException, timeout: float) -> ProbeFailure:
-    """Classify a transport error with our own wording (httpx text can contain the URL)."""
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
-        return ProbeFailure("timeout", f"no complete response within {timeout:g}s")
-    if _has_ssl_cause(exc):
-        reason = "certificate verification failed"
-        for candidate in (exc, exc.__cause__, exc.__context__):
-            if isinstance(candidate, ssl.SSLCertVerificationError) and candidate.verify_message:
-                reason = f"certificate verification failed: {candidate.verify_message}"
-        return ProbeFailure("tls_error", f"TLS handshake failed ({reason})")
-    if isinstance(exc, httpx.ConnectError):
-        return ProbeFailure("unreachable", "connection failed (DNS lookup or connect refused)")
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return ProbeFailure("unreachable", "connection reset or closed before a full response")
-    return ProbeFailure("unreachable", f"transport error ({type(exc).__name__})")
-
-
 @dataclass
 class Session:
     """Requests for one provider: its client, its origin and the shared limits."""
@@ -234,6 +234,8 @@ class Session:
     policy: RetryPolicy
     timeout: float
     kind: str
+    #: the provider's secrets: every server string is redacted before it is shortened
+    redactor: Redactor = field(default_factory=Redactor)
 
     def __post_init__(self) -> None:
         self._timeouts = httpx.Timeout(self.timeout).as_dict()
@@ -251,7 +253,8 @@ class Session:
         """Send with retries; return the final reply, or raise a classified ProbeFailure.
 
         Error statuses (after any retries) are returned for the dialect to classify, since it
-        knows the phase; transport failures raise once the retries are used up.
+        knows the phase; transport failures raise once the retries are used up. Either way the
+        outcome says how many retries came before it.
         """
         attempt = 0
         while True:
@@ -263,8 +266,10 @@ class Session:
                     raise
                 wait = self.policy.delay(attempt, None)
                 if wait is None:
+                    failure.message += retried(attempt)
                     raise
             else:
+                reply.retries = attempt
                 if reply.status not in _RETRY_STATUSES:
                     return reply
                 data = reply.data
@@ -297,11 +302,11 @@ class Session:
             target = urljoin(url, location)
             target_origin = origin_of(target)
             if target_origin != self.origin:
+                shown = self.redactor.value(display_url(_shown_origin(target_origin)), 120)
                 raise ProbeFailure(
                     "wrong_base_url",
-                    f"HTTP {reply.status} redirect to {target_origin.rsplit(':', 1)[0]}"
-                    f"{_port_suffix(target_origin)}; not followed (it would carry the key "
-                    "to another origin); set base_url to the final address",
+                    f"HTTP {reply.status} redirect to {shown}; not followed (it would carry the "
+                    "key to another origin); set base_url to the final address",
                     request_id=reply.request_id,
                 )
             url, params = target, None  # the Location carries the query
@@ -326,7 +331,7 @@ class Session:
             except ProbeFailure:
                 raise
             except (TimeoutError, httpx.HTTPError, OSError, ssl.SSLError) as exc:
-                raise transport_failure(exc, self.timeout) from None
+                raise transport_failure(exc, self.timeout, url) from None
             finally:
                 _LAST_EXCHANGE.set(time.monotonic() - started)
 
@@ -350,33 +355,32 @@ class Session:
         )
         response = await self.client.send(request, stream=True)
         try:
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > MAX_BODY:
-                    raise ProbeFailure("bad_response", f"response body over {MAX_BODY} bytes")
-                chunks.append(chunk)
+            encoding = response.headers.get("content-encoding", "")
+            body = await read_body(response.aiter_raw(), encoding)
         finally:
             await response.aclose()
-        body = b"".join(chunks)
-        return Reply(response.status_code, response.headers, body, time.monotonic() - started)
+        elapsed = time.monotonic() - started
+        return Reply(response.status_code, response.headers, body, elapsed, self.redactor)
 
 
-def _port_suffix(origin: str) -> str:
+def _shown_origin(origin: str) -> str:
+    """``scheme://host`` plus the port unless it is the scheme's default."""
     scheme, _, rest = origin.partition("://")
-    port = rest.rsplit(":", 1)[1]
+    host, _, port = rest.rpartition(":")
     default = {"http": "80", "https": "443"}.get(scheme)
-    return "" if port == default else f":{port}"
+    return f"{scheme}://{host}" + ("" if port == default else f":{port}")
 
 
 def failure_from(reply: Reply, *, phase: Phase, kind: str, what: str) -> ProbeFailure:
-    """Turn an error reply into a classified failure with a scrubbed provider message."""
+    """Turn an error reply into a classified failure; the provider's text is redacted whole,
+    then shortened (a body is decoded in full so no cut can split a key)."""
     data = reply.data
-    text = "" if data is not INVALID else reply.body[:400].decode("utf-8", "replace")
+    text = "" if data is not INVALID else reply.body.decode("utf-8", "replace")
+    if reply.json_problem == TOO_DEEP:
+        text = TOO_DEEP  # not a wall of brackets
     info = error_info(data if data is not INVALID else None, text)
     status = classify(reply.status, info, phase=phase, kind=kind, html=reply.html)
-    detail = scrub(info.message) if info.message else ("HTML page" if reply.html else "")
+    detail = reply.clean(info.message) if info.message else ("HTML page" if reply.html else "")
     fields = ", ".join(
         f"{name}={value}"
         for name, value in (
@@ -388,10 +392,11 @@ def failure_from(reply: Reply, *, phase: Phase, kind: str, what: str) -> ProbeFa
     )
     message = f"{what}: HTTP {reply.status}"
     if fields:
-        message += f" ({scrub(fields)})"
+        message += f" ({reply.clean(fields, 160)})"
     if detail:
         message += f": {detail}"
     hint = retry_hint(reply.headers, data) if status == "rate_limited" else None
     if hint is not None:
         message += f" (retry after {hint:g}s)"
+    message += retried(reply.retries)
     return ProbeFailure(status, message, retry_after=hint, request_id=reply.request_id)

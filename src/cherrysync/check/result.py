@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import Field, dataclass, field, fields, is_dataclass, replace
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 Status = Literal[
@@ -27,6 +29,18 @@ STATUSES: tuple[str, ...] = get_args(Status)
 
 #: pass: counts as success; warn: shown but does not fail the run; fail: exit code 1.
 Level = Literal["pass", "warn", "fail"]
+LEVELS: tuple[str, ...] = get_args(Level)
+
+#: Field metadata: the field holds only the providers file's identifiers, a masked key or our
+#: own vocabulary (statuses, rules), so :meth:`CheckResult.clean` keeps it as it is. Every other
+#: field, nested ones and fields added later included, is server text until cleaned.
+OWN: Mapping[str, Any] = MappingProxyType({"own": True})
+
+
+def limit(length: int) -> Mapping[str, Any]:
+    """Field metadata: :meth:`CheckResult.clean` cuts the field's strings to ``length``
+    (after redaction); fields without it get 240."""
+    return MappingProxyType({"limit": length})
 
 
 class ProbeFailure(Exception):
@@ -57,7 +71,7 @@ class Balance:
 
     amount: float | None
     currency: str
-    scope: Literal["key", "account"] = "account"
+    scope: Literal["key", "account"] = field(default="account", metadata=OWN)
     #: the provider says this money no longer pays for calls (nothing left, DeepSeek's
     #: ``is_available: false``): below any ``min_balance``
     exhausted: bool = False
@@ -78,7 +92,7 @@ class Balance:
 class Finding:
     """A warning attached to a result that does not fail it (``capability-mismatch``, ...)."""
 
-    rule: str
+    rule: str = field(metadata=OWN)
     message: str
 
 
@@ -86,15 +100,15 @@ class Finding:
 class CheckResult:
     """One line of the report. ``key`` is masked (or None); ``model`` is None for key level."""
 
-    provider: str
-    key: str | None
-    model: str | None
-    status: Status
-    message: str
-    level: Level = "fail"
-    closest: list[str] = field(default_factory=list)
+    provider: str = field(metadata=OWN)
+    key: str | None = field(metadata=OWN)
+    model: str | None = field(metadata=OWN)
+    status: Status = field(metadata=OWN)
+    message: str = field(metadata=limit(600))
+    level: Level = field(default="fail", metadata=OWN)
+    closest: list[str] = field(default_factory=list, metadata=limit(120))
     latency_ms: int | None = None
-    request_id: str | None = None
+    request_id: str | None = field(default=None, metadata=limit(80))
     retry_after: float | None = None
     balance: Balance | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -115,6 +129,15 @@ class CheckResult:
         if self.status == "ok" and self.findings:
             return self.findings[0].rule
         return self.status
+
+    def clean(self, value: Callable[[str, int], str]) -> None:
+        """Pass every string a server may have supplied through ``value`` (a
+        :meth:`~cherrysync.check.redaction.Redactor.value`): every field, fields added later
+        included, down through lists, dicts and nested dataclasses; only fields marked
+        :data:`OWN` (the file's identifiers, the masked key, our enums) are kept as they are."""
+        for item in _server_fields(self):
+            length = item.metadata.get("limit", 240)
+            setattr(self, item.name, _cleaned(getattr(self, item.name), value, length))
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -138,6 +161,27 @@ class CheckResult:
         if self.findings:
             data["warnings"] = [{"rule": f.rule, "message": f.message} for f in self.findings]
         return data
+
+
+def _server_fields(data: Any) -> list[Field[Any]]:
+    """The fields of a dataclass instance that are not marked :data:`OWN`."""
+    return [f for f in fields(data) if not f.metadata.get("own")]
+
+
+def _cleaned(data: Any, value: Callable[[str, int], str], length: int) -> Any:
+    """``data`` with every string in it passed through ``value``."""
+    if isinstance(data, str):
+        return value(data, length)
+    if isinstance(data, list):
+        return [_cleaned(v, value, length) for v in data]
+    if isinstance(data, dict):
+        return {_cleaned(k, value, length): _cleaned(v, value, length) for k, v in data.items()}
+    if is_dataclass(data) and not isinstance(data, type):
+        changes = {
+            f.name: _cleaned(getattr(data, f.name), value, length) for f in _server_fields(data)
+        }
+        return replace(data, **{k: v for k, v in changes.items() if v is not getattr(data, k)})
+    return data
 
 
 def default_level(status: Status) -> Level:

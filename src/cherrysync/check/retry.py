@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -37,14 +38,15 @@ class RetryPolicy:
 
 
 def _positive(value: float) -> float | None:
-    return value if value > 0 else None
+    """A usable delay: finite and above zero (``Retry-After: inf`` or ``nan`` is no hint)."""
+    return value if math.isfinite(value) and value > 0 else None
 
 
 def retry_hint(headers: Mapping[str, str], body: Any, *, now: float | None = None) -> float | None:
     """The server's requested delay in seconds, in the documented precedence order.
 
     ``retry-after-ms`` → numeric ``retry-after`` → HTTP-date ``retry-after`` → Gemini
-    ``RetryInfo.retryDelay``. Zero and negative values are ignored.
+    ``RetryInfo.retryDelay``. Zero, negative and non-finite values are ignored.
     """
     raw_ms = headers.get("retry-after-ms")
     if raw_ms:

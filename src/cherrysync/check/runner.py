@@ -17,7 +17,8 @@ from cherrysync.check.balance import balance_reader
 from cherrysync.check.dialects import DIALECTS, Dialect, Listing, make_dialect
 from cherrysync.check.http import ClientPool, Limits, Session
 from cherrysync.check.keycheck import KeyCheck
-from cherrysync.check.result import CheckResult, Finding, ProbeFailure
+from cherrysync.check.redaction import Redactor
+from cherrysync.check.result import CheckResult, ProbeFailure
 from cherrysync.check.retry import RetryPolicy
 from cherrysync.check.settings import (
     Settings,
@@ -28,7 +29,7 @@ from cherrysync.check.settings import (
 )
 from cherrysync.check.urls import UrlError
 from cherrysync.resolve import ResolvedProvider
-from cherrysync.secrets import Secret, redact
+from cherrysync.secrets import Secret
 
 __all__ = [
     "Connections",
@@ -107,7 +108,15 @@ class Connections:
             reason = getattr(exc, "strerror", None) or type(exc).__name__
             raise ProbeFailure("tls_error", f"cannot use ca_bundle: {reason}") from None
         timeout = options.timeout or self.settings.timeout
-        session = Session(client, endpoint.origin, self.limits, self.policy, timeout, endpoint.kind)
+        session = Session(
+            client,
+            endpoint.origin,
+            self.limits,
+            self.policy,
+            timeout,
+            endpoint.kind,
+            Redactor(provider.secrets()),
+        )
         extra = {name: value.reveal() for name, value in provider.headers.items()}
         return make_dialect(endpoint, session, extra)
 
@@ -140,13 +149,9 @@ class Runner:
     async def _provider(self, provider: ResolvedProvider) -> list[CheckResult]:
         """A provider only ever receives its own secrets, so only those can come back."""
         results = await self._provider_inner(provider)
-        secrets = provider.secrets()
-        if secrets:
-            for result in results:
-                result.message = redact(result.message, secrets)
-                result.findings = [
-                    Finding(f.rule, redact(f.message, secrets)) for f in result.findings
-                ]
+        clean = Redactor(provider.secrets())
+        for result in results:
+            result.clean(clean.value)
         return results
 
     async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:

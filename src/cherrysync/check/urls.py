@@ -1,20 +1,28 @@
 """Base URL normalisation: turn ``base_url`` into what the app (and so the checker) calls.
 
 Follows the app's ≥1.6 ``formatApiHost`` rule (cherry-studio.md §2.7) and the per-type rules of
-provider-apis.md §3. What a base URL may be at all is :mod:`cherrysync.baseurl`'s decision,
-shared with ``validate``; this module only adds the checker's own transport rule (no key over
-plain http to a public host). Errors here are reported as ``wrong_base_url`` without sending
-anything.
+provider-apis.md §3. What a base URL may be at all, and which hosts are private, is
+:mod:`cherrysync.baseurl`'s decision, shared with ``validate``; this module only applies the
+checker's own transport rule (no key over plain http to a public host). Requests go to the
+canonical host (``http://127.1/`` is called as ``http://127.0.0.1/``), the address the rule was
+decided on. Errors here are reported as ``wrong_base_url`` without sending anything.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import contextlib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from cherrysync.baseurl import UrlError, has_version, parse, without_version_tail
+from cherrysync.baseurl import (
+    UrlError,
+    canonical_host,
+    has_version,
+    is_private,
+    parse,
+    without_version_tail,
+)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_AZURE_API_VERSION = "2024-10-21"
@@ -43,26 +51,17 @@ class Endpoint:
 
 
 def origin_of(url: str) -> str:
-    """``scheme://host:port`` with the default port filled in (the redirect policy compares it)."""
+    """``scheme://host:port`` with the default port filled in and a numeric host in its dotted
+    form (the redirect policy compares it)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    with contextlib.suppress(ValueError):  # no address: compared as written, never equal
+        host = canonical_host(host)
     port = parts.port or _DEFAULT_PORTS.get(scheme, 0)
     if ":" in host:
         host = f"[{host}]"
     return f"{scheme}://{host}:{port}"
-
-
-def is_private_host(host: str) -> bool:
-    """Loopback, private and link-local addresses and local names may use plain http."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
-        return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return "." not in host  # a single-label name only resolves on a private network
-    return ip.is_private or ip.is_loopback or ip.is_link_local
 
 
 def _kind_for(provider_type: str) -> str:
@@ -84,7 +83,7 @@ def normalise(
     if raw is None or not raw.strip():
         raise UrlError("base-url-required", "no base_url is set for this provider type")
     url = parse(raw)
-    if url.scheme == "http" and carries_secrets and not is_private_host(url.host):
+    if url.scheme == "http" and carries_secrets and not is_private(url.host):
         raise UrlError(
             "plain-http",
             f"plain http to the public host {url.host} would send the key unencrypted; use https",

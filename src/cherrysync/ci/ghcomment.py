@@ -7,13 +7,14 @@ rendered); a quoted copy in someone's reply starts with ``>`` and never matches.
 
 Security: the token travels only in the ``Authorization`` header, only to the origin of
 ``GITHUB_API_URL`` — a pagination link to another origin is refused, redirects are not followed
-— and it is never printed: every message is built here and scrubbed of it. Responses are read
-up to a size limit, pages up to a count limit.
+— and it is never printed: every message is built here, and GitHub's own words are cleared of
+it before they are shortened and escaped. Responses are read up to a size limit and parsed by
+the checker's bounded parser (:func:`~cherrysync.check.body.parse_json`), pages up to a count
+limit.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +23,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from cherrysync import __version__
+from cherrysync.baseurl import display_url
+from cherrysync.check.body import INVALID, parse_json
+from cherrysync.check.redaction import Redactor
 from cherrysync.errors import CherrysyncError
-from cherrysync.secrets import redact
 
 API_VERSION = "2022-11-28"
 #: GitHub refuses comment bodies over 65,536 characters; stay clear of it
@@ -87,7 +90,7 @@ class GitHub:
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self._origin = _origin(self.api_url)
-        self._token = token
+        self._redactor = Redactor([token])
         self._client = httpx.Client(
             headers={
                 "Authorization": f"Bearer {token}",
@@ -108,13 +111,12 @@ class GitHub:
 
     # ------------------------------------------------------------------------------- wire
 
-    def _say(self, text: str) -> str:
-        return redact(text, [self._token])
-
     def _send(self, method: str, url: str, body: str | None = None) -> _Answer:
         """One request to the API's origin; the body is read up to :data:`MAX_RESPONSE`."""
         if _origin(url) != self._origin:
-            raise GitHubError(f"refusing to send the token to {urlsplit(url).netloc}")
+            parts = urlsplit(url)  # from a Link header: the server's text
+            elsewhere = self._redactor.value(display_url(f"{parts.scheme}://{parts.netloc}"), 120)
+            raise GitHubError(f"refusing to send the token to {elsewhere}")
         where = f"{method} {urlsplit(url).path}"
         try:
             payload = None if body is None else {"body": body}
@@ -128,12 +130,11 @@ class GitHub:
             raise GitHubError(f"cannot reach {self.api_url}: {type(exc).__name__}") from exc
         status = response.status_code
         if not 200 <= status < 300:
-            reason = self._say(_reason(bytes(content)))
+            reason = self._redactor(_reason(bytes(content)), _MAX_REASON)
             raise GitHubError(f"GitHub answered {status} to {where}: {reason}", status)
-        try:
-            data = json.loads(content)
-        except ValueError as exc:
-            raise GitHubError(f"GitHub's answer to {where} is not JSON") from exc
+        data, problem = parse_json(bytes(content))
+        if data is INVALID:
+            raise GitHubError(f"GitHub's answer to {where} is not usable JSON ({problem})")
         return _Answer(data, response.links.get("next", {}).get("url"))
 
     # ----------------------------------------------------------------------------- comments
@@ -178,11 +179,8 @@ class GitHub:
 
 
 def _reason(body: bytes) -> str:
-    """GitHub's ``message`` (cut short), or nothing; never the raw body."""
-    try:
-        message = json.loads(body).get("message")
-    except (ValueError, AttributeError):
-        return "no reason given"
-    if not isinstance(message, str):
-        return "no reason given"
-    return message[:_MAX_REASON]
+    """GitHub's ``message`` in full (the caller redacts, then cuts), or nothing; never the raw
+    body."""
+    data, _ = parse_json(body)
+    message = data.get("message") if isinstance(data, dict) else None
+    return message if isinstance(message, str) else "no reason given"

@@ -17,17 +17,17 @@ import argparse
 import glob
 import hashlib
 import io
-import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cherrysync.check.body import INVALID, parse_json
 from cherrysync.commands.diff import Side, compare
 from cherrysync.errors import CherrysyncError, ProvidersFileError
 from cherrysync.plan.review import code, fenced, render_diff_markdown
 from cherrysync.sources import Source, SourceError, git_blob, read_source, run_git
-from cherrysync.validate.formats import render_text
+from cherrysync.validate.formats import github_annotation, printable, render_text
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 #: what the base of a pull request that adds the file is compared as: a file with no providers
@@ -63,7 +63,9 @@ def pull_request(env: Mapping[str, str]) -> PullRequest | None:
     path = env.get("GITHUB_EVENT_PATH", "")
     try:
         with open(path, "rb") as handle:
-            event = json.loads(handle.read(_MAX_EVENT))
+            event, problem = parse_json(handle.read(_MAX_EVENT))
+        if event is INVALID:
+            raise ValueError(problem)
         pr = event["pull_request"]
         return PullRequest(
             int(pr["number"]),
@@ -73,7 +75,7 @@ def pull_request(env: Mapping[str, str]) -> PullRequest | None:
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CherrysyncError(
-            f"cannot read the pull request from GITHUB_EVENT_PATH ({path})"
+            f"cannot read the pull request from GITHUB_EVENT_PATH ({printable(path)})"
         ) from exc
 
 
@@ -114,9 +116,9 @@ def diff_section(pr: PullRequest, file: str) -> str:
         return render_diff_markdown(compare(old, new))
     except ProvidersFileError as exc:
         details = fenced(render_text(exc.diagnostics))
-        return f"### cherrysync diff: {code(file)}\n\n{exc.message}:\n\n{details}"
+        return f"### cherrysync diff: {code(file)}\n\n{printable(exc.message)}:\n\n{details}"
     except SourceError as exc:
-        return f"### cherrysync diff: {code(file)}\n\nNo diff: {exc.message}.\n"
+        return f"### cherrysync diff: {code(file)}\n\nNo diff: {printable(exc.message)}.\n"
 
 
 def _summary(path: str | None) -> str:
@@ -134,13 +136,13 @@ def compose(options: CommentOptions, pr: PullRequest) -> str:
     """The comment: heading, one diff per file, the validate and check summaries."""
     parts = [
         "## cherrysync",
-        f"Providers files at {pr.head_sha[:7]}, compared with `{pr.base_ref}` "
-        f"({pr.base_sha[:7]}). This comment is updated on every push.",
+        f"Providers files at {printable(pr.head_sha[:7])}, compared with {code(pr.base_ref)} "
+        f"({printable(pr.base_sha[:7])}). This comment is updated on every push.",
     ]
     missing = fetch_base(pr)
     for file in options.files:
         if missing:
-            parts.append(f"### cherrysync diff: {code(file)}\n\nNo diff: {missing}.")
+            parts.append(f"### cherrysync diff: {code(file)}\n\nNo diff: {printable(missing)}.")
         else:
             parts.append(diff_section(pr, file).strip())
     parts += [s for s in (_summary(options.validate_summary), _summary(options.check_summary)) if s]
@@ -185,13 +187,14 @@ def post(options: CommentOptions, env: Mapping[str, str] = os.environ) -> int:
     except GitHubError as exc:
         if exc.status != 403:
             raise
-        print(
-            f"::warning title=cherrysync comment::{exc.message}. The token may not write pull "
-            "request comments: give the job 'permissions: pull-requests: write' (a pull "
-            "request from a fork gets a read-only token)"
+        advice = (
+            f"{exc.message}. The token may not write pull request comments: give the job "
+            "'permissions: pull-requests: write' (a pull request from a fork gets a read-only "
+            "token)"
         )
+        print(github_annotation("warning", "cherrysync comment", advice))
         return 0
-    print(f"cherrysync: comment {action}: {url}")
+    print(f"cherrysync: comment {action}: {printable(url)}")
     return 0
 
 

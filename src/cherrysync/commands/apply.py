@@ -34,7 +34,8 @@ CANCELLED = "Apply cancelled; nothing was written."
 
 @dataclass(frozen=True)
 class ApplyOptions:
-    """What ``cherrysync apply`` was asked to do; ``out`` is for v1 backup targets only.
+    """What ``cherrysync apply`` was asked to do; ``out`` and ``force`` (replace an existing
+    output) are for v1 backup targets only.
 
     ``wait`` is how many seconds to wait for a running app to quit (None: refuse at once);
     ``verbosity`` (a :mod:`console` level) decides whether the found line is printed.
@@ -45,6 +46,7 @@ class ApplyOptions:
     prune: bool = False
     yes: bool = False
     out: str | None = None
+    force: bool = False
     env_files: tuple[str, ...] = ()
     format: str = "text"
     overlays: tuple[str, ...] = ()
@@ -61,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="v1 backup target: where to write the patched zip "
         "(default: next to the input; never the input itself)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="v1 backup target: overwrite the output zip if it exists (never the input)",
     )
     parser.add_argument(
         "--format",
@@ -117,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         prune=args.prune,
         yes=args.yes,
         out=args.out,
+        force=args.force,
         env_files=tuple(args.env_file),
         format=args.format,
         overlays=tuple(args.overlay),
@@ -144,7 +152,7 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     loaded = load_for_command(
         options.file, options.env_files, overlays=options.overlays, tags=options.tags
     )
-    target = open_target(options.target, out=options.out)
+    target = open_target(options.target, out=options.out, force=options.force)
     if target.found.refusal:
         report(target.found, options.verbosity, message_stream(options.format))
         raise TargetError(target.found.refusal)

@@ -264,8 +264,9 @@ def check(
             file=err,
         )
     progress = Progress(expected_results(providers, settings), err)
+    runner = Runner(settings, on_result=progress.update)
     collector.resume()  # start-up ends: the requests make cyclic garbage of their own
-    results = asyncio.run(Runner(settings, on_result=progress.update).run(providers))
+    results = asyncio.run(progress.track(runner.run(providers)))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
     out.write(render(options.format, results, loaded.filename, locate))

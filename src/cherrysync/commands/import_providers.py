@@ -11,10 +11,14 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError, io_message
-from cherrysync.fileio import write_atomic
+from cherrysync.fileio import same_file, write_atomic
+
+if TYPE_CHECKING:
+    from cherrysync.targets.importer import ImportResult
 
 HELP = "write a providers file from the custom providers in the app (any version, or a backup)"
 EPILOG = """examples:
@@ -85,19 +89,50 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _refuse_overwrite(options: ImportOptions) -> None:
-    """Fail before reading the app: existing files need --force, folders must exist."""
+    """Fail before reading the app: the two outputs are two files and neither is the input,
+    existing files need --force, folders must exist.
+
+    Paths are compared resolved and by inode, so a symlink, a hard link or a relative
+    spelling of the same file is caught as well.
+    """
     output = Path(options.output)
-    for path in [output] if options.no_secrets else [output, options.env_path]:
-        if path.exists() and not options.force:
+    paths = [output] if options.no_secrets else [output, options.env_path]
+    if len(paths) == 2 and same_file(output, options.env_path):
+        raise CherrysyncError(
+            f"-o {output} and --env-out {options.env_path} are the same file: the keys and the "
+            "providers file need one each",
+            2,
+        )
+    source = Path(options.source).expanduser()
+    for path in paths:
+        if options.source != "auto" and same_file(path, source):
+            raise CherrysyncError(f"{path} is the input --from names; it is never overwritten", 2)
+        if os.path.lexists(path) and not options.force:
             raise CherrysyncError(f"{path} exists; pass --force to overwrite it", 1)
         if not path.parent.is_dir():
             raise CherrysyncError(f"folder {path.parent} does not exist")
 
 
+def _write_files(result: ImportResult, options: ImportOptions, output: Path, env_out: Path) -> None:
+    """The dotenv file (0600, when there are keys) first, then the providers file."""
+    from cherrysync.targets.importer import render_env
+
+    overwrite = options.force  # without --force, not even a file that appeared meanwhile
+    try:
+        if result.env or result.missing:
+            env_text = render_env(result.env, output.name, result.unreadable, result.unquotable)
+            write_atomic(env_out, env_text, 0o600, overwrite=overwrite)
+        write_atomic(output, result.text, 0o644, overwrite=overwrite)
+    except FileExistsError as exc:
+        raise CherrysyncError(f"{exc.filename} exists; pass --force to overwrite it", 1) from exc
+    except OSError as exc:
+        raise CherrysyncError(io_message(None, exc, "write"), 1) from exc
+
+
 def import_providers(options: ImportOptions) -> int:
     """Write the providers file (and the dotenv file of keys) read from the app; 0 on success."""
     from cherrysync.targets.found import report
-    from cherrysync.targets.importer import build_import, render_env
+    from cherrysync.targets.importer import build_import
     from cherrysync.targets.open import open_target
 
     output, env_out = Path(options.output), options.env_path
@@ -115,17 +150,13 @@ def import_providers(options: ImportOptions) -> int:
     )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    try:
-        if result.env or result.unreadable:
-            env_text = render_env(result.env, output.name, result.unreadable)
-            write_atomic(env_out, env_text, 0o600)
-        write_atomic(output, result.text, 0o644)
-    except OSError as exc:
-        raise CherrysyncError(io_message(None, exc, "write"), 1) from exc
+    _write_files(result, options, output, env_out)
     print(f"Wrote {output} with {result.count} provider(s).")
-    if result.env or result.unreadable:
+    if result.env or result.missing:
         print(f"Wrote {len(result.env)} key(s) to {env_out} (mode 0600); keep it out of Git.")
         if result.unreadable:
             print(f"Fill in the encrypted key(s) there: {', '.join(result.unreadable)}")
+        if result.unquotable:
+            print(f"Write these key(s) there by hand: {', '.join(result.unquotable)}")
         print(f"Use it with: cherrysync validate {output} --require-env --env-file {env_out}")
     return 0

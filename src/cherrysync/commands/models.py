@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from cherrysync.commands.check import NetworkOptions, add_network_arguments
 from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_for_command
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.validate.formats import json_text, printable
 
 if TYPE_CHECKING:
     from cherrysync.check.capabilities import ModelInfo
@@ -97,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
     return models(options)
 
 
+#: How an offered ID is shown: the provider's secrets masked, control characters escaped.
+Show = Callable[[str], str]
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The endpoint's offer against the provider's models, and the IDs to add to the file."""
@@ -106,6 +111,8 @@ class Comparison:
     to_add: list[str]
     #: False for Azure, which lists its model catalog rather than the deployments.
     deployments_listed: bool
+    #: offered IDs ``--add-all`` leaves out: no providers file could hold them as they are
+    unusable: list[str] = field(default_factory=list)
     #: what the endpoint reports about offered models (capabilities, context window)
     info: dict[str, ModelInfo] = field(default_factory=dict)
 
@@ -139,6 +146,7 @@ def models(
 ) -> int:
     """List the provider's models against the endpoint's; add IDs when asked. 0 on success."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    refuse_unusable(options.add)
     loaded = load_for_command(
         options.file,
         options.env_files,
@@ -150,13 +158,22 @@ def models(
     (provider,) = loaded.providers[:1]  # load_for_command resolved just this one
     if options.add or options.add_all:
         _models_in_main_file(loaded.validated, provider.index, options.file)
-    comparison = compare(provider, fetch_offer(provider, options), options)
+    show = shown_ids(provider)
+    comparison = compare(provider, fetch_offer(provider, options), options, show)
     if options.format == "json":
-        out.write(render_json(provider.id, comparison))
+        out.write(render_json(provider.id, comparison, show))
     else:
-        out.write(render_text(provider.id, comparison))
+        out.write(render_text(provider.id, comparison, show))
     for model_id in comparison.unoffered_additions:
-        print(f"cherrysync: warning: {model_id} is not offered by the endpoint", file=err)
+        print(f"cherrysync: warning: {show(model_id)} is not offered by the endpoint", file=err)
+    if comparison.unusable:
+        print(
+            f"cherrysync: warning: {provider.id}: not adding {len(comparison.unusable)} offered "
+            "ID(s) with control characters, whitespace, '?', '#' or a secret in them: "
+            + ", ".join(show(i) for i in comparison.unusable[:5])
+            + (", …" if len(comparison.unusable) > 5 else ""),
+            file=err,
+        )
     if comparison.to_add:
         add_to_file(options.file, provider, comparison.entries())
         print(
@@ -166,13 +183,32 @@ def models(
     return 0
 
 
+def refuse_unusable(ids: tuple[str, ...]) -> None:
+    """``--add`` IDs the providers file could not hold end the command before anything else."""
+    from cherrysync.validate.rules import model_id_problem
+
+    for model_id in ids:
+        problem = model_id_problem(model_id)
+        if problem is not None:
+            raise CherrysyncError(f"cannot add: {problem}")
+
+
+def shown_ids(provider: ResolvedProvider) -> Show:
+    """Offered IDs are server text: the provider's secrets are masked and control characters
+    escaped wherever one is shown (a model 'id' can be anything the server likes)."""
+    from cherrysync.check.redaction import Redactor
+
+    redactor = Redactor(provider.secrets())
+    return lambda model_id: redactor.value(model_id, 200)
+
+
 def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
     """The endpoint's model list; a failure ends the command with exit 1 and its check status."""
     import asyncio
 
+    from cherrysync.check.redaction import Redactor
     from cherrysync.check.result import ProbeFailure
     from cherrysync.check.runner import Settings, fetch_listing
-    from cherrysync.secrets import redact
 
     settings = Settings(
         timeout=options.network.timeout,
@@ -184,48 +220,66 @@ def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
     try:
         return asyncio.run(fetch_listing(provider, settings, describe=True))
     except ProbeFailure as failure:
-        message = redact(failure.message, provider.secrets())
+        message = Redactor(provider.secrets()).value(failure.message, 600)
         raise CherrysyncError(f"{provider.id}: {failure.status}: {message}", 1) from None
     except OSError as exc:
         raise CherrysyncError(f"{provider.id}: {exc.strerror or type(exc).__name__}", 1) from None
 
 
-def compare(provider: ResolvedProvider, listing: Listing, options: ModelsOptions) -> Comparison:
-    """What is offered, configured and to be added (``--add`` IDs keep their order, once each)."""
+def compare(
+    provider: ResolvedProvider, listing: Listing, options: ModelsOptions, show: Show = printable
+) -> Comparison:
+    """What is offered, configured and to be added (``--add`` IDs keep their order, once each).
+
+    ``--add-all`` never writes an ID the file could not hold or that ``show`` has to alter
+    (a secret or a control character in it): those are :attr:`Comparison.unusable`.
+    """
+    from cherrysync.validate.rules import model_id_problem
+
     offered = listing.ids if listing.ids is not None else list(listing.extra.get("catalog", []))
     configured = [m.id for m in provider.models]
     wanted = offered if options.add_all else list(dict.fromkeys(options.add))
     to_add = [i for i in wanted if i not in configured]
-    return Comparison(offered, configured, to_add, listing.ids is not None, dict(listing.info))
+    unusable: list[str] = []
+    if options.add_all:
+        unusable = [i for i in to_add if model_id_problem(i) is not None or show(i) != i]
+        to_add = [i for i in to_add if i not in unusable]
+    deployments_listed = listing.ids is not None
+    return Comparison(offered, configured, to_add, deployments_listed, unusable, dict(listing.info))
 
 
-def render_json(provider_id: str, comparison: Comparison) -> str:
+def render_json(provider_id: str, comparison: Comparison, show: Show = printable) -> str:
+    def ids(values: list[str]) -> list[str]:
+        return [show(i) for i in values]
+
     payload = {
         "provider": provider_id,
-        "offered": comparison.offered,
+        "offered": ids(comparison.offered),
         "configured": comparison.configured,
         "missing": comparison.missing,
-        "extra": comparison.extra,
+        "extra": ids(comparison.extra),
         "added": comparison.to_add,
+        "skipped": ids(comparison.unusable),
         "deployments_listed": comparison.deployments_listed,
-        "reported": {i: info.as_dict() for i, info in comparison.info.items()},
+        "reported": {show(i): info.as_dict() for i, info in comparison.info.items()},
     }
-    return json.dumps(payload, indent=2) + "\n"
+    return json_text(payload)
 
 
-def render_text(provider_id: str, comparison: Comparison) -> str:
+def render_text(provider_id: str, comparison: Comparison, show: Show = printable) -> str:
     """One line per model: '=' configured and offered, '!' configured only, '+' offered only;
     then, where the endpoint reports them, the capabilities and the context window."""
     offered = comparison.offered
     lines = [f"{provider_id}: {len(offered)} offered, {len(comparison.configured)} configured"]
     if not comparison.deployments_listed:
         lines.append("note: azure-openai lists its model catalog, not your deployments")
-    marked = [("=" if i in offered else "!", i) for i in comparison.configured]
-    marked += [("+", i) for i in comparison.extra]
-    width = max((len(i) for _, i in marked if i in comparison.info), default=0)
-    for mark, model_id in marked:
+    # configured IDs passed validation (no controls); offered ones are server text
+    marked = [("=" if i in offered else "!", i, i) for i in comparison.configured]
+    marked += [("+", i, show(i)) for i in comparison.extra]
+    width = max((len(shown) for _, i, shown in marked if i in comparison.info), default=0)
+    for mark, model_id, shown in marked:
         info = comparison.info.get(model_id)
-        line = f"  {mark} {model_id}"
+        line = f"  {mark} {shown}"
         if info is not None:
             line = f"{line.ljust(width + 4)}  {describe(info)}"
         lines.append(line)

@@ -8,11 +8,17 @@ lives in :mod:`cherrysync.plan.formats`, so targets never import presentation co
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cherrysync.baseurl import display_url
 from cherrysync.secrets import Secret
+
+#: a value that is one http(s) URL and nothing else
+_URL = re.compile(r"^\s*https?://\S+\s*$", re.IGNORECASE)
 
 Action = Literal["add", "change", "remove"]
 Kind = Literal["provider", "model"]
@@ -131,9 +137,15 @@ def diff_states(
 
 
 def json_safe(value: Any) -> Any:
-    """JSON-safe value with every secret masked."""
+    """JSON-safe value with every secret masked, every URL as
+    :func:`~cherrysync.baseurl.display_url` shows it (the app may hold ``user:pass@`` or
+    ``?key=`` in a base URL) and NaN or infinities (which JSON cannot hold) as null."""
     if isinstance(value, Secret):
         return value.masked
+    if isinstance(value, str) and _URL.match(value):
+        return display_url(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, Mapping):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

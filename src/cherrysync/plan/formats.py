@@ -13,6 +13,7 @@ from typing import Any, Protocol, TextIO
 
 from cherrysync.console import use_colour
 from cherrysync.plan.diff import Action, Change, Plan, json_safe, plan_as_dict
+from cherrysync.validate.formats import json_text, printable
 
 
 class PlanRenderer(Protocol):
@@ -27,7 +28,9 @@ COLOUR: dict[Action, str] = {"add": "\033[32m", "change": "\033[33m", "remove": 
 
 
 def _show(value: Any) -> str:
-    return json.dumps(json_safe(value), ensure_ascii=False, sort_keys=True)
+    """A value as JSON, with the controls JSON leaves raw (C1, bidi overrides) escaped."""
+    text = json.dumps(json_safe(value), ensure_ascii=False, sort_keys=True, allow_nan=False)
+    return printable(text)
 
 
 def change_label(change: Change) -> str:
@@ -37,7 +40,7 @@ def change_label(change: Change) -> str:
     display = (change.before or {}).get("name") if change.action == "remove" else None
     if change.kind == "provider" and isinstance(display, str) and display != name:
         label += f" ({display})"
-    return label
+    return printable(label)
 
 
 def _aligned(sign: str, values: list[tuple[str, str]]) -> list[str]:
@@ -90,7 +93,7 @@ def render_plan_text(plan: Plan, colour: bool = False) -> str:
 
 def render_plan_json(plan: Plan, *, colour: bool = False) -> str:
     """The documented JSON contract (:func:`~cherrysync.plan.diff.plan_as_dict`)."""
-    return json.dumps(plan_as_dict(plan), indent=2, ensure_ascii=False) + "\n"
+    return json_text(plan_as_dict(plan))
 
 
 #: ``plan --format`` value -> renderer; the order is the order ``--help`` lists them in.

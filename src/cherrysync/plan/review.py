@@ -5,7 +5,9 @@ from it. The diff itself is a :class:`~cherrysync.plan.diff.Plan` built by
 :func:`~cherrysync.plan.filestate.diff_files`; keys and credential headers in it are
 :class:`~cherrysync.plan.filestate.WrittenSecret` values, which every format shows by their
 references only. A secret whose shown form is the same on both sides (a literal key replaced by
-another, a changed default) is reported as changed, its value not shown.
+another, a changed default) is reported as changed, its value not shown. Every text from the
+files (names, URLs, headers) is shown through :func:`~cherrysync.validate.formats.printable`:
+it is data, never terminal control or a line of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from cherrysync.console import use_colour
 from cherrysync.plan.diff import Action, Change, Plan, plan_as_dict
 from cherrysync.plan.filestate import WrittenSecret
 from cherrysync.plan.formats import COLOUR, SIGN, change_label
+from cherrysync.validate.formats import json_text, printable
 
 NOT_SET = "(not set)"
 HIDDEN = "changed; the value is not shown"
@@ -76,10 +79,10 @@ def field_rows(change: Change) -> list[tuple[str, Any, Any]]:
 
 def _text_value(change: Change, before: Any, after: Any) -> str:
     if change.action == "add":
-        return show(after)
+        return printable(show(after))
     if _hidden(before, after):
-        return f"{show(after)} ({HIDDEN})"
-    return f"{show(before)} -> {show(after)}"
+        return f"{printable(show(after))} ({HIDDEN})"
+    return printable(f"{show(before)} -> {show(after)}")
 
 
 def _text_block(change: Change, colour: bool) -> list[str]:
@@ -95,9 +98,10 @@ def _text_block(change: Change, colour: bool) -> list[str]:
 
 def render_diff_text(diff: FileDiff, *, colour: bool = False) -> str:
     """Terraform-style blocks, as ``plan`` prints them, then the counts."""
+    old, new = printable(diff.old), printable(diff.new)
     if diff.plan.empty:
-        return f"No changes from {diff.old} to {diff.new}.\n"
-    lines = [f"Changes from {diff.old} to {diff.new}:", ""]
+        return f"No changes from {old} to {new}.\n"
+    lines = [f"Changes from {old} to {new}:", ""]
     for change in diff.plan.changes:
         lines += _text_block(change, colour)
     lines += ["", f"Diff: {diff.counts()}."]
@@ -119,7 +123,7 @@ def diff_as_dict(diff: FileDiff) -> dict[str, Any]:
 
 
 def render_diff_json(diff: FileDiff, *, colour: bool = False) -> str:
-    return json.dumps(diff_as_dict(diff), indent=2, ensure_ascii=False) + "\n"
+    return json_text(diff_as_dict(diff))
 
 
 # --------------------------------------------------------------------------------- Markdown
@@ -127,8 +131,9 @@ def render_diff_json(diff: FileDiff, *, colour: bool = False) -> str:
 
 def code(text: str, limit: int = _MAX_CELL) -> str:
     """``text`` as a code span that is safe in a table cell: no HTML or Markdown inside it is
-    rendered, a ``|`` cannot end the cell, long text is cut."""
-    text = " ".join(text.split("\n"))
+    rendered, a ``|`` cannot end the cell, other control characters are escaped, long text is
+    cut."""
+    text = printable(" ".join(text.split("\n")))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)

@@ -8,8 +8,8 @@ hard size limits, counting the bytes actually inflated rather than trusting the 
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cherrysync.fileio import create_private, private_temp_folder
 from cherrysync.targets import boundedjson
 from cherrysync.targets.base import TargetError
 
@@ -35,9 +36,9 @@ ZIP_ERRORS = (
 )
 
 
-def private_folder() -> tempfile.TemporaryDirectory[str]:
+def private_folder() -> contextlib.AbstractContextManager[Path]:
     """A fresh 0700 temp folder, removed on exit, for copies that may hold keys."""
-    return tempfile.TemporaryDirectory(prefix="cherrysync-")
+    return private_temp_folder()
 
 
 @contextmanager
@@ -86,7 +87,7 @@ def extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit
     if info.file_size > limit:
         raise _too_large(info.filename, limit)
     written = 0
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = create_private(dest)
     with zf.open(info) as fin, os.fdopen(fd, "wb") as fout:
         while chunk := fin.read(1 << 20):
             written += len(chunk)

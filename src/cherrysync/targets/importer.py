@@ -36,6 +36,13 @@ class ImportResult:
     count: int = 0
     #: variables the file references for keys the app encrypted: the user fills them in
     unreadable: list[str] = field(default_factory=list)
+    #: variables for keys a dotenv file cannot hold safely (:func:`dotenv_safe`): the same
+    unquotable: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """Every variable the file references that the dotenv file leaves for the user."""
+        return [*self.unreadable, *self.unquotable]
 
 
 def escape(value: str) -> str:
@@ -97,6 +104,104 @@ def _fix_id(provider: AppProvider, warnings: list[str]) -> str | None:
     return fixed
 
 
+def dotenv_safe(value: str) -> bool:
+    """Can ``value`` be written as ``NAME='value'`` and mean itself to sh, bash and
+    python-dotenv alike? Yes when it holds no ``'``, no ``\\`` and nothing unprintable
+    (control characters, line breaks, tabs and other whitespace than the plain space): inside
+    single quotes such text is literal to all three, so sourcing the file runs nothing."""
+    return value.isprintable() and "'" not in value and "\\" not in value
+
+
+@dataclass
+class _Secrets:
+    """Where one import puts what it learns about keys (shared by every provider)."""
+
+    names: _EnvNames
+    env: dict[str, str]
+    warnings: list[str]
+    #: variables the file references for keys the app encrypted: the user fills them in
+    unreadable: list[str]
+    #: variables for keys no dotenv file can carry safely: the user writes them by hand
+    unquotable: list[str]
+
+    def store(self, pid: str, what: str, var: str, value: str) -> None:
+        """``var`` holds ``value`` in the dotenv file, or is left for the user to fill in."""
+        if dotenv_safe(value):
+            self.env[var] = value
+            return
+        self.unquotable.append(var)
+        self.warnings.append(
+            f"provider '{pid}': {what} holds a quote, a backslash or an unprintable character, "
+            f"which a dotenv file cannot hold safely for both shells and python-dotenv; {var} "
+            "is written commented out: fill it in by hand"
+        )
+
+
+def _identity(provider: AppProvider, pid: str, warnings: list[str]) -> dict[str, Any]:
+    """Name, id, type and base URL (left out when it is the type's official host)."""
+    entry: dict[str, Any] = {"name": provider.name[:MAX_NAME_LENGTH], "id": pid}
+    if len(provider.name) > MAX_NAME_LENGTH:
+        warnings.append(f"provider '{pid}': name shortened to {MAX_NAME_LENGTH} characters")
+    entry["type"] = provider.type
+    if provider.base_url and provider.base_url != DEFAULT_BASE_URLS.get(provider.type):
+        entry["base_url"] = escape(provider.base_url)
+    elif not provider.base_url and provider.type in DEFAULT_BASE_URLS:
+        warnings.append(f"provider '{pid}' has no base URL; the file uses the official host")
+    return entry
+
+
+def _key_references(
+    provider: AppProvider, pid: str, prefix: str, sink: _Secrets, with_secrets: bool
+) -> list[str]:
+    """``${PREFIX_API_KEY}``, ``${PREFIX_API_KEY_2}``... for every key, readable or not."""
+    if provider.encrypted_keys:
+        sink.warnings.append(
+            f"provider '{pid}': {provider.encrypted_keys} key(s) are encrypted by Cherry Studio "
+            "and cannot be read"
+            + (" (the file references them; fill them in the dotenv file)" if with_secrets else "")
+        )
+    total = len(provider.api_keys) + provider.encrypted_keys
+    if not with_secrets:
+        return []
+    refs = []
+    for n in range(1, total + 1):
+        var = f"{prefix}_API_KEY" + (f"_{n}" if n > 1 else "")
+        if n <= len(provider.api_keys):
+            sink.store(pid, f"key {n}", var, provider.api_keys[n - 1].reveal())
+        else:
+            sink.unreadable.append(var)
+        refs.append(f"${{{var}}}")
+    return refs
+
+
+def _headers(
+    provider: AppProvider, pid: str, prefix: str, sink: _Secrets, with_secrets: bool
+) -> dict[str, str]:
+    """Headers as written; secret-looking ones become references (or go, without secrets)."""
+    headers: dict[str, str] = {}
+    for name, value in provider.headers.items():
+        if not _SECRET_HEADER.search(name):
+            headers[name] = escape(value)
+        elif with_secrets:
+            var = f"{prefix}_HEADER_" + re.sub(r"[^A-Za-z0-9]+", "_", name).upper()
+            sink.store(pid, f"header {name}", var, value)
+            headers[name] = f"${{{var}}}"
+    return headers
+
+
+def _models(provider: AppProvider, pid: str, warnings: list[str]) -> list[str | dict[str, Any]]:
+    """Model entries; a new-api model without an endpoint type gets openai (with a warning)."""
+    models = []
+    for spec in provider.models:
+        if provider.type == "new-api" and spec.endpoint_type is None:
+            warnings.append(
+                f"provider '{pid}': model '{spec.id}' has no endpoint type; using openai"
+            )
+            spec = spec.model_copy(update={"endpoint_type": "openai"})
+        models.append(_model_entry(spec, pid))
+    return models
+
+
 def provider_entry(
     provider: AppProvider,
     pid: str,
@@ -106,66 +211,34 @@ def provider_entry(
     env: dict[str, str],
     warnings: list[str],
     unreadable: list[str] | None = None,
+    unquotable: list[str] | None = None,
 ) -> dict[str, Any]:
     """One provider as plain YAML data; keys (and secret-looking headers) become references.
 
     A key the app encrypted gets a reference too, listed in ``unreadable`` with no value: a
-    plan then stops at the unset variable instead of dropping the key from the app.
+    plan then stops at the unset variable instead of dropping the key from the app. So does a
+    key no dotenv file can hold safely (:func:`dotenv_safe`), listed in ``unquotable``.
     """
-    unreadable = [] if unreadable is None else unreadable
-    entry: dict[str, Any] = {"name": provider.name[:MAX_NAME_LENGTH], "id": pid}
-    if len(provider.name) > MAX_NAME_LENGTH:
-        warnings.append(f"provider '{pid}': name shortened to {MAX_NAME_LENGTH} characters")
-    entry["type"] = provider.type
-    if provider.base_url and provider.base_url != DEFAULT_BASE_URLS.get(provider.type):
-        entry["base_url"] = escape(provider.base_url)
-    elif not provider.base_url and provider.type in DEFAULT_BASE_URLS:
-        warnings.append(f"provider '{pid}' has no base URL; the file uses the official host")
+    sink = _Secrets(
+        names,
+        env,
+        warnings,
+        [] if unreadable is None else unreadable,
+        [] if unquotable is None else unquotable,
+    )
+    entry = _identity(provider, pid, warnings)
     prefix = names.prefix(pid, provider.name)
-    if provider.encrypted_keys:
-        warnings.append(
-            f"provider '{pid}': {provider.encrypted_keys} key(s) are encrypted by Cherry Studio "
-            "and cannot be read"
-            + (" (the file references them; fill them in the dotenv file)" if secrets else "")
-        )
-    total = len(provider.api_keys) + provider.encrypted_keys
-    if total and secrets:
-        refs = []
-        for n in range(1, total + 1):
-            var = f"{prefix}_API_KEY" + (f"_{n}" if n > 1 else "")
-            if n <= len(provider.api_keys):
-                env[var] = provider.api_keys[n - 1].reveal()
-            else:
-                unreadable.append(var)
-            refs.append(f"${{{var}}}")
-        entry["api_key"] = refs[0] if len(refs) == 1 else refs
-    if provider.api_version is not None:
-        entry["api_version"] = provider.api_version
-    if not provider.enabled:
-        entry["enabled"] = False
-    headers: dict[str, str] = {}
-    for name, value in provider.headers.items():
-        if _SECRET_HEADER.search(name):
-            if secrets:
-                var = f"{prefix}_HEADER_" + re.sub(r"[^A-Za-z0-9]+", "_", name).upper()
-                env[var] = value
-                headers[name] = f"${{{var}}}"
-        else:
-            headers[name] = escape(value)
-    if headers:
-        entry["headers"] = headers
-    if provider.notes is not None:
-        entry["notes"] = provider.notes
-    models = []
-    for spec in provider.models:
-        if provider.type == "new-api" and spec.endpoint_type is None:
-            warnings.append(
-                f"provider '{pid}': model '{spec.id}' has no endpoint type; using openai"
-            )
-            spec = spec.model_copy(update={"endpoint_type": "openai"})
-        models.append(_model_entry(spec, pid))
-    if models:
-        entry["models"] = models
+    refs = _key_references(provider, pid, prefix, sink, secrets)
+    optional: dict[str, Any] = {
+        "api_key": refs[0] if len(refs) == 1 else refs,
+        "api_version": provider.api_version,
+        "enabled": None if provider.enabled else False,
+        "headers": _headers(provider, pid, prefix, sink, secrets),
+        "notes": provider.notes,
+        "models": _models(provider, pid, warnings),
+    }
+    # left out when empty or default; an empty notes string is kept, as the app shows it
+    entry.update((k, v) for k, v in optional.items() if v is not None and v != [] and v != {})
     return entry
 
 
@@ -182,24 +255,46 @@ def render_yaml(data: dict[str, Any], header: str = "") -> str:
     return header + buffer.getvalue()
 
 
-def render_env(env: dict[str, str], file_name: str, unreadable: Iterable[str] = ()) -> str:
-    """Dotenv text that :mod:`cherrysync.load.envfile` reads back to the same values.
+def render_env(
+    env: dict[str, str],
+    file_name: str,
+    unreadable: Iterable[str] = (),
+    unquotable: Iterable[str] = (),
+) -> str:
+    """Dotenv text that sh, bash (``set -a; . ./.env``) and :mod:`cherrysync.load.envfile`
+    all read back to exactly the same values, with nothing expanded or run.
 
-    ``unreadable`` variables (keys the app encrypted) are commented out, so they stay unset
-    until the user writes the key in.
+    Every value is single-quoted with nothing to escape (:func:`dotenv_safe`; anything else is
+    a ``ValueError``: callers list such keys in ``unquotable``). ``unreadable`` (keys the app
+    encrypted) and ``unquotable`` variables are commented out, so they stay unset until the
+    user writes the key in.
     """
-    lines = [f"# API keys referenced by {file_name} (cherrysync import). Keep out of Git."]
+    shown = "".join(c if c.isprintable() else "?" for c in file_name)
+    lines = [f"# API keys referenced by {shown} (cherrysync import). Keep out of Git."]
     for name, value in env.items():
-        # single quotes are never expanded; inside them only \\ and \' are escapes
-        quoted = value.replace("\\", "\\\\").replace("'", "\\'")
-        lines.append(f"{name}='{quoted}'")
+        if not dotenv_safe(value):
+            raise ValueError(f"{name}: not a value a dotenv file can hold safely")
+        lines.append(f"{name}='{value}'")
     for name in unreadable:
         lines.append(f"# {name}=  (encrypted by Cherry Studio, cannot be read: write the key here)")
+    for name in unquotable:
+        lines.append(f"# {name}=  (holds characters this file cannot quote safely: write it here)")
     return "\n".join(lines) + "\n"
 
 
 def _errors(result: ValidatedFile) -> list[str]:
     return [f"{d.rule}: {d.message}" for d in result.diagnostics if d.severity == "error"]
+
+
+def _unique_name(name: str, pid: str, seen: set[str], warnings: list[str]) -> str:
+    """``name``, or ``name 2``, ``name 3``... when another imported provider has it."""
+    unique, n = name, 2
+    while unique.strip().casefold() in seen:
+        unique = f"{name[: MAX_NAME_LENGTH - 3]} {n}"
+        n += 1
+    if unique != name:
+        warnings.append(f"provider '{pid}': name '{name}' is taken; using '{unique}'")
+    return unique
 
 
 def build_import(
@@ -210,7 +305,8 @@ def build_import(
     env_name: str = ".env",
 ) -> ImportResult:
     """The providers file for ``providers``; each one that would not validate is skipped."""
-    names, env, warnings, unreadable = _EnvNames(), dict[str, str](), list[str](), list[str]()
+    names, env, warnings = _EnvNames(), dict[str, str](), list[str]()
+    unreadable, unquotable = list[str](), list[str]()
     entries: list[dict[str, Any]] = []
     seen_names: set[str] = set()
     for provider in providers:
@@ -221,6 +317,7 @@ def build_import(
             continue
         local_env: dict[str, str] = {}
         local_unreadable: list[str] = []
+        local_unquotable: list[str] = []
         entry = provider_entry(
             provider,
             pid,
@@ -229,14 +326,9 @@ def build_import(
             env=local_env,
             warnings=warnings,
             unreadable=local_unreadable,
+            unquotable=local_unquotable,
         )
-        name, n = entry["name"], 2
-        while name.strip().casefold() in seen_names:
-            name = f"{entry['name'][: MAX_NAME_LENGTH - 3]} {n}"
-            n += 1
-        if name != entry["name"]:
-            warnings.append(f"provider '{pid}': name '{entry['name']}' is taken; using '{name}'")
-            entry["name"] = name
+        name = entry["name"] = _unique_name(entry["name"], pid, seen_names, warnings)
         problems = _errors(validate_text(render_yaml({"version": 1, "providers": [entry]}), pid))
         if problems:
             warnings.append(f"provider '{pid}' skipped: {'; '.join(problems)}")
@@ -245,11 +337,12 @@ def build_import(
         entries.append(entry)
         env.update(local_env)
         unreadable.extend(local_unreadable)
-    keys = f" Keys are in {env_name}." if env or unreadable else ""
+        unquotable.extend(local_unquotable)
+    keys = f" Keys are in {env_name}." if env or unreadable or unquotable else ""
     text = render_yaml(
         {"version": 1, "providers": entries}, HEADER.format(source=source, keys=keys)
     )
     problems = _errors(validate_text(text, "imported providers file"))
     if problems:
         raise ImportFailure("; ".join(problems))
-    return ImportResult(text, env, warnings, len(entries), unreadable)
+    return ImportResult(text, env, warnings, len(entries), unreadable, unquotable)

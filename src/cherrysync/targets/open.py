@@ -25,11 +25,12 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 APP_NAME = "Cherry Studio"
 
 
-def open_target(spec: str, *, out: str | None = None) -> Target:
-    """The target ``spec`` names; ``out`` is where apply writes a patched 1.x zip."""
+def open_target(spec: str, *, out: str | None = None, force: bool = False) -> Target:
+    """The target ``spec`` names; ``out`` is where apply writes a patched 1.x zip, which
+    exists already only with ``force``."""
     path = Path(os.path.abspath(Path(spec).expanduser()))
     if spec != "auto" and _looks_like_zip(path, spec):
-        return _open_zip(path, out)
+        return _open_zip(path, out, force)
     if out:
         raise TargetError("--out applies only to a v1 backup zip target", code=2)
     if spec == "auto":
@@ -51,14 +52,14 @@ def _looks_like_zip(path: Path, spec: str) -> bool:
         return False
 
 
-def _open_zip(path: Path, out: str | None) -> Target:
+def _open_zip(path: Path, out: str | None, force: bool = False) -> Target:
     """Tell the formats apart the way the app's restore does: by ``metadata.json``."""
     with archive.open_zip(path) as zf:
         manifest = archive.read_manifest(zf, path)
     if manifest is None:
         from cherrysync.targets.v1.target import BackupTarget
 
-        return BackupTarget(path, out=Path(out) if out else None)
+        return BackupTarget(path, out=Path(out) if out else None, force=force)
     if manifest.app_name != APP_NAME:
         raise TargetError(
             f"{path} is not a Cherry Studio backup (its metadata.json names the app "

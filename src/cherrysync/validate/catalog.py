@@ -23,7 +23,7 @@ VALIDATE_RULES: dict[str, str] = {
     "duplicate-id": "Two providers have the same id.",
     "duplicate-name": "Two providers have the same name.",
     "duplicate-model": "A model id is listed twice in one provider.",
-    "model-id-chars": "A model id contains characters the app rejects.",
+    "model-id-chars": "A model id contains '?', '#', control characters or whitespace.",
     "new-api-endpoint-type": "A new-api model has no endpoint_type.",
     "base-url-required": "The provider type has no default base URL.",
     "base-url-scheme": "The base URL is not an http(s) URL.",

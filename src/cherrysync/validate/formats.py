@@ -1,15 +1,18 @@
 """Render diagnostics as text, JSON, GitHub workflow annotations or SARIF.
 
 :data:`DIAGNOSTIC_FORMATS` is the one list of ``validate --format`` values: the parser takes its
-choices from it. The GitHub and Markdown helpers are shared with ``check`` so both commands
-escape and word their annotations and job summaries the same way.
+choices from it. The helpers above the formats are shared with ``check`` and ``models`` so every
+command escapes its output the same way: text from a file or a server is data, never terminal
+control (:func:`printable`), and every JSON document is strict JSON (:func:`json_text`).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from cherrysync.diagnostics import Diagnostic
 
@@ -24,10 +27,50 @@ class DiagnosticRenderer(Protocol):
 
 # ------------------------------------------------------------------- shared with check/formats
 
+#: C0 and C1 controls, DEL, line and paragraph separators and the bidi overrides that reorder
+#: what a terminal shows ("Trojan source"): none of them may reach a terminal or a log raw.
+_NOT_C0 = "\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(f"[\x00-\x1f{_NOT_C0}]")
+#: the ones ``json.dumps(ensure_ascii=False)`` leaves raw (it escapes only C0)
+_JSON_RAW = re.compile(f"[{_NOT_C0}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as its escape (``\\n``, ``\\x1b``).
+
+    Text from a server or a providers file then cannot move the cursor, recolour the terminal,
+    start a new line in a CI log or turn into a GitHub workflow command.
+    """
+    return CONTROL.sub(_escape, text)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities (which JSON cannot express) as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_text(payload: Any, indent: int | None = 2) -> str:
+    """``payload`` as strict JSON (no NaN or Infinity) plus a newline; the controls JSON leaves
+    raw are escaped too, so printing the document never sends a control sequence."""
+    text = json.dumps(_finite(payload), indent=indent, ensure_ascii=False, allow_nan=False)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
 
 def github_escape(text: str, prop: bool = False) -> str:
-    """Escape for a workflow command; ``prop`` also escapes ':' and ',' in properties."""
+    """Escape for a workflow command: line breaks as GitHub's ``%0A``, every other control
+    character through :func:`printable`; ``prop`` also escapes ':' and ',' in properties."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text)
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
@@ -51,8 +94,8 @@ def markdown_heading(command: str, failed: bool) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    """A table cell: a '|' in the text would end the cell."""
-    return text.replace("|", "\\|")
+    """A table cell: a '|' would end the cell and a line break the row."""
+    return printable(text).replace("|", "\\|")
 
 
 # ------------------------------------------------------------------------------------ formats
@@ -69,11 +112,11 @@ def render_text(
 ) -> str:
     """``file:line:column: severity: message [rule]``, one per line (the compiler convention)."""
     if not colour:
-        return "".join(d.as_text() + "\n" for d in diagnostics)
+        return "".join(printable(d.as_text()) + "\n" for d in diagnostics)
     paint = {"error": "\033[31merror\033[0m", "warning": "\033[33mwarning\033[0m"}
     return "".join(
-        f"\033[1m{d.file}:{d.line}:{d.column}:\033[0m {paint[d.severity]}: {d.message} "
-        f"\033[2m[{d.rule}]\033[0m\n"
+        f"\033[1m{printable(d.file)}:{d.line}:{d.column}:\033[0m {paint[d.severity]}: "
+        f"{printable(d.message)} \033[2m[{d.rule}]\033[0m\n"
         for d in diagnostics
     )
 
@@ -88,7 +131,7 @@ def render_json(
         "summary": {"errors": errors, "warnings": warnings},
         "diagnostics": [d.as_dict() for d in diagnostics],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload)
 
 
 def render_github(
@@ -142,7 +185,7 @@ def render_summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> s
         lines += ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]
         for d in diagnostics:
             lines.append(
-                f"| {d.file} | {d.line}:{d.column} | {d.severity} | `{d.rule}` | "
+                f"| {markdown_cell(d.file)} | {d.line}:{d.column} | {d.severity} | `{d.rule}` | "
                 f"{markdown_cell(d.message)} |"
             )
         lines.append("")

@@ -15,6 +15,7 @@ from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
 from cherrysync.secrets import EnvRef, EnvSyntaxError, references
+from cherrysync.validate.formats import CONTROL, printable
 
 _AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -100,6 +101,33 @@ def rule_provider_id(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
             )
 
 
+def model_id_problem(model_id: str) -> str | None:
+    """Why a model id cannot be used as written, or None; ``models --add`` asks this too.
+
+    ``?`` and ``#`` the app refuses; control characters and whitespace no API's model id has
+    (``gpt2 - gpt-4o`` is two list items, the second indented under the first).
+    """
+    shown = printable(model_id)
+    bad = sorted({c for c in model_id if c in "?#"})
+    if bad:
+        return (
+            f"model id '{shown}' contains {', '.join(map(repr, bad))}, "
+            "which the app does not allow in model ids"
+        )
+    if CONTROL.search(model_id):
+        return f"model id '{shown}' contains control characters, which no model id has"
+    if model_id != model_id.strip():
+        return f"model id '{shown}' has leading or trailing whitespace (the app trims it)"
+    if any(c.isspace() for c in model_id):
+        if re.search(r"\s-\s", model_id):
+            return (
+                f"model id '{shown}' contains whitespace: a '- id' line indented deeper than "
+                "the item above it continues that item; put every '- id' at the same indentation"
+            )
+        return f"model id '{shown}' contains whitespace, which no model id has"
+    return None
+
+
 def rule_models(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
     for i, provider in enumerate(pf.providers):
         seen: dict[str, int] = {}
@@ -119,22 +147,9 @@ def rule_models(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                 )
             else:
                 seen[spec.id] = j
-            bad = sorted({c for c in spec.id if c in "?#"})
-            if bad:
-                yield Finding(
-                    path,
-                    "error",
-                    "model-id-chars",
-                    f"model id '{spec.id}' contains {', '.join(map(repr, bad))}, "
-                    "which the app does not allow in model ids",
-                )
-            elif spec.id != spec.id.strip():
-                yield Finding(
-                    path,
-                    "error",
-                    "model-id-chars",
-                    f"model id '{spec.id}' has leading or trailing whitespace (the app trims it)",
-                )
+            problem = model_id_problem(spec.id)
+            if problem is not None:
+                yield Finding(path, "error", "model-id-chars", problem)
             if provider.type == "new-api" and spec.endpoint_type is None:
                 yield Finding(
                     path,

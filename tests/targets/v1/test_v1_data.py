@@ -17,11 +17,11 @@ from cherrysync.targets.v1.target import BackupTarget
 @pytest.mark.parametrize("indent", [None, 2, "\t"])
 def test_patch_touches_only_the_llm_slice(indent: Any) -> None:
     doc = data_json()
-    text = json.dumps(doc, indent=indent, ensure_ascii=indent is None)
+    text = json.dumps(doc, indent=indent, ensure_ascii=indent is None).encode()
     data = parse_backup(text)
     new_providers = [{"id": "x", "models": []}, *data.providers]
-    patched = data.patched(new_providers)
-    # outside the persist string: identical text
+    patched = data.patched(text, new_providers)
+    # outside the persist string: identical bytes
     start, end = data.persist_span
     assert patched[:start] == text[:start]
     assert patched[len(patched) - (len(text) - end) :] == text[end:]
@@ -52,7 +52,7 @@ def test_duplicate_keys_follow_json_parse(tmp_path: Path) -> None:
     )
     data = parse_backup(text)
     assert any(p.get("id") == "openai" for p in data.providers)
-    assert json.loads(data.patched([]))["localStorage"][PERSIST_KEY] != "{}"
+    assert json.loads(data.patched(text.encode(), []))["localStorage"][PERSIST_KEY] != "{}"
 
 
 def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

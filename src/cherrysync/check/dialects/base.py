@@ -202,7 +202,7 @@ def listing_body(reply: Reply, what: str, member: str = "data") -> list[Any]:
             "wrong_base_url", f"{what}: HTTP {reply.status} with an HTML page, not the API"
         )
     if data is INVALID:
-        raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} body is not valid JSON")
+        raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} {reply.json_problem}")
     if not isinstance(data, dict) or member not in data:
         shape = type(data).__name__ if not isinstance(data, dict) else "object without " + member
         raise ProbeFailure(
@@ -231,6 +231,8 @@ def ids_from(items: list[Any], what: str, field_name: str = "id") -> list[str]:
 def json_object(reply: Reply, what: str, *required: str) -> dict[str, Any]:
     """A 2xx JSON object holding ``required`` members, else ``bad_response``."""
     data = reply.data
+    if data is INVALID:
+        raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} {reply.json_problem}")
     if not isinstance(data, dict) or any(name not in data for name in required):
         need = ", ".join(required) or "a JSON object"
         raise ProbeFailure("bad_response", f"{what}: HTTP {reply.status} without {need}")

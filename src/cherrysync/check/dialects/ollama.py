@@ -38,7 +38,8 @@ class OllamaDialect(Dialect):
         reply = await self.call("GET", f"{root}/api/tags", key, what=what, phase="list")
         items = listing_body(reply, what, "models")
         ids = ids_from(items, what, "name")
-        note = f"Ollama {version['version'][:20]}; no authentication"
+        shown = self.session.redactor.value(version["version"], 20)
+        note = f"Ollama {shown}; no authentication"
         return Listing(ids, note=note, info=by_id(items, ollama, "name"))
 
     async def model_info(

@@ -29,7 +29,7 @@ _LITELLM_CREATED = 1677610602
 def flavour(data: list[Any], body_keys: set[str]) -> str:
     """Which server answered, from the fingerprints in provider-apis.md §2.2."""
     entries = [item for item in data if isinstance(item, dict)]
-    owners = {item.get("owned_by") for item in entries}
+    owners = {str(item.get("owned_by")) for item in entries}
     if "models" in body_keys or "llamacpp" in owners:
         return "llama.cpp"
     if "library" in owners:

@@ -1,24 +1,27 @@
 """A 1.x backup's ``data.json``: check it is one, read ``llm``, splice a new ``llm`` in (pure).
 
-Patching splices text instead of re-serialising the document: every byte outside the
+Patching splices bytes instead of re-serialising the document: every byte outside the
 ``persist:cherry-studio`` string stays as the app wrote it (IndexedDB tables, other
 ``localStorage`` keys), and inside it every slice string other than ``llm`` keeps its exact text,
-``_persist`` included (reference §3.1, §3.5).
+``_persist`` included (reference §3.1, §3.5). ``data.json`` itself is read as a stream
+(:mod:`.datajson`): only the persisted state is ever decoded.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from cherrysync.targets import boundedjson
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE
+from cherrysync.targets.v1 import datajson
 
-PERSIST_KEY = "persist:cherry-studio"
+PERSIST_KEY = datajson.PERSIST_KEY
 #: Backup formats cherrysync patches: current 1.x writers produce 5 (reference §3.4).
 KNOWN_BACKUP_VERSIONS = frozenset({5})
 
@@ -140,11 +143,12 @@ def parse_persist(text: str, fail: Callable[[str], TargetError] = _not_backup) -
 
 @dataclass
 class BackupData:
-    """The parts of ``data.json`` cherrysync reads, and where the persisted state sits."""
+    """What cherrysync reads from ``data.json``: its format, the persisted state, and the byte
+    span of the ``persist:cherry-studio`` string (everything else stays unread bytes)."""
 
-    text: str
     version: int
     persist_span: tuple[int, int]
+    size: int
     state: PersistState
     time_ms: int | None = None
 
@@ -163,26 +167,24 @@ class BackupData:
     def slice(self, name: str) -> dict[str, Any] | None:
         return self.state.slice(name)
 
-    def patched(self, providers: list[Any]) -> str:
-        """``data.json`` with only ``llm.providers`` replaced."""
-        start, end = self.persist_span
-        return self.text[:start] + js_json(self.state.patched(providers)) + self.text[end:]
+    def replacement(self, providers: list[Any]) -> bytes:
+        """The new ``persist:cherry-studio`` string (JSON text) with ``llm.providers`` replaced."""
+        return js_json(self.state.patched(providers)).encode("utf-8")
+
+    def patched(self, original: bytes, providers: list[Any]) -> bytes:
+        """``original`` (this ``data.json``) with only ``llm.providers`` replaced, in memory;
+        apply streams the same splice (:func:`~.datajson.spliced`) instead."""
+        value = self.replacement(providers)
+        return b"".join(datajson.spliced(io.BytesIO(original), self.persist_span, self.size, value))
 
 
-def _version_hint(top: dict[str, _Member]) -> str:
-    if "redux" in top:
+def _version_hint(kinds: dict[str, int]) -> str:
+    if "redux" in kinds:
         return "this is a Cherry Studio mobile export, which the desktop app cannot restore"
     return "data.json has no 'localStorage' object"
 
 
-def parse_backup(text: str) -> BackupData:
-    """Check that ``text`` is a restorable 1.x ``data.json`` and locate the ``llm`` slice."""
-    try:
-        boundedjson.check_depth(text)
-        top = _index(text)
-    except ValueError as exc:
-        raise _not_backup(f"data.json is not a JSON object ({exc})") from None
-    version = top["version"].value if "version" in top else None
+def _check_version(version: Any) -> int:
     if not isinstance(version, int) or isinstance(version, bool):
         raise _not_backup("data.json has no numeric 'version'")
     if version not in KNOWN_BACKUP_VERSIONS:
@@ -191,25 +193,47 @@ def parse_backup(text: str) -> BackupData:
             f"backup format version {version} is not supported (known: {known}); in Cherry "
             f"Studio 1.x, {EXPORT_AS_FILE} writes a format-5 zip that cherrysync patches"
         )
-    storage = top.get("localStorage")
-    if storage is None or not isinstance(storage.value, dict):
-        raise _not_backup(_version_hint(top))
-    if "indexedDB" not in top or not isinstance(top["indexedDB"].value, dict):
+    return version
+
+
+def read_backup(stream: IO[bytes], limit: int) -> BackupData:
+    """Check that ``stream`` is a restorable 1.x ``data.json`` and read its persisted state,
+    reading at most ``limit`` bytes and holding only the state."""
+    try:
+        layout = datajson.scan(stream, limit)
+    except datajson.TooLarge as exc:
+        raise TargetError(f"{exc}; refusing to read it") from None
+    except ValueError as exc:  # ShapeError, TooDeep
+        raise _not_backup(f"data.json is not a JSON object ({exc})") from None
+    version = _check_version(layout.scalars.get("version"))
+    if layout.kinds.get("localStorage") != ord("{"):
+        raise _not_backup(_version_hint(layout.kinds))
+    if layout.kinds.get("indexedDB") != ord("{"):
         # the app's restore reads it as an object (even {}) and throws otherwise (§3.4)
         raise _not_backup(
             "data.json has no 'indexedDB' object, so the app's restore would fail on it; make a "
             "fresh backup in the app"
         )
-    persist = _index(text, storage.start).get(PERSIST_KEY)
-    if persist is None or not isinstance(persist.value, str):
+    persist = layout.persist
+    if persist is None or persist.literal is None:
         raise _not_backup(f"localStorage has no '{PERSIST_KEY}' string")
+    try:
+        text = json.loads(persist.literal.decode("utf-8"))
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise _not_backup(f"'{PERSIST_KEY}' is not a valid JSON string ({exc})") from None
     return BackupData(
-        text=text,
         version=version,
         persist_span=(persist.start, persist.end),
-        state=parse_persist(persist.value),
-        time_ms=_int(top["time"].value) if "time" in top else None,
+        size=layout.size,
+        state=parse_persist(text),
+        time_ms=_int(layout.scalars.get("time")),
     )
+
+
+def parse_backup(data: bytes | str, limit: int = 1 << 62) -> BackupData:
+    """:func:`read_backup` of ``data.json`` held in memory (tests, small inputs)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return read_backup(io.BytesIO(raw), limit)
 
 
 def _int(value: Any) -> int | None:

@@ -12,7 +12,7 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -124,45 +124,81 @@ class ZipStreamWriter:
         self._entries.append(_Entry(info, name, info.flag_bits, offset))
 
     def add_member(self, name: str, data: bytes, *, level: int = 1) -> None:
-        """A new deflated member with sizes in the local header (no data descriptor)."""
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-        packed = compressor.compress(data) + compressor.flush()
+        """A new deflated member (stored when empty, as directory entries are)."""
+        self.add_stream(name, len(data), [data] if data else [], level=level)
+
+    def add_stream(self, name: str, size: int, chunks: Iterable[bytes], *, level: int = 1) -> None:
+        """A new member of ``size`` bytes, deflated from ``chunks`` as they come.
+
+        The local header is written first with the size and patched with the CRC and the
+        compressed size afterwards (no data descriptor), so nothing is held in memory.
+        """
         info = zipfile.ZipInfo(name, time.localtime()[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED if data else zipfile.ZIP_STORED
-        if not data:
-            packed = b""
-        info.CRC = zlib.crc32(data)
-        info.file_size = len(data)
-        info.compress_size = len(packed)
+        info.compress_type = zipfile.ZIP_DEFLATED if size else zipfile.ZIP_STORED
+        info.file_size = size
         info.create_system = 3
         info.external_attr = (0o40755 << 16 | 0x10) if name.endswith("/") else 0o100644 << 16
         raw_name = name.encode("utf-8")
         flags = 0 if raw_name.isascii() else 0x800
-        zip64 = max(info.file_size, info.compress_size) > _LIMIT32
-        extra = struct.pack("<HH2Q", 1, 16, info.file_size, info.compress_size) if zip64 else b""
+        # deflate's worst case (zlib's deflateBound) decides whether sizes need zip64
+        zip64 = size + (size >> 11) + 64 > _LIMIT32
         version = 45 if zip64 else 20
         info.extract_version = info.create_version = version
-        dostime, dosdate = _dos(info.date_time)
         offset = self._fh.tell()
-        self._fh.write(
-            _LOCAL.pack(
-                b"PK\x03\x04",
-                version,
-                flags,
-                info.compress_type,
-                dostime,
-                dosdate,
-                info.CRC,
-                _LIMIT32 if zip64 else info.compress_size,
-                _LIMIT32 if zip64 else info.file_size,
-                len(raw_name),
-                len(extra),
-            )
-        )
-        self._fh.write(raw_name + extra)
-        self._fh.write(packed)
+        self._fh.write(self._local_header(info, flags, len(raw_name), zip64, version))
+        self._fh.write(raw_name)
+        extra_at = self._fh.tell()
+        if zip64:
+            self._fh.write(struct.pack("<HH2Q", 1, 16, size, 0))
+        crc, written, packed = self._write_data(chunks, level if size else None)
+        if written != size:
+            raise zipfile.BadZipFile(f"{name}: expected {size} bytes, got {written}")
+        info.CRC, info.compress_size = crc, packed
+        end = self._fh.tell()
+        self._fh.seek(offset + 14)  # CRC-32, compressed size, uncompressed size
+        sizes = (_LIMIT32, _LIMIT32) if zip64 else (packed, size)
+        self._fh.write(struct.pack("<3L", crc, *sizes))
+        if zip64:
+            self._fh.seek(extra_at)
+            self._fh.write(struct.pack("<HH2Q", 1, 16, size, packed))
+        self._fh.seek(end)
         info.extra = b""
         self._entries.append(_Entry(info, raw_name, flags, offset))
+
+    def _write_data(self, chunks: Iterable[bytes], level: int | None) -> tuple[int, int, int]:
+        """Deflate (or, with no ``level``, store) ``chunks``: (CRC-32, bytes in, bytes out)."""
+        crc, written, packed = 0, 0, 0
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15) if level is not None else None
+        for chunk in chunks:
+            crc = zlib.crc32(chunk, crc)
+            written += len(chunk)
+            out = compressor.compress(chunk) if compressor else chunk
+            packed += len(out)
+            self._fh.write(out)
+        if compressor is not None:
+            tail = compressor.flush()
+            packed += len(tail)
+            self._fh.write(tail)
+        return crc, written, packed
+
+    @staticmethod
+    def _local_header(
+        info: zipfile.ZipInfo, flags: int, name_len: int, zip64: bool, version: int
+    ) -> bytes:
+        dostime, dosdate = _dos(info.date_time)
+        return _LOCAL.pack(
+            b"PK\x03\x04",
+            version,
+            flags,
+            info.compress_type,
+            dostime,
+            dosdate,
+            0,  # CRC-32: patched once the data is written
+            _LIMIT32 if zip64 else 0,
+            _LIMIT32 if zip64 else info.file_size,
+            name_len,
+            20 if zip64 else 0,
+        )
 
     def close(self, comment: bytes = b"") -> None:
         cd_start = self._fh.tell()

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cherrysync.fileio import create_private
 from cherrysync.targets.archive import private_folder
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE
@@ -71,7 +72,7 @@ def missing_reader(what: str) -> TargetError:
 def _copy_file(src: Path, dest: Path, budget: int) -> int:
     """Copy ``src`` into a new 0600 file, reading at most ``budget`` + 1 bytes."""
     copied = 0
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = create_private(dest)
     with src.open("rb") as fin, os.fdopen(fd, "wb") as fout:
         while chunk := fin.read(min(1 << 20, budget - copied + 1)):
             copied += len(chunk)

@@ -1,32 +1,33 @@
 """Cherry Studio 1.x target: patch ``llm.providers`` in a backup zip the user just made.
 
-The input is never written. ``apply`` streams every member except ``data.json`` raw into a temp
-file beside the output and renames it into place, so a failed run leaves no half-written zip.
+The input is never written. ``apply`` copies every member except ``data.json`` raw into a
+private partial file beside the output and renames it into place, so a failed run leaves no
+half-written zip; ``data.json`` is streamed through with only the persisted state replaced, so
+memory does not grow with the backup (:mod:`.datajson`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cherrysync.errors import io_message
+from cherrysync.fileio import new_partial, publish, real_destination, same_file
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE, V1_ZIP, Found
 from cherrysync.targets.v1.appmodel import merge_providers
-from cherrysync.targets.v1.backupdata import BackupData, parse_backup
+from cherrysync.targets.v1.backupdata import BackupData
 from cherrysync.targets.v1.backupzip import DATA_DIR, DATA_JSON, ZipStreamWriter
+from cherrysync.targets.v1.datajson import spliced
 from cherrysync.targets.v1.planning import custom_providers, plan_state
-
-MAX_DATA_JSON = 2 << 30
+from cherrysync.targets.v1.source import Source, open_backup
 
 
 def default_output(path: Path) -> Path:
@@ -34,61 +35,14 @@ def default_output(path: Path) -> Path:
     return path.with_name(f"{path.stem}.cherrysync{path.suffix}")
 
 
-@dataclass
-class _Loaded:
-    data: BackupData
-    infos: list[zipfile.ZipInfo]
-    comment: bytes
-
-
-def _read(path: Path) -> _Loaded:
-    """Open the backup, check it, decode ``data.json`` (the only member read into memory)."""
-    if not path.is_file():
-        raise TargetError(f"backup {path} does not exist", code=2)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = [i.filename for i in infos]
-            if DATA_JSON not in names:
-                hint = (
-                    "; it has metadata.json, so it is a direct backup (format 6 or a 2.x "
-                    "backup), which cherrysync reads but does not patch"
-                    if "metadata.json" in names
-                    else ""
-                )
-                raise TargetError(f"not a Cherry Studio 1.x backup: no data.json{hint}")
-            if names.count(DATA_JSON) > 1:
-                raise TargetError("not a Cherry Studio 1.x backup: data.json appears twice")
-            info = zf.getinfo(DATA_JSON)
-            if info.file_size > MAX_DATA_JSON:
-                raise TargetError("data.json is larger than 2 GiB; refusing to load it")
-            raw = zf.read(info)
-            comment = zf.comment
-    except zipfile.BadZipFile as exc:
-        raise TargetError(f"{path} is not a valid zip file ({exc})") from None
-    # zlib/EOF: damaged deflate data; NotImplementedError: zipfile's word for an unknown
-    # compression method; UnicodeDecodeError/ValueError: a damaged central directory.
-    except (zlib.error, EOFError, NotImplementedError, UnicodeDecodeError, ValueError) as exc:
-        raise TargetError(
-            f"{path} is damaged: its zip index or data.json cannot be read "
-            f"({type(exc).__name__}); "
-            "make a fresh backup in the app"
-        ) from None
-    except OSError as exc:
-        raise TargetError(io_message(path, exc)) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TargetError("not a Cherry Studio 1.x backup: data.json is not UTF-8") from None
-    return _Loaded(parse_backup(text), infos, comment)
-
-
 class BackupTarget:
     """A 1.x backup zip as a :class:`~cherrysync.targets.base.Target`."""
 
-    def __init__(self, path: Path, *, out: Path | None = None) -> None:
+    def __init__(self, path: Path, *, out: Path | None = None, force: bool = False) -> None:
+        """``force``: replace an existing output file (never the input)."""
         self.path = path
         self.out = out if out is not None else default_output(path)
+        self.force = force
         self.description = f"Cherry Studio 1.x backup {path}"
         #: Providers ``read_custom_providers`` had to skip, for ``import`` to print.
         self.import_warnings: list[str] = []
@@ -104,76 +58,88 @@ class BackupTarget:
             V1_ZIP,
         )
 
-    def _load(self) -> _Loaded:
-        loaded = _read(self.path)
-        self._time_ms = loaded.data.time_ms
-        return loaded
+    def _load(self, source: Source) -> BackupData:
+        data = source.data()
+        self._time_ms = data.time_ms
+        return data
 
     # ------------------------------------------------------------------------- plan
 
     def _plan(
-        self, loaded: _Loaded, providers: list[ResolvedProvider], *, prune: bool
+        self, data: BackupData, providers: list[ResolvedProvider], *, prune: bool
     ) -> tuple[Plan, list[dict[str, Any]]]:
         """The plan and the v1 objects it would write."""
         plan, desired = plan_state(
-            loaded.data.state,
+            data.state,
             providers,
             prune=prune,
             description=self.description,
             target_path=os.path.abspath(self.path),
         )
         if plan.changes:
-            plan.notes.append(_restore_note(loaded.data.time_ms))
+            plan.notes.append(_restore_note(data.time_ms))
         return plan, desired
 
     def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
-        return self._plan(self._load(), providers, prune=prune)[0]
+        with open_backup(self.path) as source:
+            data = self._load(source)
+        return self._plan(data, providers, prune=prune)[0]
 
     # ------------------------------------------------------------------------- apply
 
     def _check_output(self) -> None:
-        if self.out.resolve() == self.path.resolve() or (
-            self.out.exists() and os.path.samefile(self.out, self.path)
-        ):
+        """Before any work: never the input, an existing file only with ``force``."""
+        if same_file(self.out, self.path):
             raise TargetError("--out must not be the input backup; it is never overwritten", 2)
         if not self.out.parent.is_dir():
             raise TargetError(f"output folder {self.out.parent} does not exist", 2)
+        if self.out.is_dir():
+            raise TargetError(f"{self.out} is a folder; --out names the zip to write", 2)
+        if os.path.lexists(self.out) and not self.force:
+            raise TargetError(_exists(self.out))
 
     def apply(self, providers: list[ResolvedProvider], *, prune: bool) -> ApplyResult:
         self._check_output()
-        loaded = self._load()
-        plan, desired = self._plan(loaded, providers, prune=prune)
-        if plan.blockers:
-            raise TargetError("; ".join(plan.blockers))
-        if plan.empty:
-            return ApplyResult(plan)
-        providers_list = merge_providers(loaded.data.providers, desired, prune=prune)
-        data_json = loaded.data.patched(providers_list).encode("utf-8")
-        self._write(loaded, data_json)
+        with open_backup(self.path) as source:
+            data = self._load(source)
+            plan, desired = self._plan(data, providers, prune=prune)
+            if plan.blockers:
+                raise TargetError("; ".join(plan.blockers))
+            if plan.empty:
+                return ApplyResult(plan)
+            value = data.replacement(merge_providers(data.providers, desired, prune=prune))
+            self._write(source, data, value)
         return ApplyResult(plan, output_path=self.out)
 
-    def _write(self, loaded: _Loaded, data_json: bytes) -> None:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{self.out.name}.", suffix=".tmp", dir=self.out.parent
-        )
-        tmp = Path(tmp_name)
+    def _write(self, source: Source, data: BackupData, value: bytes) -> None:
+        """Every member raw, ``data.json`` streamed with the new persisted state spliced in."""
+        out = real_destination(self.out)
         try:
-            with os.fdopen(fd, "w+b") as dst, self.path.open("rb") as src:
+            tmp, fd = new_partial(out)
+        except OSError as exc:
+            raise TargetError(io_message(out, exc, "write")) from None
+        start, end = data.persist_span
+        size = data.size - (end - start) + len(value)
+        try:
+            with os.fdopen(fd, "w+b") as dst:
                 writer = ZipStreamWriter(dst)
-                for info in loaded.infos:
-                    if info.filename == DATA_JSON:
-                        writer.add_member(DATA_JSON, data_json)
-                    else:
-                        writer.copy_member(src, info)
-                if not any(i.filename.startswith(DATA_DIR) for i in loaded.infos):
+                for info in source.infos:
+                    if info is not source.info:
+                        writer.copy_member(source.file, info)
+                        continue
+                    with source.zf.open(info) as stream:
+                        chunks = spliced(stream, data.persist_span, data.size, value)
+                        writer.add_stream(DATA_JSON, size, chunks)
+                if not any(i.filename.startswith(DATA_DIR) for i in source.infos):
                     writer.add_member(DATA_DIR, b"")  # restore fails without a Data/ entry
-                writer.close(loaded.comment)
+                writer.close(source.comment)
                 dst.flush()
                 os.fsync(dst.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.out)
-        except zipfile.BadZipFile as exc:
+            publish(tmp, out, overwrite=self.force)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
             raise TargetError(f"{self.path} is damaged ({exc}); nothing was written") from None
+        except FileExistsError:
+            raise TargetError(_exists(self.out)) from None
         except OSError as exc:
             raise TargetError(io_message(self.out, exc, "write")) from None
         finally:
@@ -184,8 +150,14 @@ class BackupTarget:
 
     def read_custom_providers(self) -> list[AppProvider]:
         """Custom providers in backup order; skipped ones are listed in ``import_warnings``."""
-        providers, self.import_warnings = custom_providers(self._load().data.state)
+        with open_backup(self.path) as source:
+            data = self._load(source)
+        providers, self.import_warnings = custom_providers(data.state)
         return providers
+
+
+def _exists(out: Path) -> str:
+    return f"{out} exists; pass --force to overwrite it, or --out to write the zip elsewhere"
 
 
 def _restore_note(time_ms: int | None) -> str:

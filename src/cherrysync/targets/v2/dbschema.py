@@ -85,6 +85,11 @@ MODEL_READ_COLUMNS = (
 REQUIRED_MODEL_COLUMNS = frozenset(
     {*MODEL_READ_COLUMNS, "supports_streaming", "created_at", "updated_at"}
 )
+#: Tables cherrysync writes its rows into. The app defines no trigger on them (its triggers
+#: keep full-text search indexes of other tables, reference §4.11), so any trigger here is
+#: foreign: it would run inside cherrysync's write transaction and see every key written.
+WRITTEN_TABLES = ("user_provider", "user_model")
+
 #: Columns only the pre-release (alpha/beta) provider table has.
 PRERELEASE_PROVIDER_COLUMNS = frozenset({"id", "sort_order", "base_urls", "api_compatibility"})
 
@@ -98,6 +103,20 @@ class SchemaInfo:
     model_columns: frozenset[str]
     last_migration: int
     notes: list[str] = field(default_factory=list)
+    #: the database file, for messages about its content
+    path: Path | None = None
+    #: triggers on :data:`WRITTEN_TABLES` that are not the app's: (trigger, table)
+    foreign_triggers: list[tuple[str, str]] = field(default_factory=list)
+
+    def trigger_blockers(self) -> list[str]:
+        """Why apply must not write while foreign triggers exist (one line per trigger)."""
+        return [
+            f"trigger {name[:80]!r} on {table} is not part of Cherry Studio's schema: it would "
+            "run inside cherrysync's write and see the keys written; nothing is written while it "
+            'exists (see its SQL with: sqlite3 DATABASE "SELECT sql FROM sqlite_master WHERE '
+            "type = 'trigger'\", and drop it if you did not create it)"
+            for name, table in self.foreign_triggers
+        ]
 
     @property
     def schema(self) -> str:
@@ -229,6 +248,19 @@ def _last_migration(path: Path, conn: sqlite3.Connection, tables: frozenset[str]
     return int(last)
 
 
+def _foreign_triggers(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Triggers on the tables cherrysync writes (names compared as SQLite does: any case)."""
+    rows = conn.execute(
+        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    ).fetchall()
+    written = {t.lower(): t for t in WRITTEN_TABLES}
+    return [
+        (str(name), written[str(table).lower()])
+        for name, table in rows
+        if str(table).lower() in written
+    ]
+
+
 def introspect(path: Path, conn: sqlite3.Connection) -> SchemaInfo:
     """Read the tables, columns and migration history, refusing schemas cherrysync cannot write."""
     try:
@@ -261,8 +293,9 @@ def introspect(path: Path, conn: sqlite3.Connection) -> SchemaInfo:
         model_columns = _check_table(
             path, conn, "user_model", KNOWN_MODEL_COLUMNS, REQUIRED_MODEL_COLUMNS, notes, schema
         )
+        triggers = _foreign_triggers(conn)
     except (sqlite3.Error, UnicodeDecodeError, ValueError) as exc:
         raise describe_error(path, exc) from exc
     if last > LATEST_KNOWN:
         notes.append(f"the database has a {schema}; only columns cherrysync knows are written")
-    return SchemaInfo(tables, provider_columns, model_columns, last, notes)
+    return SchemaInfo(tables, provider_columns, model_columns, last, notes, path, triggers)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cherrysync.fileio import write_atomic
+from cherrysync.targets import boundedjson
 from cherrysync.targets.v2.apikeys import is_envelope
 
 SUFFIX = ".cherrysync-keys.json"
@@ -48,7 +49,7 @@ def _is_fingerprint(value: object) -> bool:
 
 def _parse(raw: bytes) -> tuple[bytes, dict[str, dict[str, str]]]:
     """The salt and the records of a state file; ValueError when it is not one."""
-    data = json.loads(raw.decode("utf-8"))
+    data = boundedjson.loads(raw.decode("utf-8"))
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a cherrysync key record")
     if data.get("version") != VERSION:
@@ -154,6 +155,7 @@ class KeyState:
         text = self.text()
         if text == self._saved:
             return False
-        write_atomic(self.path, text, 0o600)  # a rename: replaces a symlink, never follows it
+        # a rename that replaces a symlink planted in its place, never follows it
+        write_atomic(self.path, text, 0o600, follow_symlinks=False)
         self._saved, self.problem = text, None
         return True

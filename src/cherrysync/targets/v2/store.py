@@ -2,19 +2,28 @@
 
 Reads decode JSON columns into Python values; writes encode them as compact JSON, name every
 column (physical column order differs between databases) and touch only columns present.
+
+Every JSON value is decoded through :mod:`~cherrysync.targets.boundedjson` and within a size
+limit: a database is input like any other file, and a hostile one could hold a value nested a
+million levels deep (a ``RecursionError`` in Python's decoder) or hundreds of megabytes. Such a
+value is refused with the table, column and row it sits in, never its text (it may hold keys).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cherrysync.targets import boundedjson
+from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2.dbschema import MODEL_READ_COLUMNS, SchemaInfo
 from cherrysync.targets.v2.rows import JSON_COLUMNS, Row
+
+#: Far above anything the app stores in one JSON column (a provider's keys, a model's pricing).
+MAX_JSON_BYTES = 4 << 20
 
 #: Preferences that hold a model id as the app's defaults; such a model must not be deleted.
 DEFAULT_MODEL_PREFERENCES = (
@@ -46,30 +55,60 @@ class DbState:
     models: dict[str, dict[str, Row]]
 
 
-def _rows(conn: sqlite3.Connection, sql: str, columns: Sequence[str]) -> Iterator[Row]:
-    """Rows as dicts with JSON columns decoded (a tight loop: this reads every model)."""
+class UnreadableValue(TargetError):
+    """A JSON value cherrysync will not decode: too large or too deeply nested."""
+
+
+def decode_json(text: str, where: str, table: str, column: str, row: object) -> Any:
+    """A JSON column's value; text that is not JSON stays text (it then differs from what the
+    file wants). Raises :class:`UnreadableValue` naming the database (``where``), table, column
+    and row, never the value.
+    """
+    if len(text) > MAX_JSON_BYTES:  # characters: at least as many bytes
+        reason = f"is larger than {MAX_JSON_BYTES >> 20} MiB"
+    else:
+        try:
+            return boundedjson.loads(text)
+        except boundedjson.TooDeep:
+            reason = f"is nested deeper than {boundedjson.MAX_DEPTH} levels"
+        except ValueError:
+            return text
+    label = str(row)[:80] if isinstance(row, str | int) else "?"
+    raise UnreadableValue(
+        f"{where}: {table}.{column} of row {label!r} {reason}; cherrysync does not read such "
+        "values (Cherry Studio never writes them: restore a backup, or remove the row in the app)"
+    )
+
+
+def _where(info: SchemaInfo) -> str:
+    return str(info.path) if info.path is not None else "the database"
+
+
+def _rows(
+    conn: sqlite3.Connection, info: SchemaInfo, table: str, columns: Sequence[str], key: str
+) -> Iterator[Row]:
+    """Rows as dicts with JSON columns decoded (a tight loop: this reads every model);
+    ``key`` names the column that identifies a row in errors."""
     json_at = [i for i, c in enumerate(columns) if c in JSON_COLUMNS]
+    key_at = columns.index(key)
+    order = "order_key, rowid" if table == "user_provider" else "provider_id, order_key"
+    sql = f"SELECT {', '.join(map(_quote, columns))} FROM {table} ORDER BY {order}"
+    where = _where(info)
     for values in conn.execute(sql):
         row = list(values)
         for i in json_at:
             value = row[i]
             if isinstance(value, str):
-                # undecodable text stays text: it then differs from what the file wants
-                with contextlib.suppress(ValueError):
-                    row[i] = json.loads(value)
+                row[i] = decode_json(value, where, table, columns[i], row[key_at])
         yield dict(zip(columns, row, strict=True))
 
 
 def read_state(conn: sqlite3.Connection, info: SchemaInfo) -> DbState:
     pcols = sorted(info.provider_columns)
-    sql = f"SELECT {', '.join(map(_quote, pcols))} FROM user_provider ORDER BY order_key, rowid"
-    providers = {str(row["provider_id"]): row for row in _rows(conn, sql, pcols)}
+    rows = _rows(conn, info, "user_provider", pcols, "provider_id")
+    providers = {str(row["provider_id"]): row for row in rows}
     models: dict[str, dict[str, Row]] = {}
-    sql = (
-        f"SELECT {', '.join(map(_quote, MODEL_READ_COLUMNS))} FROM user_model "
-        "ORDER BY provider_id, order_key"
-    )
-    for row in _rows(conn, sql, MODEL_READ_COLUMNS):
+    for row in _rows(conn, info, "user_model", MODEL_READ_COLUMNS, "id"):
         models.setdefault(str(row["provider_id"]), {})[str(row["model_id"])] = row
     return DbState(providers, models)
 
@@ -101,10 +140,8 @@ def model_references(
         marks = ", ".join("?" for _ in DEFAULT_MODEL_PREFERENCES)
         sql = f'SELECT scope, "key", value FROM preference WHERE "key" IN ({marks})'
         for scope, key, value in conn.execute(sql, DEFAULT_MODEL_PREFERENCES):
-            try:
-                model = json.loads(value) if isinstance(value, str) else None
-            except ValueError:
-                model = None
+            text = value if isinstance(value, str) else "null"
+            model = decode_json(text, _where(info), "preference", "value", key)
             if model in wanted:
                 blocking.setdefault(model, []).append(
                     f"preference {key} (scope {scope}) has it as the default model"

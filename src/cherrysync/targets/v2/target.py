@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cherrysync.fileio import new_partial, publish
 from cherrysync.plan.diff import Change, Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
@@ -23,6 +24,7 @@ from cherrysync.targets.v2 import datadir, keystate
 from cherrysync.targets.v2.changes import Computed, compute, reference_blockers
 from cherrysync.targets.v2.dbschema import SchemaInfo, connect, describe_error, introspect
 from cherrysync.targets.v2.keystate import KeyState
+from cherrysync.targets.v2.reading import reading
 from cherrysync.targets.v2.rows import app_provider
 from cherrysync.targets.v2.store import model_references, read_state, write
 
@@ -30,16 +32,18 @@ from cherrysync.targets.v2.store import model_references, read_state, write
 def _migration_mark(path: Path) -> int:
     """The newest applied migration of a database, or -1 when it is not a usable 2.x database."""
     try:
-        conn = connect(path, readonly=True, busy_timeout_ms=1000)
-    except TargetError:
+        with reading(path, busy_timeout_ms=1000) as read:
+            sql = "SELECT MAX(created_at) FROM __drizzle_migrations"
+            value = read.conn.execute(sql).fetchone()[0]
+            return int(value) if value is not None else -1
+    except (TargetError, sqlite3.Error, ValueError):
         return -1
-    try:
-        value = conn.execute("SELECT MAX(created_at) FROM __drizzle_migrations").fetchone()[0]
-        return int(value) if value is not None else -1
-    except sqlite3.Error:
-        return -1
-    finally:
-        conn.close()
+
+
+_READ_FROM_COPY = (
+    "{folder} is read-only, so cherrysync read a private copy of the database and its "
+    "write-ahead log (removed again); apply needs the folder writable"
+)
 
 
 def _pick_database(files: list[Path], notes: list[str]) -> Path:
@@ -176,20 +180,20 @@ class DatabaseTarget:
             self.description,
             computed.changes,
             [*self.notes, *info.notes, *self._key_state_notes(), *computed.notes, *ref_notes],
-            [*computed.blockers, *ref_blockers],
+            [*info.trigger_blockers(), *computed.blockers, *ref_blockers],
             target_path=os.path.abspath(self.path),
         )
         return plan, computed
 
     def plan(self, providers: list[ResolvedProvider], *, prune: bool) -> Plan:
-        conn = connect(self.path, readonly=True, busy_timeout_ms=self.busy_timeout_ms)
-        try:
-            info = introspect(self.path, conn)
-            plan, _ = self._compute(conn, info, providers, prune)
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
-            raise describe_error(self.path, exc) from exc
-        finally:
-            conn.close()
+        with reading(self.path, self.busy_timeout_ms) as read:
+            try:
+                info = introspect(self.path, read.conn)
+                plan, _ = self._compute(read.conn, info, providers, prune)
+            except (sqlite3.Error, UnicodeDecodeError) as exc:
+                raise describe_error(self.path, exc) from exc
+        if read.copied:
+            plan.notes.append(_READ_FROM_COPY.format(folder=self.path.parent))
         problem = self._safety_problem(for_plan=True)
         if problem and not plan.empty:
             plan.notes.append(f"apply will refuse: {problem}")
@@ -197,15 +201,13 @@ class DatabaseTarget:
         return plan
 
     def read_custom_providers(self) -> list[AppProvider]:
-        conn = connect(self.path, readonly=True, busy_timeout_ms=self.busy_timeout_ms)
-        try:
-            info = introspect(self.path, conn)
-            state = read_state(conn, info)
-            self._describe(info)
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
-            raise describe_error(self.path, exc) from exc
-        finally:
-            conn.close()
+        with reading(self.path, self.busy_timeout_ms) as read:
+            try:
+                info = introspect(self.path, read.conn)
+                state = read_state(read.conn, info)
+                self._describe(info)
+            except (sqlite3.Error, UnicodeDecodeError) as exc:
+                raise describe_error(self.path, exc) from exc
         found = (
             app_provider(row, state.models.get(pid, {}).values())
             for pid, row in state.providers.items()
@@ -235,8 +237,11 @@ class DatabaseTarget:
         while target.exists():
             n += 1
             target = base.with_name(f"{base.stem}-{n}{base.suffix}")
-        partial = target.with_name(target.name + ".partial")
+        partial: Path | None = None
         try:
+            # the copy holds every key: private (0600) before SQLite writes its first page
+            partial, fd = new_partial(target)
+            os.close(fd)
             source = connect(self.path, readonly=True, busy_timeout_ms=self.busy_timeout_ms)
             dest = sqlite3.connect(partial)
             try:
@@ -244,11 +249,14 @@ class DatabaseTarget:
             finally:
                 dest.close()
                 source.close()
-            partial.replace(target)
+            publish(partial, target, overwrite=False)
         except (OSError, sqlite3.Error, TargetError) as exc:
-            partial.unlink(missing_ok=True)
+            if partial is not None:
+                for leftover in (partial, partial.with_name(partial.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise TargetError(
-                f"cannot back up {self.path} to {target}: {exc}; nothing was changed"
+                f"cannot back up {self.path} to {target}: {reason}; nothing was changed"
             ) from exc
         return target
 

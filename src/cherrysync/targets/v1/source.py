@@ -1,0 +1,101 @@
+"""A format-5 backup zip opened for reading: its index checked, ``data.json`` read as a stream.
+
+One open file serves a whole plan or apply: the index, the scan of ``data.json`` and, for
+apply, the raw copy of every other member and the second, streaming pass over ``data.json``
+all read the same file, even if the path is replaced meanwhile.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cherrysync.errors import io_message
+from cherrysync.targets.base import TargetError
+from cherrysync.targets.v1.backupdata import BackupData, read_backup
+from cherrysync.targets.v1.backupzip import DATA_JSON
+
+#: The size zip64-free members allow, with room for the new ``llm`` slice.
+MAX_DATA_JSON = 2 << 30
+
+
+@dataclass
+class Source:
+    """The open backup: the file, its zip index and the ``data.json`` member."""
+
+    path: Path
+    file: BinaryIO
+    zf: zipfile.ZipFile
+    info: zipfile.ZipInfo
+
+    @property
+    def infos(self) -> list[zipfile.ZipInfo]:
+        return self.zf.infolist()
+
+    @property
+    def comment(self) -> bytes:
+        return self.zf.comment
+
+    def data(self) -> BackupData:
+        """Scan ``data.json`` once; only the persisted state is kept."""
+        with reading_errors(self.path), self.zf.open(self.info) as stream:
+            return read_backup(stream, MAX_DATA_JSON)
+
+
+@contextmanager
+def reading_errors(path: Path) -> Iterator[None]:
+    """A damaged or foreign zip, as a clear error naming the file (never a traceback)."""
+    try:
+        yield
+    except zipfile.BadZipFile as exc:
+        raise TargetError(f"{path} is not a valid zip file ({exc})") from None
+    # zlib/EOF: damaged deflate data; NotImplementedError: zipfile's word for an unknown
+    # compression method; UnicodeDecodeError/ValueError: a damaged central directory.
+    except (zlib.error, EOFError, NotImplementedError, UnicodeDecodeError, ValueError) as exc:
+        raise TargetError(
+            f"{path} is damaged: its zip index or data.json cannot be read "
+            f"({type(exc).__name__}); make a fresh backup in the app"
+        ) from None
+    except OSError as exc:
+        raise TargetError(io_message(path, exc)) from None
+
+
+def _data_json(zf: zipfile.ZipFile) -> zipfile.ZipInfo:
+    names = [i.filename for i in zf.infolist()]
+    if DATA_JSON not in names:
+        hint = (
+            "; it has metadata.json, so it is a direct backup (format 6 or a 2.x "
+            "backup), which cherrysync reads but does not patch"
+            if "metadata.json" in names
+            else ""
+        )
+        raise TargetError(f"not a Cherry Studio 1.x backup: no data.json{hint}")
+    if names.count(DATA_JSON) > 1:
+        raise TargetError("not a Cherry Studio 1.x backup: data.json appears twice")
+    info = zf.getinfo(DATA_JSON)
+    if info.file_size > MAX_DATA_JSON:
+        raise TargetError(
+            f"data.json is larger than {MAX_DATA_JSON >> 30} GiB; refusing to read it"
+        )
+    return info
+
+
+@contextmanager
+def open_backup(path: Path) -> Iterator[Source]:
+    """The backup at ``path``, checked to be a zip with one ``data.json``."""
+    if not path.is_file():
+        raise TargetError(f"backup {path} does not exist", code=2)
+    with reading_errors(path):
+        file = path.open("rb")
+    with file:
+        with reading_errors(path):
+            zf = zipfile.ZipFile(file)
+        with zf:
+            with reading_errors(path):
+                info = _data_json(zf)
+            yield Source(path, file, zf, info)
