@@ -25,29 +25,30 @@ tree run for run, so before and after share one machine state.
     python benchmarks/bench_startup.py [--providers 200] [--latency 0.1] [--runs 7]
                                        [--baseline REV] [--no-litellm]
 
-Figures on a 2-core machine shared with other jobs (load ~3-4: absolute times wander, the
+Figures on a 2-core machine shared with other jobs (load 2-3: absolute times wander, the
 ratios of runs in turn less so), ``--runs 11 --baseline fbb86c8`` (fbb86c8: before this work):
 
-    LiteLLM proxy, warm, GET /health: 1136 ms (CPU 720 ms; 200 completions billed per call)
-    check-jsonschema providers.example.yaml: 232 ms (CPU 186 ms)
+    LiteLLM proxy, warm, GET /health: 1102 ms (CPU 730 ms; 200 completions billed per call)
+    check-jsonschema providers.example.yaml: 271 ms (CPU 238 ms)
                                                   baseline fbb86c8         this tree
-    check --concurrency 200, cold process                   714 ms            549 ms
-      / LiteLLM warm /health, wall time                       0.63              0.48   target 0.5
-      / LiteLLM warm /health, CPU time                        0.65              0.46
-    validate providers.example.yaml                         245 ms            146 ms
-      / check-jsonschema, wall time                           1.06              0.63   target 0.5
-      / check-jsonschema, CPU time                            0.98              0.61
-    start-up: spawn to first request (check)                464 ms            351 ms
-    imports, check (least of 5 runs)                        200 ms            144 ms
-    imports, validate (least of 5 runs)                     136 ms             94 ms
-    check, baseline:  cherrysync.commands.common 93, cherrysync.check.runner 39, ... (ms)
-    check, this tree: cherrysync.check.positions 59 (pydantic and the model), ...runner 20
+    check --concurrency 200, cold process                   646 ms            550 ms
+      / LiteLLM warm /health, wall time                       0.59              0.50   target 0.5
+      / LiteLLM warm /health, CPU time                        0.65              0.54
+    validate providers.example.yaml                         280 ms            166 ms
+      / check-jsonschema, wall time                           1.03              0.61   target 0.5
+      / check-jsonschema, CPU time                            0.97              0.57
+    start-up: spawn to first request (check)                371 ms            310 ms
+    imports, check (least of 5 runs)                        196 ms            141 ms
+    imports, validate (least of 5 runs)                     135 ms             94 ms
+    check, baseline:  cherrysync.commands.common 90, cherrysync.check.runner 39, ... (ms)
+    check, this tree: cherrysync.check.positions 56 (pydantic and the model), ...runner 19
 
-A second run gave 0.66 -> 0.51 (check) and 0.90 -> 0.54 (validate). Of the time to the first
-request (~190 ms of CPU) nearly all is imports now: pydantic and the model (~55 ms), httpx,
-httpcore, h11 and anyio (~45 ms), asyncio (~15 ms), ruamel.yaml (~7 ms); then reading 200
-providers (~30 ms). validate's ~110 ms of CPU is half pydantic: 0.5 x check-jsonschema needs
-pydantic off the path of a valid file, which is a change of the model, not of import placement.
+Four more runs put check at 0.48-0.61 (baseline 0.59-0.82) and validate at 0.54-0.63 (baseline
+0.90-1.06). Of the time to the first request (~190 ms of CPU) nearly all is imports now:
+pydantic and the model (~55 ms), httpx, httpcore, h11 and anyio (~45 ms), asyncio (~15 ms),
+ruamel.yaml (~7 ms); then reading 200 providers (~30 ms). validate's ~120 ms of CPU is half
+pydantic: 0.5 x check-jsonschema needs pydantic off the path of a valid file, which is a change
+of the model, not of import placement.
 """
 
 from __future__ import annotations
