@@ -43,7 +43,7 @@ ratios of runs in turn less so), ``--runs 11 --baseline fbb86c8`` (fbb86c8: befo
     check, baseline:  cherrysync.commands.common 90, cherrysync.check.runner 39, ... (ms)
     check, this tree: cherrysync.check.positions 56 (pydantic and the model), ...runner 19
 
-Four more runs put check at 0.48-0.61 (baseline 0.59-0.82) and validate at 0.54-0.63 (baseline
+Three more runs put check at 0.48-0.61 (baseline 0.63-0.82) and validate at 0.54-0.63 (baseline
 0.90-1.06). Of the time to the first request (~190 ms of CPU) nearly all is imports now:
 pydantic and the model (~55 ms), httpx, httpcore, h11 and anyio (~45 ms), asyncio (~15 ms),
 ruamel.yaml (~7 ms); then reading 200 providers (~30 ms). validate's ~120 ms of CPU is half
