@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cherrysync import collector
 from cherrysync.check.formats import CHECK_FORMATS
 from cherrysync.commands.common import (
     DEFAULT_FILE,
@@ -295,6 +296,7 @@ def check(
     progress.enabled = progress.enabled and options.verbosity != QUIET  # -q: results only
     started = time.monotonic()
     runner = Runner(settings, on_result=progress.update)
+    collector.resume()  # start-up ends: the requests make cyclic garbage of their own
     results = asyncio.run(progress.track(runner.run(providers)))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)

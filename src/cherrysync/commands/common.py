@@ -20,12 +20,12 @@ from cherrysync.console import VERBOSE
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError, io_message
 from cherrysync.fileio import append_regular_file, refuse_special_file
-from cherrysync.load.sops import read_env_source
-from cherrysync.resolve import ResolvedProvider, resolve_providers
-from cherrysync.selection import select
 from cherrysync.validate.formats import render_text
 from cherrysync.validate.overlays import Overlay, read_overlay
-from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
+
+if TYPE_CHECKING:  # every command module imports this one: the heavy stages load when used
+    from cherrysync.resolve import ResolvedProvider
+    from cherrysync.validate.pipeline import ValidatedFile
 
 if TYPE_CHECKING:
     from cherrysync.targets.base import Target
@@ -163,6 +163,8 @@ def load_env(env_files: Iterable[str], *, decrypt: bool = True) -> dict[str, str
     """
     env: dict[str, str] = {}
     for path in env_files:
+        from cherrysync.load.sops import read_env_source  # runs helper programs: when needed
+
         try:
             source = read_env_source(path, decrypt=decrypt, environ=os.environ, inherited=env)
             env.update(source)
@@ -204,7 +206,10 @@ def load_providers(
     and :class:`CherrysyncError` (exit 2) for an unreadable file or a selection that matches
     nothing.
     """
+    from cherrysync.resolve import resolve_providers
     from cherrysync.secretstores import SecretStores
+    from cherrysync.selection import select
+    from cherrysync.validate.pipeline import ValidationOptions, validate_path
 
     parsed = load_overlays(overlays)
     try:

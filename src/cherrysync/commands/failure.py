@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.diagnostics import Diagnostic
 from cherrysync.errors import CherrysyncError, ProvidersFileError
@@ -93,6 +92,9 @@ def render_sarif(failure: Failure) -> str:
 
 def render_junit(failure: Failure) -> str:
     """One suite with one errored test case (``<error>``: the checks could not run)."""
+    # imported here: saxutils pulls in urllib.request, http.client and ssl
+    from xml.sax.saxutils import escape, quoteattr
+
     name = f"cherrysync {failure.command}"
     file = quoteattr(printable(failure.file))  # XML 1.0 cannot carry most control characters
     out = [
