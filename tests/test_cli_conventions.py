@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -143,3 +144,37 @@ def test_parser_builds_without_http_stack() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert build_parser().prog == "cherrysync"
+
+
+def _command_parsers() -> dict[str, argparse.ArgumentParser]:
+    (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def test_every_option_and_argument_has_help() -> None:
+    missing = [
+        f"{name} {action.option_strings or action.dest}"
+        for name, parser in _command_parsers().items()
+        for action in parser._actions
+        if not action.help and not isinstance(action, argparse._HelpAction)
+    ]
+    assert not missing, missing
+
+
+def test_options_mean_the_same_in_every_command() -> None:
+    """-o/--output wherever a command writes a file; --provider wherever one picks providers."""
+    flags = {
+        name: {flag for action in parser._actions for flag in action.option_strings}
+        for name, parser in _command_parsers().items()
+    }
+    for name in ("apply", "export", "import", "schema"):
+        assert {"-o", "--output"} <= flags[name], name
+    for name in ("check", "models", "export", "plan", "apply"):
+        assert "--provider" in flags[name], name
+    metavars = {
+        action.metavar
+        for parser in _command_parsers().values()
+        for action in parser._actions
+        if "--provider" in action.option_strings
+    }
+    assert metavars == {"ID_OR_NAME"}

@@ -27,7 +27,12 @@ def _script(shell: str) -> str:
 
 def _options(command: str) -> set[str]:
     (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return {flag for action in sub.choices[command]._actions for flag in action.option_strings}
+    return {
+        flag
+        for action in sub.choices[command]._actions
+        if action.help != argparse.SUPPRESS  # deprecated spellings stay out of completion
+        for flag in action.option_strings
+    }
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
 """Command-line entry point: a thin dispatcher over one module per command, and the one handler
 that turns every way a command can end into an exit code.
 
-Command modules are imported to build the parser, so they must keep heavy imports (httpx, sqlite
-helpers) inside their functions; ``validate`` stays free of the HTTP stack.
+:func:`main` builds the parser of the one command it runs (``--version`` builds none), so a run
+imports that command's module only; ``--help`` and the completion scripts build them all. Command
+modules keep heavy imports (httpx, sqlite helpers) inside their functions all the same: the full
+parser must stay cheap, and ``validate`` free of the HTTP stack.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from types import ModuleType
 
-from cherrysync import __version__
+from cherrysync import __version__, collector
 from cherrysync.console import NORMAL, QUIET, VERBOSE
 from cherrysync.errors import CherrysyncError, print_error
 
@@ -38,7 +40,8 @@ def _load(name: str) -> ModuleType:
     return importlib.import_module(COMMANDS[name])
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the commands in ``only``."""
     parser = argparse.ArgumentParser(
         prog="cherrysync",
         description="Cherry Studio AI providers as code.",
@@ -68,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
+        if only is not None and name not in only:
+            continue
         module = _load(name)
         command = sub.add_parser(
             name,
@@ -82,8 +87,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def _needed(argv: Sequence[str]) -> list[str] | None:
+    """The commands whose parsers ``argv`` can reach: the one it names first (options after it
+    belong to that command's parser), none for ``--version``; all otherwise, since the top-level
+    help and usage errors describe them all."""
+    first = argv[0] if argv else None
+    if first in COMMANDS:
+        return [first]
+    return [] if first == "--version" else None
+
+
+def main(argv: Sequence[str] | None = None, *, nested: bool = False) -> int:
+    """Run one command line; ``nested`` (a step of ``demo``) lets Ctrl-C reach the caller."""
+    with collector.paused():
+        return _main(sys.argv[1:] if argv is None else list(argv), nested=nested)
+
+
+def _main(argv: list[str], *, nested: bool) -> int:
+    parser = build_parser(_needed(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
@@ -91,10 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
-    return handle_errors(lambda: args._run(args))
+    return handle_errors(lambda: args._run(args), nested=nested)
 
 
-def handle_errors(command: Callable[[], int]) -> int:
+def handle_errors(command: Callable[[], int], *, nested: bool = False) -> int:
     """Run ``command`` and turn how it ended into the exit code; never show a traceback.
 
     A :class:`CherrysyncError` prints its message (secret-free by contract) and exits with its
@@ -108,6 +129,8 @@ def handle_errors(command: Callable[[], int]) -> int:
             print_error(exc.message)
         return exc.code
     except KeyboardInterrupt:
+        if nested:
+            raise
         print("cherrysync: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:

@@ -17,12 +17,14 @@ from cherrysync.diagnostics import Diagnostic, Severity
 from cherrysync.load.yamldoc import Path, Position, YamlDocument
 from cherrysync.model import ModelSpec, Provider, ProvidersFile
 from cherrysync.secrets import (
+    EnvRef,
     EnvSyntaxError,
     Secret,
     SecretLookupError,
     StoreReader,
     UnsetVariableError,
     interpolate,
+    references,
 )
 
 #: printable ASCII without spaces or commas: what the app's key rotation and HTTP both accept
@@ -89,6 +91,28 @@ class _Resolver:
             self.report(path, "error", "secret-read", str(exc))
         return None
 
+    def empty(self, raw: str, resolved: str | None, path: Path, consequence: str) -> bool:
+        """Report a value that came out empty because a ``${VAR}`` without a default is set
+        to an empty string (a key that silently vanished); True when reported."""
+        if resolved != "":
+            return False
+        names = [
+            r.name
+            for r in references(raw)
+            if isinstance(r, EnvRef) and r.default is None and self.env.get(r.name) == ""
+        ]
+        if not names:
+            return False
+        listed = ", ".join(names)
+        self.report(
+            path,
+            "error",
+            "env-empty",
+            f"{listed} is set but empty, so {consequence}; set it, or write "
+            f"${{{names[0]}:-}} where an empty value is meant",
+        )
+        return True
+
     def position(self, path: Path) -> Position:
         return self.document.position(path) if self.document else Position(1, 1, 1)
 
@@ -104,7 +128,9 @@ class _Resolver:
         base_url = spec.effective_base_url
         if spec.base_url is not None:
             base_url = self.value(spec.base_url, (*base, "base_url"))
-            if base_url is not None and base_url != spec.base_url:
+            if self.empty(spec.base_url, base_url, (*base, "base_url"), "base_url would be empty"):
+                base_url = None
+            elif base_url is not None and base_url != spec.base_url:
                 # a value from the environment gets the checks validate gave the literal text
                 try:
                     baseurl.parse(base_url, f"{spec.base_url} (as set in the environment)")
@@ -117,6 +143,8 @@ class _Resolver:
                 (*base, "api_key", k) if isinstance(spec.api_key, list) else (*base, "api_key")
             )
             resolved = self.value(raw, path)
+            if self.empty(raw, resolved, path, "the provider would have no key"):
+                continue
             if resolved and not _KEY_CHARS.fullmatch(resolved):
                 source = f"the key from {raw}" if raw != resolved else "the key"
                 self.report(

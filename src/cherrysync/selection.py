@@ -63,7 +63,7 @@ def select(
     if not selected:
         raise SelectionError(
             f"no provider named {', '.join(names)} carries tag {', '.join(tags)} "
-            "(--provider and --tag select the providers that match both)"
+            "(a provider is selected when it matches both the name and a tag)"
         )
     return selected
 

@@ -78,13 +78,17 @@ def test_apply_json_refuses_a_prompt_and_a_running_app(
     before = snapshot(db)
     file = str(write_file(tmp_path))
     code, doc, err = _run(capsys, "apply", file, "--target", str(folder), "--format", "json")
-    assert code == 2 and doc is None and "--format json needs --yes" in err
+    assert code == 2 and "--format json needs --yes" in err
+    assert doc["error"]["exit_code"] == 2 and "--format json needs --yes" in doc["error"]["message"]
+    assert doc["changes"] == [] and doc["applied"] == {"add": 0, "change": 0, "remove": 0}
 
     os.symlink(f"{socket.gethostname()}-{os.getpid()}", folder / "SingletonLock")
     args = ("apply", file, "--target", str(folder), "--yes", "--format", "json")
     code, doc, err = _run(capsys, *args)
-    assert code == 1 and doc is None  # stdout stays empty: the error is on stderr
-    assert "Cherry Studio is running" in err and str(db) in err
+    assert code == 1 and "Cherry Studio is running" in err and str(db) in err
+    # stdout is still one object, carrying the error (as plan --format json does)
+    assert doc["error"]["exit_code"] == 1 and "Cherry Studio is running" in doc["error"]["message"]
+    assert doc["backup_path"] is None and doc["changes"] == []
     assert snapshot(db) == before
 
 

@@ -224,6 +224,29 @@ def test_every_status_is_expected_by_some_end_to_end_test() -> None:
     assert not missing, missing
 
 
+def test_quiet_and_verbose_change_the_output_as_documented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-q: only errors and results (no warnings about the file); -v: counts on stderr."""
+    with OpenAIEmulator([KEY], ["gpt-4o"]) as emu:
+        literal = provider("lit", "openai", emu.url, ["gpt-4o"], api_key=KEY)
+        path = write_providers(tmp_path, [literal], monkeypatch)
+        assert main(["check", str(path), *FAST]) == 0
+        normal = capsys.readouterr()
+        assert main(["check", "-q", str(path), *FAST]) == 0
+        quiet = capsys.readouterr()
+        assert main(["check", "-v", str(path), *FAST]) == 0
+        verbose = capsys.readouterr()
+    assert "[literal-secret]" in normal.err and "[literal-secret]" not in quiet.err
+
+    def stable(out: str) -> list[str]:  # latency figures differ from run to run
+        return [line for line in out.splitlines() if not line.startswith("latency ")]
+
+    assert stable(quiet.out) == stable(normal.out) and "2 checks: 2 passed" in quiet.out
+    assert "1 provider(s) in " in verbose.err and "1 provider(s) in " not in normal.err
+    assert verbose.err.rstrip().endswith("2 checks: 2 passed, 0 skipped, 0 warnings, 0 failed")
+
+
 def test_every_checked_result_carries_the_latency_of_its_deciding_request(setup) -> None:  # type: ignore[no-untyped-def]
     emu, path = setup
     emu.latency = 0.05

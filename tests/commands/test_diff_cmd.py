@@ -123,6 +123,34 @@ def test_a_missing_file_is_an_io_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert "cannot read" in capsys.readouterr().err
 
 
+def test_json_still_prints_one_object_carrying_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As plan --format json: a program reading stdout gets the contract's shape plus error."""
+    (tmp_path / "old.yaml").write_text("version: 1\nproviders:\n  - name: A\n    type: opena\n")
+    (tmp_path / "new.yaml").write_bytes(NEW)
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CherrysyncError, match=r"^old\.yaml is not valid") as invalid:
+        diff(DiffOptions("old.yaml", "new.yaml", format="json"), stdout=out, stderr=err)
+    doc = json.loads(out.getvalue())
+    assert invalid.value.code == 1 and "old.yaml:4:11: error:" in err.getvalue()
+    assert doc["old"] == "old.yaml" and doc["changes"] == []
+    assert doc["summary"] == {"add": 0, "change": 0, "remove": 0}
+    assert doc["error"] == {
+        "message": "old.yaml is not valid; fix the errors above",
+        "exit_code": 1,
+    }
+    assert [(d["file"], d["line"], d["rule"]) for d in doc["diagnostics"]] == [
+        ("old.yaml", 4, "invalid-value")
+    ]
+    for fmt, document in (("json", True), ("markdown", False)):  # Markdown has no failure form
+        out = io.StringIO()
+        with pytest.raises(CherrysyncError, match=r"cannot read nope\.yaml") as missing:
+            diff(DiffOptions("nope.yaml", "new.yaml", format=fmt), stdout=out)
+        assert missing.value.code == 2 and bool(out.getvalue()) is document
+
+
 # ------------------------------------------------------------------------------ Git revisions
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cherrysync.commands.import_providers import ImportOptions, import_providers
-from cherrysync.errors import CherrysyncError, TargetError
+from cherrysync.errors import CherrysyncError
 from cherrysync.samples.v1backup import write_backup
 
 
@@ -23,7 +23,7 @@ def test_existing_files_and_missing_folders_are_refused_first(tmp_path: Path) ->
         import_providers(options)
     assert folder.value.code == 2
     options = ImportOptions(source=absent, output=str(tmp_path / "p.yaml"), no_secrets=True)
-    with pytest.raises(TargetError, match=r"absent\.zip does not exist"):
+    with pytest.raises(CherrysyncError, match=r"^--from .*absent\.zip: no such file or folder$"):
         import_providers(options)
     assert (tmp_path / ".env").read_text() == "KEEP=me\n"
 
@@ -39,3 +39,20 @@ def test_env_out_and_no_secrets(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert import_providers(options) == 0
     assert "key(s)" not in capsys.readouterr().out
     assert not (tmp_path / ".env").exists()
+
+
+def test_messages_name_the_from_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The targets speak of --target; import's option is --from, and its errors say so."""
+    from cherrysync.cli import main
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # 'auto' finds no app data here
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
+    out = str(tmp_path / "p.yaml")
+    assert main(["import", "--from", "/nope", "-o", out]) == 2
+    assert main(["import", "--from", "auto", "-o", out]) == 1
+    err = capsys.readouterr().err
+    assert "cherrysync: error: --from /nope: no such file or folder" in err
+    assert "no Cherry Studio data found" in err and "pass --from with" in err
+    assert "--target" not in err

@@ -174,6 +174,90 @@ def test_added_ids_that_yaml_11_reads_as_booleans_are_quoted(
     )
 
 
+NEW_API = """\
+version: 1
+providers:
+  - name: Relay
+    id: relay
+    type: new-api
+    base_url: {url}
+    api_key: ${{RELAY_API_KEY}}
+    models:
+      - id: gpt-4o
+        endpoint_type: openai
+"""
+RELAY_KEY = "sk-relay-0123456789abcdef"
+
+
+@pytest.fixture
+def relay(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from emulators.openai import NewAPIEmulator
+
+    monkeypatch.setenv("RELAY_API_KEY", RELAY_KEY)
+    with NewAPIEmulator([RELAY_KEY], ["gpt-4o", "gpt-4.1", "claude-x"]) as emu:
+        yield emu.url
+
+
+def test_new_api_add_needs_an_endpoint_type(
+    tmp_path: Path, relay: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's own example left a file that failed validate; now it is refused first."""
+    path = tmp_path / "providers.yaml"
+    path.write_text(NEW_API.format(url=relay))
+    before = path.read_text()
+    assert main(["models", "relay", str(path), "--add", "gpt-4.1", *FAST]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "relay is a new-api provider, whose models need an endpoint type: pass --endpoint-type"
+        in err
+    )
+    assert path.read_text() == before
+    args = ["models", "relay", str(path), "--add", "gpt-4.1", "--endpoint-type", "openai"]
+    assert main([*args, *FAST]) == 0
+    assert path.read_text() == before + "      - id: gpt-4.1\n        endpoint_type: openai\n"
+    assert main(["validate", str(path)]) == 0
+
+
+def test_added_ids_that_read_back_as_numbers_are_quoted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    assert main(["models", "bare", str(path), "--add", "123", "1.5", "null", *FAST]) == 0
+    assert path.read_text().endswith('      - "123"\n      - "1.5"\n      - "null"\n')
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+
+
+def test_an_edit_that_would_not_validate_is_not_written(
+    tmp_path: Path, ollama: OllamaEmulator
+) -> None:
+    """The last line of defence: whatever the ids, the edited text is validated first."""
+    from cherrysync.commands.common import load_providers
+    from cherrysync.commands.models import add_to_file
+
+    path = write(tmp_path, ollama.url)
+    before = path.read_text()
+    (provider,) = load_providers(str(path), {}, ["bare"]).providers
+    err = io.StringIO()
+    options = ModelsOptions("bare", str(path))
+    with pytest.raises(CherrysyncError, match=r"^not writing .*would not validate") as info:
+        add_to_file(options, provider, ["what?", "tab\there"], err)
+    assert info.value.code == 1 and path.read_text() == before
+    assert "model id 'what?' contains '?'" in err.getvalue()
+
+
+def test_provider_option_names_the_provider_as_in_other_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ollama: OllamaEmulator
+) -> None:
+    path = write(tmp_path, ollama.url)
+    assert main(["models", "--provider", "local-ollama", str(path), *FAST]) == 0
+    assert capsys.readouterr().out.startswith("local-ollama: 4 offered, 2 configured\n")
+    assert main(["models", "flow", str(path), "--provider", "bare"]) == 2
+    assert "name the provider once" in capsys.readouterr().err
+    assert main(["models"]) == 2
+    assert "name a provider" in capsys.readouterr().err
+
+
 def test_reported_capabilities_are_shown_and_written_by_add(tmp_path: Path) -> None:
     caps = {
         "llava:7b": ["completion", "vision"],
@@ -221,4 +305,20 @@ def test_add_writes_a_block_mapping_and_ids_without_reports_stay_bare(tmp_path: 
         assert models(options, stdout=io.StringIO(), stderr=io.StringIO()) == 0
     assert path.read_text().endswith(
         "    models:\n      - id: llava:7b\n        capabilities: [vision]\n      - tiny:1b\n"
+    )
+
+
+def test_an_endpoint_type_joins_reported_capabilities_in_one_entry() -> None:
+    """--endpoint-type with capabilities the endpoint reports: one mapping, the id first."""
+    from cherrysync.load.yamledit import with_added_models
+
+    text = NEW_API.format(url="http://127.0.0.1:1")
+    entries: list[str | dict[str, object]] = [
+        {"id": "llava:7b", "capabilities": ["vision"]},
+        "tiny:1b",
+    ]
+    edited = with_added_models(text, 0, entries, endpoint_type="openai")
+    assert edited == text + (
+        "      - id: llava:7b\n        endpoint_type: openai\n        capabilities: [vision]\n"
+        "      - id: tiny:1b\n        endpoint_type: openai\n"
     )

@@ -66,11 +66,48 @@ def test_target_errors_reach_the_caller_unconverted(folder: Path, tmp_path: Path
     with pytest.raises(TargetError, match=r"no such file or folder") as missing:
         plan(PlanOptions(target=str(tmp_path / "absent"), file=file))
     assert missing.value.code == 2
-    with pytest.raises(TargetError, match=r"--out applies only to a v1 backup zip target"):
-        apply(ApplyOptions(target=str(folder), file=file, out="x.zip", yes=True))
+    with pytest.raises(TargetError, match=r"^-o/--output applies only to a v1 backup zip target"):
+        apply(ApplyOptions(target=str(folder), file=file, output="x.zip", yes=True))
     with pytest.raises(CherrysyncError, match=r"refusing to apply without confirmation") as no:
         apply(ApplyOptions(target=str(folder), file=file))  # the default asks a terminal
     assert no.value.code == 1
+
+
+def test_provider_selects_what_plan_and_apply_touch(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from cherrysync.cli import main
+
+    file = str(write_file(tmp_path))
+    assert (
+        main(["plan", file, "--target", str(folder), "--provider", "claude", "--format", "json"])
+        == 0
+    )
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    assert {c["provider"] for c in changes} == {"claude"}
+    args = ["apply", file, "--target", str(folder), "--provider", "Gem", "--yes"]
+    assert main(args) == 0
+    assert "Applied: 2 added" in capsys.readouterr().out
+    assert main(["plan", file, "--target", str(folder), "--provider", "gem", "--prune"]) == 2
+    assert "--prune cannot be combined with --provider" in capsys.readouterr().err
+
+
+def test_apply_out_is_a_deprecated_spelling_of_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cherrysync.cli import main
+    from cherrysync.samples.v1backup import write_backup
+
+    backup = write_backup(tmp_path / "backup.zip")
+    file = str(write_file(tmp_path))
+    args = ["apply", file, "--target", str(backup), "--yes"]
+    assert main([*args, "-o", str(tmp_path / "a.zip")]) == 0
+    assert "--out is deprecated" not in capsys.readouterr().err
+    assert main([*args, "--out", str(tmp_path / "b.zip")]) == 0
+    assert "--out is deprecated; use -o/--output" in capsys.readouterr().err
+    assert (tmp_path / "a.zip").is_file() and (tmp_path / "b.zip").is_file()
 
 
 def test_a_registry_preset_id_fails_before_the_plan(

@@ -158,4 +158,5 @@ def test_missing_source_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _ = run_import(tmp_path, tmp_path / "missing.zip")
-    assert code == 2 and "does not exist" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 2 and f"--from {tmp_path / 'missing.zip'}: no such file or folder" in err

@@ -73,6 +73,7 @@ _RULE_IDS = {
     "azure-api-version",
     "env-syntax",
     "env-unset",
+    "env-unbraced",
     "literal-secret",
     "key-chars",
     "header-name",

@@ -16,7 +16,6 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Protocol, TextIO, TypeVar
-from xml.sax.saxutils import escape, quoteattr
 
 from cherrysync.check.result import CheckResult
 from cherrysync.validate.formats import (
@@ -155,10 +154,14 @@ def _case_name(result: CheckResult) -> str:
 
 def _xml(text: str) -> str:
     """Attribute text for XML 1.0, which cannot carry most control characters even escaped."""
+    from xml.sax.saxutils import quoteattr  # imports urllib.request: only for JUnit
+
     return quoteattr(printable(text))
 
 
 def _junit_case(provider: str, r: CheckResult) -> list[str]:
+    from xml.sax.saxutils import escape
+
     seconds = (r.latency_ms or 0) / 1000
     message = printable(r.message)
     out = [

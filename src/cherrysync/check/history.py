@@ -23,6 +23,7 @@ from typing import Any
 from cherrysync.check.body import INVALID, parse_json
 from cherrysync.check.result import LEVELS, STATUSES, CheckResult
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.fileio import append_regular_file
 from cherrysync.validate.formats import printable
 
 VERSION = 1
@@ -202,16 +203,8 @@ def append(path: str, file: str, results: Sequence[CheckResult], *, torn: bool =
         "results": [e.as_dict() for e in entries(results)],
     }
     line = ("\n" if torn else "") + json.dumps(record, separators=(",", ":")) + "\n"
-    payload = line.encode("utf-8")
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
     try:
-        fd = os.open(path, flags, 0o600)
-        try:
-            written = os.write(fd, payload)
-            while written < len(payload):  # only for a full disk or a signal: finish the line
-                written += os.write(fd, payload[written:])
-        finally:
-            os.close(fd)
+        append_regular_file(path, line.encode("utf-8"), 0o600)
     except OSError as exc:
         raise CherrysyncError(io_message(f"history file {path}", exc, "write")) from None
 

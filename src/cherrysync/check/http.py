@@ -39,6 +39,7 @@ from cherrysync.check.redaction import Redactor
 from cherrysync.check.result import ProbeFailure
 from cherrysync.check.retry import RetryPolicy, retry_hint
 from cherrysync.check.urls import origin_of
+from cherrysync.fileio import read_regular_file
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore tries ``import sniffio`` on every request; when it is not installed (anyio 4.x
@@ -164,6 +165,7 @@ def ssl_context(verify: bool, ca_bundle: str | None) -> ssl.SSLContext:
         context.verify_mode = ssl.CERT_NONE
         return context
     if ca_bundle:
+        read_regular_file(ca_bundle, 0)  # a FIFO would make OpenSSL wait for a writer forever
         return ssl.create_default_context(cafile=ca_bundle)
     return httpx.create_ssl_context()
 

@@ -9,8 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cherrysync.commands.common import DEFAULT_FILE, load_for_command, refuse_prune_with_tags
-from cherrysync.commands.plan import add_target_arguments
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    env_files_of,
+    load_for_command,
+    open_app_target,
+    refuse_prune_with_selection,
+    target_option_names,
+)
+from cherrysync.commands.failure import Failure, report_failure
+from cherrysync.commands.plan import EMPTY_PLAN, add_target_arguments
 from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError, TargetError
 from cherrysync.plan.diff import Plan, plan_as_dict
@@ -25,6 +33,7 @@ EPILOG = """examples:
   cherrysync apply providers.yaml --target auto            # Cherry Studio 2.x, app closed
   cherrysync apply providers.yaml --target auto --wait 300 # quit the app, then it writes
   cherrysync apply providers.yaml --target backup.zip --yes  # writes backup.cherrysync.zip
+  cherrysync apply providers.yaml --target backup.zip -o patched.zip --yes
   cherrysync apply providers.yaml --target auto --yes --format json  # for tools (Ansible)
 
 exit codes: 0 applied (or nothing to do), 1 error or declined, 2 usage error"""
@@ -32,9 +41,18 @@ exit codes: 0 applied (or nothing to do), 1 error or declined, 2 usage error"""
 CANCELLED = "Apply cancelled; nothing was written."
 
 
+#: the apply JSON's fields, empty: what ``--format json`` carries besides the error on failure
+EMPTY_APPLY: dict[str, Any] = {
+    **EMPTY_PLAN,
+    "backup_path": None,
+    "output_path": None,
+    "applied": {"add": 0, "change": 0, "remove": 0},
+}
+
+
 @dataclass(frozen=True)
 class ApplyOptions:
-    """What ``cherrysync apply`` was asked to do; ``out`` and ``force`` (replace an existing
+    """What ``cherrysync apply`` was asked to do; ``output`` and ``force`` (replace an existing
     output) are for v1 backup targets only.
 
     ``wait`` is how many seconds to wait for a running app to quit (None: refuse at once);
@@ -45,12 +63,13 @@ class ApplyOptions:
     file: str = DEFAULT_FILE
     prune: bool = False
     yes: bool = False
-    out: str | None = None
+    output: str | None = None
     force: bool = False
     env_files: tuple[str, ...] = ()
     format: str = "text"
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
     wait: float | None = None
     verbosity: int = NORMAL
 
@@ -59,11 +78,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument(
-        "--out",
+        "-o",
+        "--output",
         metavar="PATH",
         help="v1 backup target: where to write the patched zip "
         "(default: next to the input; never the input itself)",
     )
+    # the old spelling, kept working (with a warning) but out of --help and completion
+    parser.add_argument("--out", dest="deprecated_out", metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument(
         "--force",
         action="store_true",
@@ -96,14 +118,19 @@ def _seconds(text: str) -> float:
 
 
 def ask() -> bool:
-    """Ask on the terminal; without one, refuse (a script must say --yes)."""
+    """Ask on the terminal; without one, refuse (a script must say --yes).
+
+    The question goes to stderr, never stdout: with ``apply ... > log`` it must still reach the
+    person who has to answer it (``input()`` would write it into the log).
+    """
     if not sys.stdin or not sys.stdin.isatty():
         raise CherrysyncError(
             "refusing to apply without confirmation: pass --yes (standard input is not a terminal)",
             1,
         )
-    answer = input("Apply these changes? Only 'yes' is accepted: ")
-    return answer.strip() == "yes"
+    sys.stderr.write("Apply these changes? Only 'yes' is accepted: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip() == "yes"
 
 
 def apply_as_dict(result: ApplyResult, *, applied: bool) -> dict[str, Any]:
@@ -118,17 +145,22 @@ def apply_as_dict(result: ApplyResult, *, applied: bool) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    output = args.output
+    if args.deprecated_out is not None:
+        print("cherrysync: warning: --out is deprecated; use -o/--output", file=sys.stderr)
+        output = output or args.deprecated_out
     options = ApplyOptions(
         target=args.target,
         file=args.file,
         prune=args.prune,
         yes=args.yes,
-        out=args.out,
+        output=output,
         force=args.force,
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [args.file]),
         format=args.format,
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
+        providers=tuple(args.provider),
         wait=args.wait,
         verbosity=args.verbosity,
     )
@@ -139,20 +171,33 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
     """Show the plan, ``confirm`` it unless ``yes``, apply it; 1 when blocked or declined.
 
     With ``wait``, a running app is waited for after the confirmation; if it changed its
-    providers meanwhile, the new plan is shown and confirmed before anything is written.
+    providers meanwhile, the new plan is shown and confirmed before anything is written. With
+    ``--format json`` a command that cannot apply still prints one object, carrying the error.
     """
+    try:
+        return _apply(options, confirm)
+    except CherrysyncError as exc:
+        failure = Failure.of("apply", options.file, exc, EMPTY_APPLY)
+        report_failure(options.format, failure, sys.stdout)
+        raise
+
+
+def _apply(options: ApplyOptions, confirm: Callable[[], bool]) -> int:
     from cherrysync.targets.found import report
-    from cherrysync.targets.open import open_target
     from cherrysync.targets.wait import will_wait
 
     as_json = options.format == "json"
     if as_json and not options.yes:
         raise CherrysyncError("--format json needs --yes: nothing can answer the prompt", 2)
-    refuse_prune_with_tags(options.prune, options.tags)
+    refuse_prune_with_selection(options.prune, options.tags, options.providers)
     loaded = load_for_command(
-        options.file, options.env_files, overlays=options.overlays, tags=options.tags
+        options.file,
+        options.env_files,
+        options.providers or None,
+        overlays=options.overlays,
+        tags=options.tags,
     )
-    target = open_target(options.target, out=options.out, force=options.force)
+    target = open_app_target(options.target, out=options.output, force=options.force)
     if target.found.refusal:
         report(target.found, options.verbosity, message_stream(options.format))
         raise TargetError(target.found.refusal)
@@ -171,7 +216,8 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
         plan = _wait_and_replan(target, options.wait, options, plan, loaded.providers, confirm)
         if plan.blockers or plan.empty:
             return _unapplied(plan, as_json)
-    result = target.apply(loaded.providers, prune=options.prune)
+    with target_option_names():
+        result = target.apply(loaded.providers, prune=options.prune)
     _print_result(result, as_json)
     return 0
 

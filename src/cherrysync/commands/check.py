@@ -9,15 +9,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cherrysync import collector
 from cherrysync.check.formats import CHECK_FORMATS
 from cherrysync.commands.common import (
     DEFAULT_FILE,
+    LoadedProviders,
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
+    add_provider_option,
     append_summary,
+    env_files_of,
     load_for_command,
+    refuse_summary_path,
 )
+from cherrysync.commands.failure import Failure, report_failure
+from cherrysync.console import NORMAL, QUIET, VERBOSE
+from cherrysync.errors import CherrysyncError
 
 if TYPE_CHECKING:
     from cherrysync.check.history import Previous
@@ -92,6 +100,8 @@ class CheckOptions:
     env_files: tuple[str, ...] = ()
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    #: a :mod:`console` level: QUIET drops warnings and progress, VERBOSE adds counts
+    verbosity: int = NORMAL
     #: read every known provider's balance, not only those with check.min_balance
     balance: bool = False
     #: append this run to a JSON-lines history file and report what changed since the last one
@@ -136,13 +146,7 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_file_argument(parser)
-    parser.add_argument(
-        "--provider",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="check only this provider (id or name; repeatable)",
-    )
+    add_provider_option(parser, "check")
     add_overlay_options(parser)
     parser.add_argument(
         "--format", choices=list(CHECK_FORMATS), default="text", help="output format"
@@ -202,9 +206,10 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         per_host=args.per_host,
         network=NetworkOptions.from_args(args),
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [args.file]),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
+        verbosity=args.verbosity,
         balance=args.balance,
         history=args.history,
     )
@@ -230,28 +235,53 @@ def build_settings(options: CheckOptions) -> Settings:
     )
 
 
+def _prepare(
+    options: CheckOptions, out: TextIO, err: TextIO
+) -> tuple[LoadedProviders, Previous | None]:
+    """The selected providers, resolved, and the previous run in ``--history``; a ``--summary``
+    that cannot be appended to ends the command now. On failure, machine formats still get a
+    document."""
+    from cherrysync.check.formats import summary
+
+    try:
+        # only the selected providers are resolved; names and tags that select nothing are errors
+        loaded = load_for_command(
+            options.file,
+            options.env_files,
+            options.providers,
+            err,
+            overlays=options.overlays,
+            tags=options.tags,
+            quiet=options.verbosity == QUIET,
+        )
+        refuse_summary_path(options.summary)
+        return loaded, read_history(options, err)
+    except CherrysyncError as exc:  # --format json/sarif/junit/github: still a document
+        empty = {"results": [], "summary": summary([])}
+        report_failure(options.format, Failure.of("check", options.file, exc, empty), out)
+        raise
+
+
 def check(
     options: CheckOptions, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Check the file's providers live; the exit code of the results (0 pass, 1 a failure)."""
     import asyncio
+    import time
 
-    from cherrysync.check.formats import Progress, exit_code, render, render_markdown
+    from cherrysync.check.formats import (
+        Progress,
+        exit_code,
+        render,
+        render_markdown,
+        summary_sentence,
+    )
     from cherrysync.check.positions import result_locator
     from cherrysync.check.runner import Runner, billable_requests, expected_results
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    # only the selected providers are resolved; names and tags that select nothing are errors
-    loaded = load_for_command(
-        options.file,
-        options.env_files,
-        options.providers,
-        err,
-        overlays=options.overlays,
-        tags=options.tags,
-    )
+    loaded, previous = _prepare(options, out, err)
     providers = loaded.providers
-    previous = read_history(options, err)
     settings = build_settings(options)
     billable = billable_requests(providers, settings)
     if options.probe or billable:
@@ -263,7 +293,10 @@ def check(
             file=err,
         )
     progress = Progress(expected_results(providers, settings), err)
+    progress.enabled = progress.enabled and options.verbosity != QUIET  # -q: results only
+    started = time.monotonic()
     runner = Runner(settings, on_result=progress.update)
+    collector.resume()  # start-up ends: the requests make cyclic garbage of their own
     results = asyncio.run(progress.track(runner.run(providers)))
     progress.close()
     locate = result_locator(loaded.validated.document, loaded.providers)
@@ -273,6 +306,10 @@ def check(
         markdown += record_history(options.history, options.file, previous, results, err)
     if options.summary:
         append_summary(options.summary, markdown)
+    if options.verbosity == VERBOSE:  # -v: the counts
+        seconds = time.monotonic() - started
+        sentence = summary_sentence(results)
+        print(f"{len(providers)} provider(s) in {seconds:.1f}s: {sentence}", file=err)
     return exit_code(results)
 
 
@@ -284,7 +321,7 @@ def read_history(options: CheckOptions, stderr: TextIO) -> Previous | None:
     from cherrysync.check.history import read_previous
 
     previous = read_previous(options.history, options.file)
-    for warning in previous.warnings:
+    for warning in previous.warnings if options.verbosity != QUIET else []:
         print(f"cherrysync: warning: {warning}", file=stderr)
     return previous
 

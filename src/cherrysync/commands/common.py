@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from cherrysync.console import VERBOSE
 from cherrysync.diagnostics import Diagnostic, has_errors
-from cherrysync.errors import CherrysyncError, ProvidersFileError, io_message
-from cherrysync.load.sops import read_env_source
-from cherrysync.resolve import ResolvedProvider, resolve_providers
-from cherrysync.selection import select
+from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError, io_message
+from cherrysync.fileio import append_regular_file, refuse_special_file
 from cherrysync.validate.formats import render_text
 from cherrysync.validate.overlays import Overlay, read_overlay
-from cherrysync.validate.pipeline import ValidatedFile, ValidationOptions, validate_path
+
+if TYPE_CHECKING:  # every command module imports this one: the heavy stages load when used
+    from cherrysync.resolve import ResolvedProvider
+    from cherrysync.validate.pipeline import ValidatedFile
+
+if TYPE_CHECKING:
+    from cherrysync.targets.base import Target
 
 DEFAULT_FILE = "providers.yaml"
 
@@ -37,14 +44,57 @@ def add_file_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+DOTENV = ".env"
+
+
 def add_env_file_option(parser: argparse.ArgumentParser) -> None:
+    """``--env-file`` (repeatable) and ``--no-dotenv``; see :func:`env_files_of`."""
     parser.add_argument(
         "--env-file",
         metavar="PATH",
         action="append",
         default=[],
-        help="load variables from a dotenv file (repeatable; the process environment wins)",
+        help="load variables from a dotenv file (repeatable; later files and the process "
+        "environment win)",
     )
+    parser.add_argument(
+        "--no-dotenv",
+        action="store_true",
+        help=f"do not load the {DOTENV} beside the providers file (loaded by default, "
+        "below --env-file and the environment)",
+    )
+
+
+def env_files_of(args: argparse.Namespace, files: Sequence[str]) -> tuple[str, ...]:
+    """The env files a command line names: the ``.env`` beside each providers file first (so
+    ``--env-file`` files and then the process environment win over it), then ``--env-file``.
+
+    A ``.env`` that is not a regular file, or one also named by ``--env-file``, is not added;
+    ``-v`` says which was loaded.
+    """
+    named = list(args.env_file)
+    if args.no_dotenv:
+        return tuple(named)
+    found: list[str] = []
+    for file in files:
+        dotenv = os.path.join(os.path.dirname(file), DOTENV)
+        if not os.path.isfile(dotenv) or any(_same(dotenv, e) for e in [*found, *named]):
+            continue
+        found.append(dotenv)
+        if args.verbosity == VERBOSE:
+            print(
+                f"cherrysync: loading {dotenv} beside {file} (--env-file files and the "
+                "environment win over it; --no-dotenv skips it)",
+                file=sys.stderr,
+            )
+    return (*found, *named)
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def add_overlay_options(parser: argparse.ArgumentParser, tag_help: str | None = None) -> None:
@@ -70,13 +120,28 @@ def add_overlay_options(parser: argparse.ArgumentParser, tag_help: str | None = 
     )
 
 
-def refuse_prune_with_tags(prune: bool, tags: Sequence[str]) -> None:
-    """``--prune`` removes what the run does not list; with ``--tag`` that would be every
-    provider of the file the tags leave out, so the two are refused together."""
-    if prune and tags:
+def add_provider_option(parser: argparse.ArgumentParser, what: str = "work on") -> None:
+    """``--provider ID_OR_NAME``, repeatable: the one way every command picks providers."""
+    parser.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="ID_OR_NAME",
+        help=f"{what} only this provider, by id or name (repeatable; default: all)",
+    )
+
+
+def refuse_prune_with_selection(
+    prune: bool, tags: Sequence[str], providers: Sequence[str] = ()
+) -> None:
+    """``--prune`` removes what the run does not list; with ``--tag`` or ``--provider`` that
+    would be every provider of the file they leave out, so the two are refused together."""
+    option = "--tag" if tags else "--provider" if providers else None
+    if prune and option:
         raise CherrysyncError(
-            "--prune cannot be combined with --tag: it would remove the file's providers the "
-            "tags leave out; switch providers off per machine with an overlay (enabled: false)"
+            f"--prune cannot be combined with {option}: it would remove the file's providers "
+            f"that {option} leaves out; switch providers off per machine with an overlay "
+            "(enabled: false)"
         )
 
 
@@ -98,6 +163,8 @@ def load_env(env_files: Iterable[str], *, decrypt: bool = True) -> dict[str, str
     """
     env: dict[str, str] = {}
     for path in env_files:
+        from cherrysync.load.sops import read_env_source  # runs helper programs: when needed
+
         try:
             source = read_env_source(path, decrypt=decrypt, environ=os.environ, inherited=env)
             env.update(source)
@@ -139,7 +206,10 @@ def load_providers(
     and :class:`CherrysyncError` (exit 2) for an unreadable file or a selection that matches
     nothing.
     """
+    from cherrysync.resolve import resolve_providers
     from cherrysync.secretstores import SecretStores
+    from cherrysync.selection import select
+    from cherrysync.validate.pipeline import ValidationOptions, validate_path
 
     parsed = load_overlays(overlays)
     try:
@@ -176,10 +246,12 @@ def load_for_command(
     *,
     overlays: Sequence[str] = (),
     tags: Sequence[str] = (),
+    quiet: bool = False,
 ) -> LoadedProviders:
     """:func:`load_providers` with the environment of ``env_files``, its diagnostics shown.
 
-    Warnings go to ``stderr`` and the command goes on; errors go there before the error ends it.
+    Warnings go to ``stderr`` (not with ``quiet``: ``-q`` shows only errors and results) and
+    the command goes on; errors go there before the error ends it.
     """
     stream = stderr or sys.stderr
     try:
@@ -188,14 +260,64 @@ def load_for_command(
     except ProvidersFileError as exc:
         stream.write(render_text(exc.diagnostics))
         raise
-    stream.write(render_text(loaded.diagnostics))
+    shown = [d for d in loaded.diagnostics if not quiet or d.severity == "error"]
+    stream.write(render_text(shown))
     return loaded
 
 
-def append_summary(path: str, markdown: str) -> None:
-    """Append a Markdown summary to ``path`` (``$GITHUB_STEP_SUMMARY`` collects every step's)."""
+def open_app_target(
+    spec: str, option: str = "--target", *, out: str | None = None, force: bool = False
+) -> Target:
+    """The app target ``spec`` names, as the command's ``option`` took it (``import --from``).
+
+    A FIFO or device is refused before anything opens it (opening a FIFO waits forever), a
+    missing path is a usage error naming ``option``, and the targets' own messages, which speak
+    of ``--target`` and ``--out``, name the options this command has.
+    """
+    from cherrysync.targets.open import open_target
+
     try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(markdown)
+        refuse_special_file(spec)
+    except OSError as exc:
+        raise CherrysyncError(io_message(f"{option} {spec}", exc)) from exc
+    if spec != "auto" and not os.path.lexists(os.path.expanduser(spec)):
+        raise TargetError(f"{option} {spec}: no such file or folder", code=2)
+    with target_option_names(option):
+        return open_target(spec, out=out, force=force)
+
+
+_TARGET_OPTION = re.compile(r"(?<![\w-])--(target|out)(?![\w-])")
+
+
+@contextmanager
+def target_option_names(target: str = "--target") -> Iterator[None]:
+    """Re-raise a :class:`TargetError` naming this command's options: ``--target`` becomes
+    ``target`` (``--from`` for import) and ``--out`` becomes ``-o/--output``."""
+    try:
+        yield
+    except TargetError as exc:
+        names = {"target": target, "out": "-o/--output"}
+        message = _TARGET_OPTION.sub(lambda m: names[m.group(1)], exc.message)
+        if message == exc.message:
+            raise
+        raise TargetError(message, code=exc.code) from exc
+
+
+def refuse_summary_path(path: str | None) -> None:
+    """A ``--summary`` that names a FIFO, a device or a folder ends the command before it runs
+    (appending to it at the end would wait for a reader, or fail after the work is done)."""
+    if path is None:
+        return
+    try:
+        refuse_special_file(path, folders=False)
+    except OSError as exc:
+        raise CherrysyncError(io_message(path, exc, "write")) from exc
+
+
+def append_summary(path: str, markdown: str) -> None:
+    """Append a Markdown summary to ``path`` (``$GITHUB_STEP_SUMMARY`` collects every step's);
+    a regular file only."""
+    try:
+        append_regular_file(path, markdown.encode("utf-8"))
     except OSError as exc:
         raise CherrysyncError(io_message(path, exc, "write")) from exc

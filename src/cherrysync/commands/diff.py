@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from cherrysync.commands.common import add_overlay_options, load_overlays
+from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.errors import CherrysyncError, ProvidersFileError
 from cherrysync.plan.filestate import diff_files
 from cherrysync.plan.review import DIFF_FORMATS, FileDiff, print_diff
@@ -91,8 +92,27 @@ def diff(
     """Print the changes from ``old`` to ``new``; 2 for changes with ``detailed_exitcode``.
 
     Raises :class:`~cherrysync.sources.SourceError` (exit 2) when a side cannot be read and
-    :class:`ProvidersFileError` (exit 1) after printing the diagnostics of an invalid side.
+    :class:`ProvidersFileError` (exit 1) after printing the diagnostics of an invalid side; with
+    ``--format json`` stdout then still holds one object, carrying the error.
     """
+    out = stdout or sys.stdout
+    try:
+        shown = _compare_sides(options, stdin, stderr or sys.stderr)
+    except CherrysyncError as exc:
+        empty = {
+            "old": options.old,
+            "new": options.new,
+            "summary": {"add": 0, "change": 0, "remove": 0},
+            "changes": [],
+        }
+        report_failure(options.format, Failure.of("diff", options.new, exc, empty), out)
+        raise
+    print_diff(shown, options.format, out)
+    return 2 if options.detailed_exitcode and not shown.plan.empty else 0
+
+
+def _compare_sides(options: DiffOptions, stdin: BinaryIO | None, stderr: TextIO) -> FileDiff:
+    """Read both sides, then compare them; an invalid side's diagnostics go to ``stderr``."""
     sides = (parse_source(options.old), parse_source(options.new))
     if all(side.kind == "stdin" for side in sides):
         raise CherrysyncError("only one side can be '-' (standard input)")
@@ -100,12 +120,10 @@ def diff(
     old, new = (Side(s.label, read_source(s, source)) for s in sides)  # both read, then checked
     overlays = load_overlays(options.overlays)
     try:
-        shown = compare(old, new, overlays=overlays, tags=options.tags)
+        return compare(old, new, overlays=overlays, tags=options.tags)
     except ProvidersFileError as exc:
-        (stderr or sys.stderr).write(render_text(exc.diagnostics))
+        stderr.write(render_text(exc.diagnostics))
         raise
-    print_diff(shown, options.format, stdout)
-    return 2 if options.detailed_exitcode and not shown.plan.empty else 0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from cherrysync.commands.common import (
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
+    add_provider_option,
+    env_files_of,
     load_for_command,
 )
 from cherrysync.errors import CherrysyncError, io_message
@@ -60,13 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", required=True, choices=("providers-json", "deeplinks"), help="output format"
     )
-    parser.add_argument(
-        "--provider",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="only this provider (repeatable; default: all)",
-    )
+    add_provider_option(parser, "export")
     add_overlay_options(parser)
     parser.add_argument(
         "-o", "--output", metavar="PATH", help="write to PATH (mode 0600) instead of stdout"
@@ -121,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         providers=tuple(args.provider),
         output=args.output,
         open=args.open,
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [args.file]),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cherrysync.commands.common import open_app_target, target_option_names
 from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import same_file, write_atomic
@@ -133,12 +134,12 @@ def import_providers(options: ImportOptions) -> int:
     """Write the providers file (and the dotenv file of keys) read from the app; 0 on success."""
     from cherrysync.targets.found import report
     from cherrysync.targets.importer import build_import
-    from cherrysync.targets.open import open_target
 
     output, env_out = Path(options.output), options.env_path
     _refuse_overwrite(options)
-    target = open_target(options.source)
-    providers = target.read_custom_providers()
+    target = open_app_target(options.source, "--from")
+    with target_option_names("--from"):
+        providers = target.read_custom_providers()
     report(target.found, options.verbosity, sys.stdout)
     for warning in getattr(target, "import_warnings", []):
         print(f"warning: {warning}", file=sys.stderr)

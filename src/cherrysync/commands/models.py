@@ -10,8 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from cherrysync.commands.check import NetworkOptions, add_network_arguments
-from cherrysync.commands.common import DEFAULT_FILE, add_overlay_options, load_for_command
+from cherrysync.commands.common import (
+    DEFAULT_FILE,
+    add_overlay_options,
+    env_files_of,
+    load_for_command,
+)
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.model import ENDPOINT_TYPES
 from cherrysync.validate.formats import json_text, printable
 
 if TYPE_CHECKING:
@@ -25,6 +31,8 @@ EPILOG = """examples:
   cherrysync models openai-work
   cherrysync models local-ollama providers.yaml --add qwen2.5:7b llama3.2:latest
   cherrysync models local-ollama --add-all
+  cherrysync models --provider local-ollama providers.yaml
+  cherrysync models relay --add gpt-4.1 --endpoint-type openai   # new-api needs the type
 
 Marks: '=' configured and offered, '!' configured but not offered, '+' offered, not configured.
 Where the endpoint reports them: [capabilities] and the context window; --add and --add-all
@@ -40,6 +48,8 @@ class ModelsOptions:
     file: str = DEFAULT_FILE
     add: tuple[str, ...] = ()
     add_all: bool = False
+    #: written with each added id; new-api providers need it
+    endpoint_type: str | None = None
     format: str = "text"
     network: NetworkOptions = field(default_factory=NetworkOptions)
     env_files: tuple[str, ...] = ()
@@ -48,13 +58,18 @@ class ModelsOptions:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("provider", metavar="PROVIDER", help="provider id or name")
     parser.add_argument(
-        "file",
-        nargs="?",
-        default=DEFAULT_FILE,
-        metavar="FILE",
-        help=f"providers file (default: {DEFAULT_FILE})",
+        "provider", nargs="?", metavar="PROVIDER", help="provider id or name (or --provider)"
+    )
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help=f"providers file (default: {DEFAULT_FILE})"
+    )
+    parser.add_argument(
+        "--provider",
+        dest="provider_option",
+        metavar="ID_OR_NAME",
+        help="the provider, by id or name, as check, plan and export take it "
+        "(then the only positional argument is FILE)",
     )
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
@@ -67,7 +82,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--add-all", action="store_true", help="append every offered ID not yet configured"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--endpoint-type",
+        choices=ENDPOINT_TYPES,
+        metavar="TYPE",
+        help="write added IDs as {id, endpoint_type: TYPE}; required for new-api providers "
+        f"({', '.join(ENDPOINT_TYPES)})",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     add_overlay_options(parser)
     add_network_arguments(parser)
 
@@ -83,15 +105,29 @@ def _models_in_main_file(validated: ValidatedFile, index: int, file: str) -> Non
         )
 
 
+def _provider_and_file(args: argparse.Namespace) -> tuple[str, str]:
+    """``models PROVIDER [FILE]`` or ``models --provider ID_OR_NAME [FILE]``."""
+    given = [a for a in (args.provider, args.file) if a is not None]
+    if args.provider_option is not None:
+        if len(given) > 1:
+            raise CherrysyncError("name the provider once: PROVIDER or --provider, not both")
+        return args.provider_option, given[0] if given else DEFAULT_FILE
+    if not given:
+        raise CherrysyncError("name a provider: cherrysync models PROVIDER (or --provider)")
+    return given[0], given[1] if len(given) > 1 else DEFAULT_FILE
+
+
 def run(args: argparse.Namespace) -> int:
+    provider, file = _provider_and_file(args)
     options = ModelsOptions(
-        provider=args.provider,
-        file=args.file,
+        provider=provider,
+        file=file,
         add=tuple(args.add),
         add_all=args.add_all,
+        endpoint_type=args.endpoint_type,
         format=args.format,
         network=NetworkOptions.from_args(args),
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [file]),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
     )
@@ -158,6 +194,7 @@ def models(
     (provider,) = loaded.providers[:1]  # load_for_command resolved just this one
     if options.add or options.add_all:
         _models_in_main_file(loaded.validated, provider.index, options.file)
+        _need_endpoint_type(provider, options.endpoint_type)
     show = shown_ids(provider)
     comparison = compare(provider, fetch_offer(provider, options), options, show)
     if options.format == "json":
@@ -175,7 +212,7 @@ def models(
             file=err,
         )
     if comparison.to_add:
-        add_to_file(options.file, provider, comparison.entries())
+        add_to_file(options, provider, comparison.entries(), err)
         print(
             f"added {len(comparison.to_add)} model(s) to {provider.id} in {options.file}",
             file=err,
@@ -297,12 +334,50 @@ def describe(info: ModelInfo) -> str:
     return "  ".join(parts)
 
 
-def add_to_file(path: str, provider: ResolvedProvider, ids: list[str | dict[str, object]]) -> None:
-    """Append ``ids`` (or ``{id, capabilities}`` entries) to the provider's ``models`` in
-    place, comments and style kept."""
-    from cherrysync.load.yamledit import add_models
+def _need_endpoint_type(provider: ResolvedProvider, endpoint_type: str | None) -> None:
+    """A new-api model without ``endpoint_type`` fails validate: refuse before writing one."""
+    if provider.spec.type == "new-api" and endpoint_type is None:
+        raise CherrysyncError(
+            f"{provider.id} is a new-api provider, whose models need an endpoint type: "
+            f"pass --endpoint-type ({', '.join(ENDPOINT_TYPES)}), e.g. --endpoint-type openai"
+        )
 
+
+def add_to_file(
+    options: ModelsOptions,
+    provider: ResolvedProvider,
+    ids: list[str | dict[str, object]],
+    err: TextIO,
+) -> None:
+    """Append ``ids`` (or ``{id, capabilities}`` entries) to the provider's ``models`` in place,
+    comments and style kept.
+
+    The edited text is validated (with the command's overlays) before it is written: a file
+    that passed validate never becomes one that fails it.
+    """
+    from cherrysync.commands.common import load_overlays
+    from cherrysync.diagnostics import has_errors
+    from cherrysync.fileio import write_atomic
+    from cherrysync.load.yamledit import read_for_edit, with_added_models
+    from cherrysync.validate.formats import render_text as render_diagnostics
+    from cherrysync.validate.pipeline import validate_text
+
+    path = options.file
     try:
-        add_models(path, provider.index, ids)
+        text = read_for_edit(path)
+    except OSError as exc:
+        raise CherrysyncError(io_message(path, exc)) from None
+    edited = with_added_models(
+        text, provider.index, ids, endpoint_type=options.endpoint_type, name=path
+    )
+    result = validate_text(edited, path, overlays=load_overlays(options.overlays))
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if has_errors(errors) or result.model is None:
+        err.write(render_diagnostics(errors))
+        raise CherrysyncError(
+            f"not writing {path}: with the added model(s) it would not validate (see above)", 1
+        )
+    try:
+        write_atomic(Path(path), edited)
     except OSError as exc:
         raise CherrysyncError(io_message(path, exc, "write")) from None

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
     add_overlay_options,
+    add_provider_option,
+    env_files_of,
     load_for_command,
-    refuse_prune_with_tags,
+    open_app_target,
+    refuse_prune_with_selection,
 )
+from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.console import NORMAL
+from cherrysync.errors import CherrysyncError
 from cherrysync.plan.formats import PLAN_FORMATS, message_stream, print_plan
 
 HELP = "show the changes apply would make to the app (writes nothing)"
@@ -22,6 +29,7 @@ EPILOG = """examples:
   cherrysync plan providers.yaml --target ~/.config/CherryStudio --format json
   cherrysync plan providers.yaml --target backup.zip --detailed-exitcode
   cherrysync plan providers.yaml --overlay laptop.yaml --target auto
+  cherrysync plan providers.yaml --target auto --provider relay   # one provider only
 
 exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 usage error or
 (with --detailed-exitcode) changes present"""
@@ -42,6 +50,7 @@ class PlanOptions:
     env_files: tuple[str, ...] = ()
     overlays: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
     verbosity: int = NORMAL
 
 
@@ -60,13 +69,16 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also remove custom providers and models the file no longer lists",
     )
+    add_provider_option(parser, "plan")
     add_overlay_options(parser)
     add_env_file_option(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument("--format", choices=list(PLAN_FORMATS), default="text")
+    parser.add_argument(
+        "--format", choices=list(PLAN_FORMATS), default="text", help="output format"
+    )
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -81,25 +93,49 @@ def run(args: argparse.Namespace) -> int:
         prune=args.prune,
         format=args.format,
         detailed_exitcode=args.detailed_exitcode,
-        env_files=tuple(args.env_file),
+        env_files=env_files_of(args, [args.file]),
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
+        providers=tuple(args.provider),
         verbosity=args.verbosity,
     )
     return plan(options)
 
 
-def plan(options: PlanOptions) -> int:
-    """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``."""
-    from cherrysync.targets.found import report
-    from cherrysync.targets.open import open_target
+#: the plan JSON's fields, empty: what ``--format json`` carries besides the error on failure
+EMPTY_PLAN: dict[str, Any] = {
+    "target": None,
+    "target_path": None,
+    "summary": {"add": 0, "change": 0, "remove": 0},
+    "changes": [],
+    "notes": [],
+    "blockers": [],
+}
 
-    refuse_prune_with_tags(options.prune, options.tags)
-    loaded = load_for_command(
-        options.file, options.env_files, overlays=options.overlays, tags=options.tags
-    )
-    target = open_target(options.target)
-    shown = target.plan(loaded.providers, prune=options.prune)
+
+def plan(options: PlanOptions) -> int:
+    """Print the plan; 1 when something blocks it, 2 for changes with ``detailed_exitcode``.
+
+    With ``--format json`` a command that cannot plan (no such file, an invalid one, an unusable
+    target) still prints one JSON object, carrying the error, with the usual exit code.
+    """
+    from cherrysync.targets.found import report
+
+    try:
+        refuse_prune_with_selection(options.prune, options.tags, options.providers)
+        loaded = load_for_command(
+            options.file,
+            options.env_files,
+            options.providers or None,
+            overlays=options.overlays,
+            tags=options.tags,
+        )
+        target = open_app_target(options.target)
+        shown = target.plan(loaded.providers, prune=options.prune)
+    except CherrysyncError as exc:
+        failure = Failure.of("plan", options.file, exc, EMPTY_PLAN)
+        report_failure(options.format, failure, sys.stdout)
+        raise
     report(target.found, options.verbosity, message_stream(options.format))
     print_plan(shown, options.format)
     if shown.blockers:

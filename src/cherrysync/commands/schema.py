@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.fileio import read_regular_file
+from cherrysync.load.yamldoc import MAX_BYTES
 from cherrysync.validate.fileschema import SCHEMA_PATHS, SCHEMAS, render_markdown, render_schema
 
 HELP = "print the JSON Schema of providers (or overlay) files, or check the committed copies"
@@ -85,7 +87,7 @@ def schema(options: SchemaOptions) -> int:
 def _check(kind: str, path: str) -> bool:
     """True when the committed schema at ``path`` is what ``kind`` generates now."""
     try:
-        committed = Path(path).read_text(encoding="utf-8")
+        committed = read_regular_file(path, MAX_BYTES).decode("utf-8", "replace")
     except OSError as exc:
         raise CherrysyncError(io_message(path, exc)) from exc
     if committed != render_schema(kind):

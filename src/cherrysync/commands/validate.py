@@ -12,12 +12,14 @@ from cherrysync.commands.common import (
     add_env_file_option,
     add_overlay_options,
     append_summary,
+    env_files_of,
     load_env,
     load_overlays,
 )
+from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.console import NORMAL, QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
-from cherrysync.errors import io_message, print_error
+from cherrysync.errors import CherrysyncError, io_message, print_error
 from cherrysync.validate.formats import DIAGNOSTIC_FORMATS, render, render_summary
 from cherrysync.validate.pipeline import ValidationOptions, validate_path
 
@@ -71,13 +73,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    files = tuple(args.files) or (DEFAULT_FILE,)
+    # variables matter only for --require-env; only then is a .env beside a file read
+    env_files = env_files_of(args, files) if args.require_env else tuple(args.env_file)
     options = ValidateOptions(
-        files=tuple(args.files) or (DEFAULT_FILE,),
+        files=files,
         format=args.format,
         strict=args.strict,
         require_env=args.require_env,
         summary=args.summary,
-        env_files=tuple(args.env_file),
+        env_files=env_files,
         verbosity=args.verbosity,
         overlays=tuple(args.overlay),
         tags=tuple(args.tag),
@@ -93,8 +98,15 @@ def validate(
     An unreadable file does not stop the others from being validated and reported.
     """
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    diagnostics, io_failed = _validate_files(options, err)
     files = [*options.files, *options.overlays]
+    try:
+        diagnostics, unreadable = _validate_files(options, err)
+    except CherrysyncError as exc:  # an overlay or env file: no file could be validated
+        empty = {"files": files, "summary": {"errors": 1, "warnings": 0}}
+        report_failure(options.format, Failure.of("validate", files[0], exc, empty), out)
+        raise
+    if options.format != "text":  # machine formats carry every file's fate, unreadable too
+        diagnostics = [*diagnostics, *unreadable]
     shown = diagnostics
     if options.verbosity == QUIET and options.format == "text":
         shown = [d for d in diagnostics if d.severity == "error"]
@@ -108,14 +120,17 @@ def validate(
             f"{len(diagnostics) - errors} warning(s)",
             file=err,
         )
-    if io_failed:
+    if unreadable:
         return 2
     return 1 if has_errors(diagnostics) else 0
 
 
-def _validate_files(options: ValidateOptions, err: TextIO) -> tuple[list[Diagnostic], bool]:
+def _validate_files(
+    options: ValidateOptions, err: TextIO
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """The diagnostics of every readable file (each with every overlay on top, an overlay's own
-    errors reported once), and whether some file could not be read."""
+    errors reported once), and a ``file-unreadable`` one per file that could not be read (its
+    message is printed on ``err`` here)."""
     # names only: validate never decrypts a sops file or reads a secret store
     env = load_env(options.env_files, decrypt=False) if options.require_env else {}
     validation = ValidationOptions(
@@ -126,11 +141,12 @@ def _validate_files(options: ValidateOptions, err: TextIO) -> tuple[list[Diagnos
     )
     overlays = load_overlays(options.overlays)  # each overlay applies to each file
     diagnostics: list[Diagnostic] = []
-    io_failed = False
+    unreadable: list[Diagnostic] = []
     for file in options.files:
         try:
             diagnostics.extend(validate_path(file, validation, overlays).diagnostics)
         except OSError as exc:
-            io_failed = True
-            print_error(io_message(file, exc), err)
-    return list(dict.fromkeys(diagnostics)), io_failed
+            message = io_message(file, exc)
+            print_error(message, err)
+            unreadable.append(Diagnostic(file, 1, 1, "error", "file-unreadable", message))
+    return list(dict.fromkeys(diagnostics)), unreadable

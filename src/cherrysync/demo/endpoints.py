@@ -76,10 +76,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(endpoint: Endpoint) -> Iterator[str]:
-    """Serve ``endpoint`` on an ephemeral loopback port; yields its base URL."""
+def serve(endpoint: Endpoint, port: int = 0) -> Iterator[str]:
+    """Serve ``endpoint`` on a loopback ``port`` (0: an ephemeral one); yields its base URL.
+
+    ``OSError`` when the port is taken (serving an earlier demo folder's ports again).
+    """
     handler = type("Handler", (_Handler,), {"endpoint": endpoint})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(
         target=server.serve_forever, name=f"demo-{endpoint.name}", daemon=True
     )
@@ -92,4 +95,7 @@ def serve(endpoint: Endpoint) -> Iterator[str]:
 
 
 VLLM = Endpoint("vllm", ("gpt2",), None, "vllm")
-RELAY = Endpoint("relay", ("gpt-4o-mini", "text-embedding-3-small"), DEMO_RELAY_KEY, "relay")
+#: gpt-4.1 is offered but not in the demo's file: the tour adds it with `models --add`
+RELAY = Endpoint(
+    "relay", ("gpt-4o-mini", "text-embedding-3-small", "gpt-4.1"), DEMO_RELAY_KEY, "relay"
+)

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from cherrysync.errors import EnvFileError
+from cherrysync.fileio import read_regular_file
 
 MAX_BYTES = 1 << 20
 MAX_BLANK_RUN = 256
@@ -102,11 +103,11 @@ def parse_env_text(
 def read_env_text(path: str | Path) -> str:
     """The text of a dotenv file, bounded and decoded (also what :mod:`.sops` inspects).
 
-    Raises :class:`EnvFileError` for a file cherrysync will not read, ``OSError`` for I/O.
+    Raises :class:`EnvFileError` for a file cherrysync will not read, ``OSError`` for I/O and
+    for a FIFO, a device or a folder (``<(command)`` included: use a sops file for secrets).
     """
     file = Path(path)
-    with file.open("rb") as stream:
-        data = stream.read(MAX_BYTES + 1)
+    data = read_regular_file(file, MAX_BYTES)
     if len(data) > MAX_BYTES:
         raise EnvFileError(f"{file}: larger than {MAX_BYTES >> 20} MiB; is it a dotenv file?")
     try:

@@ -3,6 +3,11 @@
 We compose the node graph with ruamel.yaml and build the data ourselves, so that every duplicate
 key is reported (not just the first), alias expansion is bounded (a "billion laughs" file stops
 early), and each value and key keeps its ``line:col`` for diagnostics.
+
+Nesting is bounded *before* composing: the C composer (ruamel.yaml.clib) recurses once per level
+on the C stack, so 30,000 nested ``[`` kill the process with SIGSEGV before any Python check can
+run. The parser's event stream, by contrast, is produced without recursion, so one pass over it
+finds the first node deeper than :data:`MAX_DEPTH`, in flow and block styles alike.
 """
 
 from __future__ import annotations
@@ -175,22 +180,72 @@ class _Builder:
                 result.setdefault(key, value)
 
 
+def _too_deep(text: str) -> Any | None:
+    """The start mark of the first node nested deeper than :data:`MAX_DEPTH`, or None.
+
+    Reads the parser's events, which come without recursion, and stops at the first node too
+    deep, so a 5 MiB file of ``[`` costs as little as a short one. A syntax error ends the scan:
+    :meth:`YAML.compose` meets the same error at the same place, at a depth within the limit.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+
+    depth = 0  # collections open around the next node; the root node is at depth 0
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, CollectionEndEvent):
+                depth -= 1
+                continue
+            if isinstance(event, CollectionStartEvent | ScalarEvent | AliasEvent):
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+                depth += isinstance(event, CollectionStartEvent)
+    except YAMLError:
+        return None
+    return None
+
+
+def _syntax_error(exc: Any, text: str, filename: str) -> Diagnostic:
+    """libyaml's words at its position, then a hint for the usual cause (:mod:`.yamlhints`)."""
+    from cherrysync.load.yamlhints import Syntax, hint
+
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    message = str(exc.problem or exc.context or "invalid YAML")
+    start = exc.context_mark
+    if exc.context and exc.problem and start:
+        message += f" ({exc.context} started at {start.line + 1}:{start.column + 1})"
+    syntax = Syntax(
+        str(exc.problem or ""),
+        str(exc.context or ""),
+        line,
+        column,
+        start.line if start else None,
+        start.column if start else None,
+        text.split("\n"),
+    )
+    extra = hint(syntax)
+    if extra:
+        message += f"; {extra}"
+    return Diagnostic(filename, line + 1, column + 1, "error", "yaml-syntax", message)
+
+
 def parse_yaml(text: str, filename: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Parse one YAML document; problems come back as diagnostics, never as exceptions."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    deep = _too_deep(text)
+    if deep is not None:
+        pos = _position(deep, filename)
+        message = f"nesting deeper than {MAX_DEPTH} levels"
+        return None, [Diagnostic(filename, pos.line, pos.column, "error", "yaml-depth", message)]
     yaml = YAML(typ="safe")
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = str(exc.problem or exc.context or "invalid YAML")
-        if exc.context and exc.problem and exc.context_mark:
-            start = exc.context_mark
-            message += f" ({exc.context} started at {start.line + 1}:{start.column + 1})"
-        return None, [Diagnostic(filename, line, column, "error", "yaml-syntax", message)]
+        return None, [_syntax_error(exc, text, filename)]
     except RecursionError:
         return None, [Diagnostic(filename, 1, 1, "error", "yaml-depth", "nesting too deep")]
     except YAMLError as exc:

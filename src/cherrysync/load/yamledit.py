@@ -16,12 +16,15 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from cherrysync.errors import YamlEditError
-from cherrysync.fileio import write_atomic
+from cherrysync.fileio import read_regular_file, write_atomic
+from cherrysync.load.yamldoc import MAX_BYTES
 
 
 def _yaml(text: str) -> YAML:
@@ -64,21 +67,36 @@ def _pop_trailing(node: Any) -> CommentToken | None:
 _YAML11_WORDS = re.compile(r"^(y|n|yes|no|on|off|true|false|null|~)$", re.IGNORECASE)
 
 
+def _not_text(text: str) -> bool:
+    """True when a plain scalar ``text`` would be read as something other than a string: a
+    number (``123``, ``1.5``, ``0x1F``), a date, or a word YAML 1.1 readers turn into a boolean
+    or null (``yes``, ``off``…)."""
+    tag = VersionedResolver().resolve(ScalarNode, text, (True, False))
+    return tag != "tag:yaml.org,2002:str" or _YAML11_WORDS.match(text) is not None
+
+
 def _like(sibling: Any, text: str) -> Any:
-    """A new scalar quoted the way its siblings are; words that YAML 1.1 readers would turn
-    into booleans or null (``yes``, ``off``…) are always quoted."""
+    """A new scalar quoted the way its siblings are; a plain scalar that would not read back
+    as a string (``123``, ``yes``, ``null``…) is always quoted."""
     cls = type(sibling)
     if isinstance(sibling, str) and cls is not str:
         return cls(text)
-    if _YAML11_WORDS.match(text):
+    if _not_text(text):
         return DoubleQuotedScalarString(text)
     return text
 
 
-def _entry(sibling: Any, model: str | Mapping[str, Any], flow: bool) -> Any:
-    """A bare ID, or a model mapping (``{id, capabilities}``) in the list's own style."""
+def _entry(
+    sibling: Any, model: str | Mapping[str, Any], endpoint_type: str | None, flow: bool
+) -> Any:
+    """A bare ID, or a model mapping (``{id, capabilities}``, ``{id, endpoint_type}`` when a type
+    is given) in the list's own style."""
     if isinstance(model, str):
-        return _like(sibling, model)
+        if endpoint_type is None:
+            return _like(sibling, model)
+        model = {"id": model}
+    if endpoint_type is not None:  # after the id, before anything else
+        model = {"id": model["id"], "endpoint_type": endpoint_type, **model}
     entry = CommentedMap()
     for name, value in model.items():
         if isinstance(value, list):
@@ -94,30 +112,34 @@ def _entry(sibling: Any, model: str | Mapping[str, Any], flow: bool) -> Any:
     return entry
 
 
-def add_models(
-    path: str | os.PathLike[str], provider_index: int, ids: Sequence[str | Mapping[str, Any]]
-) -> None:
-    """Append ``ids`` (bare IDs, or mappings such as ``{id, capabilities}``) to
-    ``providers[provider_index].models`` and rewrite the file atomically."""
-    target = Path(path)
-    text = target.read_text(encoding="utf-8")
+def with_added_models(
+    text: str,
+    provider_index: int,
+    ids: Sequence[str | Mapping[str, Any]],
+    *,
+    endpoint_type: str | None = None,
+    name: str = "the file",
+) -> str:
+    """``text`` with ``ids`` (bare IDs, or mappings such as ``{id, capabilities}``) appended to
+    ``providers[provider_index].models``; comments, quoting and style kept. With
+    ``endpoint_type`` every entry carries it (what a new-api provider's models need)."""
     yaml = _yaml(text)
     try:
         data = yaml.load(text)
         provider = data["providers"][provider_index]
     except Exception as exc:
-        raise YamlEditError(f"cannot edit {target}: {type(exc).__name__}") from None
+        raise YamlEditError(f"cannot edit {name}: {type(exc).__name__}") from None
     models = provider.get("models")
     if models is None:
-        provider["models"] = CommentedSeq(_entry(None, i, False) for i in ids)
+        provider["models"] = CommentedSeq(_entry(None, i, endpoint_type, False) for i in ids)
     elif not isinstance(models, CommentedSeq):
-        raise YamlEditError(f"cannot edit {target}: 'models' is not a list")
+        raise YamlEditError(f"cannot edit {name}: 'models' is not a list")
     else:
         flow = bool(models.fa.flow_style())
         moved = None if flow else _pop_trailing(models)
         last = models[-1] if models else None
         for model_id in ids:
-            models.append(_entry(last, model_id, flow))
+            models.append(_entry(last, model_id, endpoint_type, flow))
         if moved is not None:
             tail = models[-1]
             if isinstance(tail, CommentedMap):  # after a mapping, the comment ends its last key
@@ -126,4 +148,29 @@ def add_models(
                 models.ca.items[len(models) - 1] = [moved, None]
     out = io.StringIO()
     yaml.dump(data, out)
-    write_atomic(target, out.getvalue())
+    return out.getvalue()
+
+
+def read_for_edit(path: str | os.PathLike[str]) -> str:
+    """The text of the providers file to edit (a regular file, within the size limit)."""
+    raw = read_regular_file(path, MAX_BYTES)
+    if len(raw) > MAX_BYTES:
+        raise YamlEditError(f"cannot edit {path}: larger than {MAX_BYTES} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlEditError(f"cannot edit {path}: not valid UTF-8") from None
+
+
+def add_models(
+    path: str | os.PathLike[str],
+    provider_index: int,
+    ids: Sequence[str | Mapping[str, Any]],
+    *,
+    endpoint_type: str | None = None,
+) -> None:
+    """Append ``ids`` (bare IDs or model mappings) to ``providers[provider_index].models`` and
+    rewrite the file atomically."""
+    text = read_for_edit(path)
+    new = with_added_models(text, provider_index, ids, endpoint_type=endpoint_type, name=str(path))
+    write_atomic(Path(path), new)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cherrysync.diagnostics import Diagnostic
+from cherrysync.fileio import read_regular_file
 from cherrysync.load.yamldoc import MAX_BYTES, YamlDocument, decode, parse_yaml
 
 
@@ -82,7 +83,7 @@ def overlay_from_bytes(raw: bytes, filename: str) -> Overlay:
 
 
 def read_overlay(path: str | Path) -> Overlay:
-    """Read and check one overlay file; ``OSError`` propagates (exit code 2 in the CLI)."""
-    with Path(path).open("rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
+    """Read and check one overlay file; ``OSError`` propagates (exit code 2 in the CLI), also
+    for a FIFO, a device or a folder."""
+    raw = read_regular_file(path, MAX_BYTES)
     return overlay_from_bytes(raw, str(path))

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cherrysync.diagnostics import Diagnostic, Severity, has_errors
+from cherrysync.fileio import read_regular_file
 from cherrysync.load.overlay import merge
 from cherrysync.load.yamldoc import MAX_BYTES, YamlDocument, decode, parse_yaml
 from cherrysync.model import ProvidersFile
@@ -204,7 +205,7 @@ def validate_bytes(
 def validate_path(
     path: str | Path, options: ValidationOptions | None = None, overlays: Sequence[Overlay] = ()
 ) -> ValidatedFile:
-    """Validate a file on disk with its overlays; ``OSError`` propagates (exit code 2)."""
-    with Path(path).open("rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
+    """Validate a file on disk with its overlays; ``OSError`` propagates (exit code 2), also
+    for a FIFO, a device or a folder."""
+    raw = read_regular_file(path, MAX_BYTES)
     return validate_bytes(raw, str(path), options, overlays)

@@ -103,8 +103,9 @@ def rule_provider_id(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
 def model_id_problem(model_id: str) -> str | None:
     """Why a model id cannot be used as written, or None; ``models --add`` asks this too.
 
-    ``?`` and ``#`` the app refuses; control characters and whitespace no API's model id has
-    (``gpt2 - gpt-4o`` is two list items, the second indented under the first).
+    ``?`` and ``#`` the app refuses; control characters and whitespace no API's model id has.
+    ``gpt2 - gpt-4o`` is the usual way to get whitespace: a ``- gpt-4o`` line indented one space
+    deeper than the item above continues that item's plain scalar instead of starting a new one.
     """
     shown = printable(model_id)
     bad = sorted({c for c in model_id if c in "?#"})
@@ -228,8 +229,10 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
                             "env-unset",
                             f"environment variable {ref.name} is not set{detail}",
                         )
-            if is_key and not refs and raw:
-                what = "api_key" if path[2] == "api_key" else f"header '{path[-1]}'"
+            what = f"header '{path[-1]}'" if path[2] == "headers" else str(path[2])
+            unbraced = list(_unbraced(path, raw, what, is_key))
+            yield from unbraced
+            if is_key and not refs and raw and not unbraced:
                 yield Finding(
                     path,
                     "warning",
@@ -239,6 +242,37 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
                 )
             if path[2] == "api_key" and not refs:
                 yield from _key_characters(path, raw)
+
+
+#: ``$NAME`` outside ``${...}`` (``$$`` and ``${`` are consumed first, so they never match)
+_DOLLAR = re.compile(r"\$\$|\$\{|\$([A-Za-z_][A-Za-z0-9_]*)")
+#: a whole value that looks like a variable name: OPENAI_API_KEY
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def _unbraced(path: Path, raw: str, what: str, is_key: bool) -> Iterator[Finding]:
+    """``$OPENAI_API_KEY`` (shell style), or a bare ``OPENAI_API_KEY`` as a key, is a literal
+    value here, which is never what was meant: say which reference was."""
+    # only the names are shown: the rest of the value may be a literal secret
+    names = list(dict.fromkeys(m.group(1) for m in _DOLLAR.finditer(raw) if m.group(1)))
+    if names:
+        found = ", ".join(f"'${n}'" for n in names)
+        meant = ", ".join(f"'${{{n}}}'" for n in names)
+        yield Finding(
+            path,
+            "error",
+            "env-unbraced",
+            f"{what}: {found} is taken literally (only ${{...}} is a reference); "
+            f"did you mean {meant}?",
+        )
+    elif is_key and _VARIABLE_NAME.fullmatch(raw):
+        yield Finding(
+            path,
+            "warning",
+            "env-unbraced",
+            f"{what}: '{raw}' looks like a variable name but is taken as the literal key; "
+            f"did you mean '${{{raw}}}'?",
+        )
 
 
 def _key_characters(path: Path, key: str) -> Iterator[Finding]:

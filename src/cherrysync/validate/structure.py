@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +13,7 @@ from jsonschema.exceptions import ValidationError
 from cherrysync.diagnostics import Diagnostic
 from cherrysync.load.yamldoc import Path, YamlDocument
 from cherrysync.validate.fileschema import SCHEMAS
+from cherrysync.validate.hints import key_hint, value_hint
 
 _JSON_TYPES = {
     bool: "boolean",
@@ -151,8 +151,8 @@ class StructureChecker:
         for key in v.value:
             if key in known or key.startswith("x-"):
                 continue
-            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(known)})"
+            hint = key_hint(key, known, v.value[key])
+            suggestion = f"; {hint}" if hint else f" (known: {', '.join(known)})"
             message = f"unknown key '{key}' in {v.where}{suggestion}"
             yield self._diag((*v.path, key), "unknown-key", message, key=True)
 
@@ -175,10 +175,10 @@ class StructureChecker:
         message = f"{v.where}: {v.value!r} is not one of " + ", ".join(map(str, options))
         if v.path == ("version",):
             message = f"unsupported format version {v.value!r}; this cherrysync reads version 1"
-        elif isinstance(v.value, str):
-            hint = difflib.get_close_matches(v.value, [str(o) for o in options], n=1)
+        else:
+            hint = value_hint(v.value, [str(o) for o in options])
             if hint:
-                message += f"; did you mean '{hint[0]}'?"
+                message += f"; {hint}"
         yield self._diag(v.path, "invalid-value", message)
 
     def _pattern(self, v: _Violation) -> Iterator[Diagnostic]:

@@ -94,7 +94,7 @@ def test_a_live_installation_is_read_like_the_backup(
         assert '  + provider "relay"' in out
 
 
-def test_json_names_what_the_user_gave_and_keeps_stdout_clean(
+def test_json_names_what_the_user_gave_and_keeps_stdout_one_document(
     tmp_path: Path, providers: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``target_path`` is the zip or the folder named, never the private copy read from."""
@@ -108,7 +108,9 @@ def test_json_names_what_the_user_gave_and_keeps_stdout_clean(
         assert captured.err.startswith("Found Cherry Studio 1.x ")
         assert main(["apply", providers, "--target", str(target), "--yes", "--format", "json"]) == 1
         captured = capsys.readouterr()
-        assert captured.out == "" and "cannot write" in captured.err
+        failed = json.loads(captured.out)  # stdout: one object, carrying the refusal
+        assert "cannot write" in captured.err and "cannot write" in failed["error"]["message"]
+        assert failed["changes"] == [] and failed["output_path"] is None
         assert captured.err.startswith("Found Cherry Studio 1.x ")
 
 

@@ -157,4 +157,4 @@ def test_out_is_only_for_backup_zips(
 ) -> None:
     file = str(write_file(tmp_path))
     assert main(["apply", file, "--target", str(folder), "--out", "x.zip", "--yes"]) == 2
-    assert "--out applies only to a v1 backup zip target" in capsys.readouterr().err
+    assert "-o/--output applies only to a v1 backup zip target" in capsys.readouterr().err
