@@ -14,10 +14,9 @@ from cherrysync import baseurl
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
-from cherrysync.secrets import EnvRef, EnvSyntaxError, references
+from cherrysync.secrets import EnvRef, EnvSyntaxError, is_secret_header, references
 from cherrysync.validate.formats import CONTROL, printable
 
-_AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _PLACEHOLDER = "envref"
 
@@ -215,7 +214,7 @@ def _secret_values(provider: Provider, index: int) -> Iterator[tuple[Path, str, 
         )
         yield path, key, True
     for name, value in (provider.headers or {}).items():
-        yield _p(index, "headers", name), value, bool(_AUTH_HEADER.search(name))
+        yield _p(index, "headers", name), value, is_secret_header(name)
 
 
 def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
