@@ -20,7 +20,7 @@ from cherrysync.commands.common import (
     add_provider_option,
     append_summary,
     env_files_of,
-    load_for_command,
+    load_selected,
     refuse_summary_path,
 )
 from cherrysync.commands.failure import Failure, report_failure
@@ -245,15 +245,7 @@ def _prepare(
 
     try:
         # only the selected providers are resolved; names and tags that select nothing are errors
-        loaded = load_for_command(
-            options.file,
-            options.env_files,
-            options.providers,
-            err,
-            overlays=options.overlays,
-            tags=options.tags,
-            quiet=options.verbosity == QUIET,
-        )
+        loaded = load_selected(options, err, quiet=options.verbosity == QUIET)
         refuse_summary_path(options.summary)
         return loaded, read_history(options, err)
     except CherrysyncError as exc:  # --format json/sarif/junit/github: still a document
