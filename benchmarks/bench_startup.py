@@ -155,7 +155,7 @@ def providers_yaml(urls: list[str]) -> str:
         lines += [
             f"  - name: bench-{i}",
             "    type: openai",
-            f"    base_url: {url}/v1",
+            f"    base_url: {url}/v1/",  # the trailing slash: no base-url-v1-slash warning
             f"    api_key: ${{BENCH_KEY_{i}}}",
             f"    models: [{MODEL}]",
         ]

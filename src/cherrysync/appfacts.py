@@ -64,3 +64,8 @@ def default_group(model_id: str, provider_id: str | None = None) -> str:
             pieces = text.split(delimiter)
             return "-".join(pieces[:2])
     return text
+
+
+#: Deepest JSON nesting read from the app's files and database values: deeper than anything the
+#: app writes (its Redux state nests about 10 levels), far below the interpreter's recursion limit.
+APP_JSON_DEPTH = 256

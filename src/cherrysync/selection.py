@@ -31,6 +31,29 @@ def _hint(word: str, options: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _require_names(providers_file: ProvidersFile, names: Sequence[str]) -> None:
+    """Every ``--provider`` value names a provider (by id or name)."""
+    unknown = [n for n in names if providers_file.provider(n) is None]
+    if unknown:
+        ids = [p.provider_id for p in providers_file.providers]
+        known = ", ".join(ids) or "none"
+        raise SelectionError(
+            f"unknown provider {', '.join(unknown)} (known: {known})"
+            + (_hint(unknown[0], ids) if len(unknown) == 1 else "")
+        )
+
+
+def _require_tags(tags: Sequence[str], carried: Sequence[str], where: str) -> None:
+    """Every ``--tag`` value is carried by some provider; ``where`` ends the message."""
+    missing = [t for t in tags if t not in carried]
+    if missing:
+        listed = ", ".join(carried) or "none"
+        raise SelectionError(
+            f"no provider carries tag {', '.join(missing)} {where.format(listed)}"
+            + (_hint(missing[0], carried) if len(missing) == 1 else "")
+        )
+
+
 def select(
     providers_file: ProvidersFile, names: Sequence[str] = (), tags: Sequence[str] = ()
 ) -> list[str] | None:
@@ -38,22 +61,9 @@ def select(
     if not names and not tags:
         return None
     providers = providers_file.providers
-    ids = [p.provider_id for p in providers]
-    unknown = [n for n in names if providers_file.provider(n) is None]
-    if unknown:
-        known = ", ".join(ids) or "none"
-        raise SelectionError(
-            f"unknown provider {', '.join(unknown)} (known: {known})"
-            + (_hint(unknown[0], ids) if len(unknown) == 1 else "")
-        )
+    _require_names(providers_file, names)
     carried = sorted({t for p in providers for t in p.tags or ()})
-    missing = [t for t in tags if t not in carried]
-    if missing:
-        listed = ", ".join(carried) or "none"
-        raise SelectionError(
-            f"no provider carries tag {', '.join(missing)} (tags in the file: {listed})"
-            + (_hint(missing[0], carried) if len(missing) == 1 else "")
-        )
+    _require_tags(tags, carried, "(tags in the file: {})")
     selected = [
         p.provider_id
         for p in providers
@@ -78,11 +88,5 @@ def select_in_any(versions: Sequence[ProvidersFile], tags: Sequence[str] = ()) -
     if not tags:
         return None
     carried = sorted({t for f in versions for p in f.providers for t in p.tags or ()})
-    missing = [t for t in tags if t not in carried]
-    if missing:
-        listed = ", ".join(carried) or "none"
-        raise SelectionError(
-            f"no provider carries tag {', '.join(missing)} in either version (tags: {listed})"
-            + (_hint(missing[0], carried) if len(missing) == 1 else "")
-        )
+    _require_tags(tags, carried, "in either version (tags: {})")
     return {p.provider_id for f in versions for p in f.providers if carries(p, tags)}

@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from check_support import FAST, provider, run_json, statuses, write_providers
-from cherrysync.check.body import MAX_BODY, MAX_DEPTH, nesting_depth, parse_json
+from cherrysync.boundedjson import depth
+from cherrysync.check.body import MAX_BODY, MAX_DEPTH, parse_json
 from cherrysync.check.dialects.base import ids_from, json_object, listing_body
 from cherrysync.check.dialects.openai import flavour
 from cherrysync.check.errors import classify, error_info
@@ -98,8 +99,8 @@ def test_models_reports_a_hostile_listing_as_a_failed_listing(
 
 
 def test_depth_scan_skips_strings_and_counts_exactly() -> None:
-    assert nesting_depth(b'{"a": "[[[[{{{{", "b": [[1], {"c": "\\"]]"}]}') == 3
-    assert nesting_depth(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH) == MAX_DEPTH
+    assert depth(b'{"a": "[[[[{{{{", "b": [[1], {"c": "\\"]]"}]}') == 3
+    assert depth(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH) == MAX_DEPTH
     assert parse_json(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH)[1] == ""
     assert parse_json(b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))[1].startswith("body nests")
     assert parse_json(b"[" * 10**6)[1].startswith("body nests")  # unbalanced, never recursed

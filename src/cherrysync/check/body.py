@@ -3,20 +3,17 @@
 A hostile or broken server must cost at most :data:`MAX_BODY` bytes per response, whatever it
 sends. httpx inflates a whole network chunk at once (a 64 KiB chunk of a gzip bomb is 64 MiB),
 so bodies are read raw and inflated here in bounded steps, the limit checked after each step.
-JSON is parsed only after a scan of its bracket depth, since the standard parser recurses once
-per level and a body of ``[`` characters ends in a RecursionError deep inside it.
+JSON is parsed through :mod:`cherrysync.boundedjson` (a bracket-depth scan first, since the
+standard parser recurses once per level), with this module's own lower limit.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import zlib
 from collections.abc import AsyncIterator, Iterator
-from itertools import accumulate, count
-from operator import sub
 from typing import Any
 
+from cherrysync import boundedjson
 from cherrysync.check.result import ProbeFailure
 
 MAX_BODY = 8 * 1024 * 1024
@@ -27,10 +24,6 @@ TOO_DEEP = f"body nests deeper than {MAX_DEPTH} levels"
 ACCEPT_ENCODING = "gzip, deflate"
 _KNOWN_CODINGS = frozenset({"gzip", "x-gzip", "deflate", "br", "zstd", "compress", "x-compress"})
 _STEP = 64 * 1024
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-#: opening brackets become 2 and closing ones 0, so a running sum minus the count is the depth
-_STEPS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
 
 class _Invalid:
@@ -42,22 +35,12 @@ class _Invalid:
 INVALID: Any = _Invalid()
 
 
-def nesting_depth(body: bytes) -> int:
-    """The deepest bracket nesting of a JSON text, without recursion (strings skipped)."""
-    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS).translate(_STEPS)
-    return max(map(sub, accumulate(brackets), count(1)), default=0)
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def parse_json(body: bytes) -> tuple[Any, str]:
     """``(value, "")`` or ``(INVALID, why)``; NaN and Infinity are not JSON either."""
-    if nesting_depth(body) > MAX_DEPTH:
-        return INVALID, TOO_DEEP
     try:
-        return json.loads(body, parse_constant=_no_constants), ""
+        return boundedjson.loads(body, max_depth=MAX_DEPTH, constants=False), ""
+    except boundedjson.TooDeep:
+        return INVALID, TOO_DEEP
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return INVALID, "body is not valid JSON"
 

@@ -1,10 +1,11 @@
-"""HTTP plumbing: one client per provider, limits, deadlines, retries and redirect policy.
+"""HTTP plumbing: one session per provider, limits, deadlines, retries and redirect policy.
 
 Every request goes through :meth:`Session.request`, which guarantees the security rules of
 provider-apis.md §4: redirects are never followed with credentials (only exact same-origin hops),
 nothing is sent to an origin other than the provider's, and failures carry messages built here,
 never httpx exception text (which contains URLs). Bodies are read within bounds
-(:mod:`.body`) and every string a server sent passes the session's :class:`.Redactor`.
+(:mod:`.body`) and every string a server sent passes the session's :class:`.Redactor`. The
+clients themselves (TLS, no cookies, no proxies) are built in :mod:`.clients`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ import ssl
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -39,7 +39,6 @@ from cherrysync.check.redaction import Redactor
 from cherrysync.check.result import ProbeFailure
 from cherrysync.check.retry import RetryPolicy, retry_hint
 from cherrysync.check.urls import origin_of
-from cherrysync.fileio import read_regular_file
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore tries ``import sniffio`` on every request; when it is not installed (anyio 4.x
@@ -152,78 +151,15 @@ class Limits:
         return self._global
 
 
-@functools.lru_cache(maxsize=32)
-def ssl_context(verify: bool, ca_bundle: str | None) -> ssl.SSLContext:
-    """Default trust store, a private CA bundle, or (explicitly opted in) no verification.
+@dataclass(frozen=True)
+class _Call:
+    """One request as the caller asked for it; a same-origin redirect changes its URL."""
 
-    Cached: building a context loads the whole CA store (~50 ms), which would otherwise
-    dominate a run over hundreds of providers.
-    """
-    if not verify:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
-    if ca_bundle:
-        read_regular_file(ca_bundle, 0)  # a FIFO would make OpenSSL wait for a writer forever
-        return ssl.create_default_context(cafile=ca_bundle)
-    return httpx.create_ssl_context()
-
-
-@functools.lru_cache(maxsize=1)
-def _plain_context() -> ssl.SSLContext:
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
-class _NoCookies(CookieJar):
-    """A jar that never stores anything."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def set_cookie(self, cookie: Any) -> None:
-        return None
-
-
-def make_client(verify: ssl.SSLContext, connections: int) -> httpx.AsyncClient:
-    """A client that never follows redirects, ignores proxy variables (keys go direct) and
-    keeps no cookies (a session cookie earned by one key must not vouch for the next).
-
-    Deadlines are per request (:class:`Session`); concurrency is bounded by :class:`Limits`.
-    """
-    return httpx.AsyncClient(
-        follow_redirects=False,
-        verify=verify,
-        cookies=_NoCookies(),
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-        trust_env=False,
-    )
-
-
-class ClientPool:
-    """One client per origin and TLS configuration, shared by the providers of a run: providers
-    behind the same gateway reuse its connections, and each pool stays small (one shared pool
-    over many hosts would close idle connections to open new ones, and scan them all)."""
-
-    def __init__(self, connections: int) -> None:
-        self.connections = connections
-        self._clients: dict[tuple[str, bool, str | None], httpx.AsyncClient] = {}
-
-    def get(self, origin: str, verify: bool, ca_bundle: str | None) -> httpx.AsyncClient:
-        """Raises OSError / ssl.SSLError when the CA bundle cannot be read."""
-        key = (origin, verify, ca_bundle)
-        if key not in self._clients:
-            if origin.startswith("http://"):
-                context = _plain_context()  # never used for TLS; skips loading the CA store
-            else:
-                context = ssl_context(verify, ca_bundle)
-            self._clients[key] = make_client(context, self.connections)
-        return self._clients[key]
-
-    async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
-        self._clients.clear()
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    json_body: Any
+    params: Mapping[str, str] | None
 
 
 @dataclass
@@ -258,11 +194,12 @@ class Session:
         knows the phase; transport failures raise once the retries are used up. Either way the
         outcome says how many retries came before it.
         """
+        call = _Call(method, url, headers, json_body, params)
         attempt = 0
         while True:
             hint: float | None = None
             try:
-                reply = await self._send_following(method, url, headers, json_body, params)
+                reply = await self._send_following(call)
             except ProbeFailure as failure:
                 if failure.status not in ("timeout", "unreachable"):
                     raise
@@ -286,22 +223,15 @@ class Session:
             attempt += 1
             await asyncio.sleep(wait)
 
-    async def _send_following(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Reply:
+    async def _send_following(self, call: _Call) -> Reply:
         for _ in range(MAX_SAME_ORIGIN_HOPS + 1):
-            reply = await self._send_once(method, url, headers, json_body, params)
+            reply = await self._send_once(call)
             if not 300 <= reply.status < 400:
                 return reply
             location = reply.headers.get("location")
             if not location:
                 raise ProbeFailure("wrong_base_url", f"HTTP {reply.status} without a Location")
-            target = urljoin(url, location)
+            target = urljoin(call.url, location)
             target_origin = origin_of(target)
             if target_origin != self.origin:
                 shown = self.redactor.value(display_url(_shown_origin(target_origin)), 120)
@@ -311,48 +241,33 @@ class Session:
                     "key to another origin); set base_url to the final address",
                     request_id=reply.request_id,
                 )
-            url, params = target, None  # the Location carries the query
+            call = replace(call, url=target, params=None)  # the Location carries the query
         raise ProbeFailure("wrong_base_url", "too many same-origin redirects")
 
-    async def _send_once(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Reply:
-        if origin_of(url) != self.origin:  # defence in depth: keys only go to the base origin
+    async def _send_once(self, call: _Call) -> Reply:
+        if origin_of(call.url) != self.origin:  # defence in depth: keys only go to the base origin
             raise ProbeFailure("wrong_base_url", "refused to send a request to another origin")
         # Host slot first: a request waiting for a busy host must not hold a global slot.
         async with self.limits.host(self.origin), self.limits.all:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.timeout):
-                    return await self._exchange(method, url, headers, json_body, params, started)
+                    return await self._exchange(call, started)
             except ProbeFailure:
                 raise
             except (TimeoutError, httpx.HTTPError, OSError, ssl.SSLError) as exc:
-                raise transport_failure(exc, self.timeout, url) from None
+                raise transport_failure(exc, self.timeout, call.url) from None
             finally:
                 _LAST_EXCHANGE.set(time.monotonic() - started)
 
-    async def _exchange(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any,
-        params: Mapping[str, str] | None,
-        started: float,
-    ) -> Reply:
+    async def _exchange(self, call: _Call, started: float) -> Reply:
         # Built directly: the client adds nothing we want (no cookies, no base URL).
         request = httpx.Request(
-            method,
-            url,
-            headers={**_DEFAULT_HEADERS, **headers},
-            json=json_body,
-            params=params,
+            call.method,
+            call.url,
+            headers={**_DEFAULT_HEADERS, **call.headers},
+            json=call.json_body,
+            params=call.params,
             extensions={"timeout": self._timeouts},
         )
         response = await self.client.send(request, stream=True)

@@ -14,8 +14,9 @@ import ssl
 from collections.abc import Callable
 
 from cherrysync.check.balance import balance_reader
+from cherrysync.check.clients import ClientPool
 from cherrysync.check.dialects import DIALECTS, Dialect, Listing, make_dialect
-from cherrysync.check.http import ClientPool, Limits, Session
+from cherrysync.check.http import Limits, Session
 from cherrysync.check.keycheck import KeyCheck
 from cherrysync.check.redaction import Redactor
 from cherrysync.check.result import CheckResult, ProbeFailure

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cherrysync.commands.common import (
     DEFAULT_FILE,
     env_files_of,
-    load_for_command,
+    load_selected,
     open_app_target,
     refuse_prune_with_selection,
     target_option_names,
@@ -190,13 +190,7 @@ def _apply(options: ApplyOptions, confirm: Callable[[], bool]) -> int:
     if as_json and not options.yes:
         raise CherrysyncError("--format json needs --yes: nothing can answer the prompt", 2)
     refuse_prune_with_selection(options.prune, options.tags, options.providers)
-    loaded = load_for_command(
-        options.file,
-        options.env_files,
-        options.providers or None,
-        overlays=options.overlays,
-        tags=options.tags,
-    )
+    loaded = load_selected(options)
     target = open_app_target(options.target, out=options.output, force=options.force)
     if target.found.refusal:
         report(target.found, options.verbosity, message_stream(options.format))

@@ -20,7 +20,7 @@ from cherrysync.commands.common import (
     add_provider_option,
     append_summary,
     env_files_of,
-    load_for_command,
+    load_selected,
     refuse_summary_path,
 )
 from cherrysync.commands.failure import Failure, report_failure
@@ -111,36 +111,44 @@ class CheckOptions:
 CHECK_DEFAULTS = CheckOptions()
 
 
-def add_network_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared with ``cherrysync models``."""
-    parser.add_argument(
+#: ``(option, type, NetworkOptions field, metavar, help)`` of the options ``models`` shares.
+_NETWORK_ARGUMENTS: tuple[tuple[str, Callable[[str], Any], str, str, str], ...] = (
+    (
         "--timeout",
-        type=positive_float,
-        default=NETWORK_DEFAULTS.timeout,
-        metavar="SECONDS",
-        help="deadline per request attempt, connect and read included (default 10)",
-    )
-    parser.add_argument(
+        positive_float,
+        "timeout",
+        "SECONDS",
+        "deadline per request attempt, connect and read included (default 10)",
+    ),
+    (
         "--retries",
-        type=non_negative_int,
-        default=NETWORK_DEFAULTS.retries,
-        metavar="N",
-        help="retries on 429, 5xx, timeouts and connection errors (default 2)",
-    )
-    parser.add_argument(
+        non_negative_int,
+        "retries",
+        "N",
+        "retries on 429, 5xx, timeouts and connection errors (default 2)",
+    ),
+    (
         "--backoff",
-        type=positive_float,
-        default=NETWORK_DEFAULTS.backoff,
-        metavar="SECONDS",
-        help="first retry delay without a server hint; doubles per retry, capped at 8s",
-    )
-    parser.add_argument(
+        positive_float,
+        "backoff",
+        "SECONDS",
+        "first retry delay without a server hint; doubles per retry, capped at 8s",
+    ),
+    (
         "--max-retry-wait",
-        type=positive_float,
-        default=NETWORK_DEFAULTS.max_retry_wait,
-        metavar="SECONDS",
-        help="longest server-requested retry delay to wait for; longer ones end retrying",
-    )
+        positive_float,
+        "max_retry_wait",
+        "SECONDS",
+        "longest server-requested retry delay to wait for; longer ones end retrying",
+    ),
+)
+
+
+def add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared with ``cherrysync models``; defaults from :class:`NetworkOptions`."""
+    for option, kind, name, metavar, help_text in _NETWORK_ARGUMENTS:
+        default = getattr(NETWORK_DEFAULTS, name)
+        parser.add_argument(option, type=kind, default=default, metavar=metavar, help=help_text)
     add_env_file_option(parser)
 
 
@@ -245,15 +253,7 @@ def _prepare(
 
     try:
         # only the selected providers are resolved; names and tags that select nothing are errors
-        loaded = load_for_command(
-            options.file,
-            options.env_files,
-            options.providers,
-            err,
-            overlays=options.overlays,
-            tags=options.tags,
-            quiet=options.verbosity == QUIET,
-        )
+        loaded = load_selected(options, err, quiet=options.verbosity == QUIET)
         refuse_summary_path(options.summary)
         return loaded, read_history(options, err)
     except CherrysyncError as exc:  # --format json/sarif/junit/github: still a document

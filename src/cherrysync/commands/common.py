@@ -14,7 +14,7 @@ import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from cherrysync.console import VERBOSE
 from cherrysync.diagnostics import Diagnostic, has_errors
@@ -263,6 +263,36 @@ def load_for_command(
     shown = [d for d in loaded.diagnostics if not quiet or d.severity == "error"]
     stream.write(render_text(shown))
     return loaded
+
+
+class FileSelection(Protocol):
+    """The options of a command that loads a providers file and works on a selection of it."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def env_files(self) -> tuple[str, ...]: ...
+    @property
+    def providers(self) -> tuple[str, ...]: ...
+    @property
+    def overlays(self) -> tuple[str, ...]: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
+def load_selected(
+    options: FileSelection, stderr: TextIO | None = None, *, quiet: bool = False
+) -> LoadedProviders:
+    """:func:`load_for_command` with a command's own ``--provider``, ``--tag`` and overlays."""
+    return load_for_command(
+        options.file,
+        options.env_files,
+        options.providers or None,
+        stderr,
+        overlays=options.overlays,
+        tags=options.tags,
+        quiet=quiet,
+    )
 
 
 def open_app_target(

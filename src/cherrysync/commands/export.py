@@ -22,7 +22,7 @@ from cherrysync.commands.common import (
     add_overlay_options,
     add_provider_option,
     env_files_of,
-    load_for_command,
+    load_selected,
 )
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import write_atomic
@@ -131,13 +131,7 @@ def export(options: ExportOptions) -> int:
     if options.open and options.output:
         raise CherrysyncError("--open and --output exclude each other")
     # only the providers --provider and --tag select are resolved (unknown names are errors)
-    loaded = load_for_command(
-        options.file,
-        options.env_files,
-        options.providers or None,
-        overlays=options.overlays,
-        tags=options.tags,
-    )
+    loaded = load_selected(options)
     print(SECRET_WARNING, file=sys.stderr)
     if options.to == "providers-json":
         return _export_json(loaded.providers, options.output)

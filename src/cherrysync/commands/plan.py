@@ -14,7 +14,7 @@ from cherrysync.commands.common import (
     add_overlay_options,
     add_provider_option,
     env_files_of,
-    load_for_command,
+    load_selected,
     open_app_target,
     refuse_prune_with_selection,
 )
@@ -123,13 +123,7 @@ def plan(options: PlanOptions) -> int:
 
     try:
         refuse_prune_with_selection(options.prune, options.tags, options.providers)
-        loaded = load_for_command(
-            options.file,
-            options.env_files,
-            options.providers or None,
-            overlays=options.overlays,
-            tags=options.tags,
-        )
+        loaded = load_selected(options)
         target = open_app_target(options.target)
         shown = target.plan(loaded.providers, prune=options.prune)
     except CherrysyncError as exc:

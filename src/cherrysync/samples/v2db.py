@@ -186,6 +186,16 @@ def build_database(
     for tag, created in MIGRATIONS_21 if variant == "2.1" else MIGRATIONS_20:
         digest = hashlib.sha256(tag.encode()).hexdigest()
         insert(conn, "__drizzle_migrations", {"hash": digest, "created_at": created})
+    _insert_providers(conn, variant)
+    _insert_models(conn)
+    _insert_references(conn)
+    conn.execute("COMMIT")
+    conn.close()
+    return path
+
+
+def _insert_providers(conn: sqlite3.Connection, variant: str) -> None:
+    """Four presets and one custom relay with a key."""
     presets = [
         ("openai", "OpenAI", '{"openai-responses":{}}', "openai-responses", '{"type":"api-key"}'),
         ("anthropic", "Anthropic", None, None, None),
@@ -221,6 +231,10 @@ def build_database(
     if variant == "2.0":
         user_row["api_features"] = _j({"streamOptions": False})
     insert(conn, "user_provider", user_row)
+
+
+def _insert_models(conn: sqlite3.Connection) -> None:
+    """Preset models of two presets and two custom models of the relay."""
     for i, mid in enumerate(["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]):
         insert(conn, "user_model", model("openai", mid, orderkey.keys_after(None, 3)[i], True))
     insert(conn, "user_model", model("anthropic", "claude-sonnet-4-5", "a0", True))
@@ -230,6 +244,10 @@ def build_database(
             "user_model",
             model(USER_PROVIDER_ID, mid, ["a0", "a1"][i], description="mine", group="mine"),
         )
+
+
+def _insert_references(conn: sqlite3.Connection) -> None:
+    """What refers to models: assistants, a knowledge base, pins and preferences."""
     for aid, name, mid in [
         ("as-1", "Default", "openai::gpt-4o"),
         ("as-2", "Relay helper", f"{USER_PROVIDER_ID}::my-model"),
@@ -264,9 +282,6 @@ def build_database(
     ]:
         pref = {"key": key, "value": _j(value), "created_at": T0, "updated_at": T0}
         insert(conn, "preference", pref)
-    conn.execute("COMMIT")
-    conn.close()
-    return path
 
 
 def build_data_folder(

@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cherrysync import boundedjson
+from cherrysync.appfacts import APP_JSON_DEPTH
 from cherrysync.fileio import create_private, private_temp_folder
-from cherrysync.targets import boundedjson
 from cherrysync.targets.base import TargetError
 
 MANIFEST = "metadata.json"
@@ -131,7 +132,7 @@ def read_manifest(zf: zipfile.ZipFile, path: Path) -> Manifest | None:
         return None
     raw = read_member(zf, infos[-1], MAX_MANIFEST_BYTES)
     try:
-        data = boundedjson.loads(raw.decode("utf-8"))
+        data = boundedjson.loads(raw.decode("utf-8"), max_depth=APP_JSON_DEPTH)
     except (UnicodeDecodeError, ValueError):
         data = None
     if not isinstance(data, dict):

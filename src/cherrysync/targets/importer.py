@@ -15,11 +15,11 @@ from typing import Any
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
 from cherrysync.errors import ImportFailure
 from cherrysync.model import DEFAULT_BASE_URLS, ID_PATTERN, MAX_NAME_LENGTH, ModelSpec, slugify
+from cherrysync.secrets import is_secret_header
 from cherrysync.targets.base import AppProvider
 from cherrysync.validate.pipeline import ValidatedFile, validate_text
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_SECRET_HEADER = re.compile(r"(auth|key|token|secret|cookie)", re.IGNORECASE)
 HEADER = (
     "# yaml-language-server: $schema=https://cherrysync.dev/schema/providers.schema.json\n"
     "# Imported by cherrysync from {source}.{keys}\n"
@@ -180,7 +180,7 @@ def _headers(
     """Headers as written; secret-looking ones become references (or go, without secrets)."""
     headers: dict[str, str] = {}
     for name, value in provider.headers.items():
-        if not _SECRET_HEADER.search(name):
+        if not is_secret_header(name):
             headers[name] = escape(value)
         elif with_secrets:
             var = f"{prefix}_HEADER_" + re.sub(r"[^A-Za-z0-9]+", "_", name).upper()

@@ -18,7 +18,7 @@ from cherrysync.load.overlay import merge
 from cherrysync.load.yamldoc import MAX_BYTES, YamlDocument, decode, parse_yaml
 from cherrysync.model import ProvidersFile
 from cherrysync.validate.overlays import Overlay
-from cherrysync.validate.rules import RuleOptions, check_semantics
+from cherrysync.validate.rules import Finding, RuleOptions, check_semantics
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,57 @@ def _explain_added(structural: list[Diagnostic], filename: str) -> list[Diagnost
     ]
 
 
+def _merged(
+    text: str, filename: str, overlays: Sequence[Overlay], diagnostics: list[Diagnostic]
+) -> YamlDocument | None:
+    """The file's document with the overlays merged in order; every overlay's diagnostics."""
+    document, found = parse_yaml(text, filename)
+    diagnostics.extend(found)
+    for overlay in overlays:
+        diagnostics.extend(overlay.diagnostics)
+    for overlay in overlays:
+        if document is not None and overlay.document is not None:
+            document = merge(document, overlay.document, overlay.broken)
+    return document
+
+
+def _modelled(
+    document: YamlDocument, filename: str, diagnostics: list[Diagnostic]
+) -> tuple[ProvidersFile | None, bool, list[int]]:
+    """``(model, well_formed, index_map)`` of a mapping document (see :func:`_build_model`)."""
+    try:  # the fast path: pydantic-core accepts exactly what the schema accepts
+        model = ProvidersFile.model_validate(document.data)
+        return model, True, list(range(len(model.providers)))
+    except ValidationError:
+        # Only a malformed file pays for JSON Schema, which explains each error at its node.
+        from cherrysync.validate.structure import StructureChecker
+
+        checker = StructureChecker(filename, document)
+        structural = checker.check()
+        diagnostics.extend(_explain_added(structural, filename))
+        partial, index_map = _build_model(
+            document, structural, checker.broken_providers, filename, diagnostics
+        )
+        return partial, not structural, index_map
+
+
+def _positioned(
+    finding: Finding, document: YamlDocument, index_map: list[int], filename: str
+) -> Diagnostic:
+    """A semantic finding at its node, with provider indices of the partial model mapped back."""
+    path = finding.path
+    if path[:1] == ("providers",) and len(path) > 1 and isinstance(path[1], int):
+        path = ("providers", index_map[path[1]], *path[2:])
+    pos = document.key_position(path) if finding.at_key else document.position(path)
+    column = pos.column
+    if finding.offset and pos.line == document.position(path).line:
+        column = pos.content_column + finding.offset
+    severity: Severity = "error" if finding.severity == "error" else "warning"
+    return Diagnostic(
+        pos.file or filename, pos.line, column, severity, finding.rule, finding.message
+    )
+
+
 def validate_text(
     text: str,
     filename: str,
@@ -126,63 +177,28 @@ def validate_text(
 ) -> ValidatedFile:
     """Validate one file's text, merged with ``overlays`` (already read and checked) in order."""
     options = options or ValidationOptions()
-    document, diagnostics = parse_yaml(text, filename)
-    for overlay in overlays:
-        diagnostics.extend(overlay.diagnostics)
+    diagnostics: list[Diagnostic] = []
+    document = _merged(text, filename, overlays, diagnostics)
     names = tuple(o.filename for o in overlays)
-    for overlay in overlays:
-        if document is not None and overlay.document is not None:
-            document = merge(document, overlay.document, overlay.broken)
     result = ValidatedFile(filename, document, None, diagnostics, names)
     if document is None:
         return _finish(result, options)
     if not isinstance(document.data, dict):
-        diagnostics.append(
-            Diagnostic(
-                filename,
-                1,
-                1,
-                "error",
-                "wrong-type",
-                "the file must be a mapping with 'version' and 'providers'",
-            )
-        )
+        message = "the file must be a mapping with 'version' and 'providers'"
+        diagnostics.append(Diagnostic(filename, 1, 1, "error", "wrong-type", message))
         return _finish(result, options)
-    try:  # the fast path: pydantic-core accepts exactly what the schema accepts
-        model: ProvidersFile | None = ProvidersFile.model_validate(document.data)
-        structural: list[Diagnostic] = []
-        index_map = list(range(len(model.providers))) if model else []
-    except ValidationError:
-        # Only a malformed file pays for JSON Schema, which explains each error at its node.
-        from cherrysync.validate.structure import StructureChecker
-
-        checker = StructureChecker(filename, document)
-        structural = checker.check()
-        diagnostics.extend(_explain_added(structural, filename))
-        model, index_map = _build_model(
-            document, structural, checker.broken_providers, filename, diagnostics
-        )
+    model, well_formed, index_map = _modelled(document, filename, diagnostics)
     if model is None:
         return _finish(result, options)
-    if not structural:
+    if well_formed:
         result.model = model
     rule_options = RuleOptions(
         require_env=options.require_env, env=options.env, env_tags=options.tags
     )
-    for finding in check_semantics(model, rule_options):
-        path = finding.path
-        if path[:1] == ("providers",) and len(path) > 1 and isinstance(path[1], int):
-            path = ("providers", index_map[path[1]], *path[2:])
-        pos = document.key_position(path) if finding.at_key else document.position(path)
-        column = pos.column
-        if finding.offset and pos.line == document.position(path).line:
-            column = pos.content_column + finding.offset
-        severity: Severity = "error" if finding.severity == "error" else "warning"
-        diagnostics.append(
-            Diagnostic(
-                pos.file or filename, pos.line, column, severity, finding.rule, finding.message
-            )
-        )
+    diagnostics.extend(
+        _positioned(finding, document, index_map, filename)
+        for finding in check_semantics(model, rule_options)
+    )
     return _finish(result, options)
 
 

@@ -7,17 +7,16 @@ reports every problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from cherrysync import baseurl
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
-from cherrysync.secrets import EnvRef, EnvSyntaxError, references
+from cherrysync.secrets import EnvRef, EnvSyntaxError, Reference, is_secret_header, references
 from cherrysync.validate.formats import CONTROL, printable
 
-_AUTH_HEADER = re.compile(r"(auth|key|token|secret)", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
@@ -202,7 +201,34 @@ def _secret_values(provider: Provider, index: int) -> Iterator[tuple[Path, str, 
         )
         yield path, key, True
     for name, value in (provider.headers or {}).items():
-        yield _p(index, "headers", name), value, bool(_AUTH_HEADER.search(name))
+        yield _p(index, "headers", name), value, is_secret_header(name)
+
+
+def _unset(path: Path, refs: Sequence[Reference], env: Mapping[str, str]) -> Iterator[Finding]:
+    """``--require-env``: every variable referenced without a default must be set."""
+    for ref in refs:
+        if isinstance(ref, EnvRef) and ref.name not in env and ref.default is None:
+            detail = f": {ref.required_message}" if ref.required_message else ""
+            message = f"environment variable {ref.name} is not set{detail}"
+            yield Finding(path, "error", "env-unset", message)
+
+
+def _literal(path: Path, raw: str, refs: Sequence[Reference], is_key: bool) -> Iterator[Finding]:
+    """A value that holds no reference although it should: a shell-style or bare variable
+    name, a literal secret, characters a literal key may not have."""
+    what = f"header '{path[-1]}'" if path[2] == "headers" else str(path[2])
+    unbraced = list(_unbraced(path, raw, what, is_key))
+    yield from unbraced
+    if is_key and not refs and raw and not unbraced:
+        yield Finding(
+            path,
+            "warning",
+            "literal-secret",
+            f"{what} holds a literal secret; reference it as ${{VAR}} and keep "
+            "the value out of Git",
+        )
+    if path[2] == "api_key" and not refs:
+        yield from _key_characters(path, raw)
 
 
 def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
@@ -211,37 +237,18 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
         values = list(_secret_values(provider, i))
         if provider.base_url is not None:
             values.append((_p(i, "base_url"), provider.base_url, False))
+        require_env = options.require_env and (
+            not options.env_tags or bool(options.env_tags & set(provider.tags or ()))
+        )
         for path, raw, is_key in values:
             try:
                 refs = references(raw)
             except EnvSyntaxError as exc:
                 yield Finding(path, "error", "env-syntax", str(exc), offset=exc.offset)
                 continue
-            if options.require_env and (
-                not options.env_tags or options.env_tags & set(provider.tags or ())
-            ):
-                for ref in refs:
-                    if isinstance(ref, EnvRef) and ref.name not in env and ref.default is None:
-                        detail = f": {ref.required_message}" if ref.required_message else ""
-                        yield Finding(
-                            path,
-                            "error",
-                            "env-unset",
-                            f"environment variable {ref.name} is not set{detail}",
-                        )
-            what = f"header '{path[-1]}'" if path[2] == "headers" else str(path[2])
-            unbraced = list(_unbraced(path, raw, what, is_key))
-            yield from unbraced
-            if is_key and not refs and raw and not unbraced:
-                yield Finding(
-                    path,
-                    "warning",
-                    "literal-secret",
-                    f"{what} holds a literal secret; reference it as ${{VAR}} and keep "
-                    "the value out of Git",
-                )
-            if path[2] == "api_key" and not refs:
-                yield from _key_characters(path, raw)
+            if require_env:
+                yield from _unset(path, refs, env)
+            yield from _literal(path, raw, refs, is_key)
 
 
 #: ``$NAME`` outside ``${...}`` (``$$`` and ``${`` are consumed first, so they never match)

@@ -112,3 +112,21 @@ def required_amount(data: dict[str, Any], name: str, what: str) -> float:
     if value is None:
         raise BalanceUnavailable(f"{what}: '{name}' is not a number")
     return value
+
+
+class AccountAmountBalance(BalanceApi):
+    """A route whose ``data.<amount_field>`` is the account's balance, in USD on the host that
+    ends in ``usd_suffix`` (the international platform) and in CNY on the China one."""
+
+    label: ClassVar[str]
+    route: ClassVar[str]
+    amount_field: ClassVar[str]
+    usd_suffix: ClassVar[str]
+
+    async def read(self, key: Secret | None) -> Balance:
+        """At or below 0 the API refuses calls: the key is exhausted."""
+        what = f"{self.label} {self.route}"
+        data = member(await self.get_object(self.route, key, what), "data", what)
+        value = required_amount(data, self.amount_field, what)
+        currency = "USD" if self.host.endswith(self.usd_suffix) else "CNY"
+        return Balance(value, currency, "account", exhausted=value <= 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from cherrysync.check.dialects.base import Dialect, is_embedding, json_object
@@ -41,29 +42,22 @@ async def openai_probe(
         json_object(reply, "embeddings probe", "data")
         return "embeddings request succeeded"
     body: dict[str, Any] = {**extra, "messages": PROMPT, "max_tokens": 1}
+    chat = functools.partial(
+        dialect.call,
+        "POST",
+        f"{url_base}/chat/completions",
+        key,
+        what="chat probe",
+        phase="model",
+        params=params,
+    )
     try:
-        reply = await dialect.call(
-            "POST",
-            f"{url_base}/chat/completions",
-            key,
-            what="chat probe",
-            phase="model",
-            json_body=body,
-            params=params,
-        )
+        reply = await chat(json_body=body)
     except ProbeFailure as failure:
         if not _wants_completion_tokens(failure):
             raise
         body.pop("max_tokens")
         body["max_completion_tokens"] = 1
-        reply = await dialect.call(
-            "POST",
-            f"{url_base}/chat/completions",
-            key,
-            what="chat probe",
-            phase="model",
-            json_body=body,
-            params=params,
-        )
+        reply = await chat(json_body=body)
     json_object(reply, "chat probe", "choices")
     return "one-token chat succeeded"

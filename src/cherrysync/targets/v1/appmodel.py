@@ -38,20 +38,8 @@ MANAGED_PROVIDER_KEYS = frozenset(
     }
 )
 #: Model keys cherrysync owns; others (``pricing``, ``owned_by``, ...) are carried over.
-MANAGED_MODEL_KEYS = frozenset(
-    {
-        "id",
-        "provider",
-        "name",
-        "group",
-        "capabilities",
-        "endpoint_type",
-        "supported_endpoint_types",
-        "description",
-        "supported_text_delta",
-    }
-)
 _STATE_PROVIDER_KEYS = ("name", "type", "apiHost", "apiKey", "apiVersion", "enabled")
+#: The model keys whose values make up a model's state (compared by plans).
 _STATE_MODEL_KEYS = (
     "name",
     "group",
@@ -61,6 +49,9 @@ _STATE_MODEL_KEYS = (
     "description",
     "supported_text_delta",
 )
+#: Model keys cherrysync owns (the state and the identity); others (``pricing``,
+#: ``owned_by``, ...) are carried over.
+MANAGED_MODEL_KEYS = frozenset({"id", "provider", *_STATE_MODEL_KEYS})
 
 
 def is_builtin(obj: Mapping[str, Any]) -> bool:

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from cherrysync.targets import boundedjson
+from cherrysync import boundedjson
+from cherrysync.appfacts import APP_JSON_DEPTH
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE
 from cherrysync.targets.v1 import datajson
@@ -98,7 +99,9 @@ class PersistState:
         """A decoded slice (``assistants``, ...), or None when absent or unreadable."""
         raw = self.slices.get(name)
         try:
-            value = boundedjson.loads(raw) if isinstance(raw, str) else None
+            value = (
+                boundedjson.loads(raw, max_depth=APP_JSON_DEPTH) if isinstance(raw, str) else None
+            )
         except ValueError:
             return None
         return value if isinstance(value, dict) else None
@@ -119,7 +122,7 @@ class PersistState:
 def parse_persist(text: str, fail: Callable[[str], TargetError] = _not_backup) -> PersistState:
     """Check that ``text`` is the app's persisted state and locate its ``llm`` slice."""
     try:
-        boundedjson.check_depth(text)
+        boundedjson.check_depth(text, max_depth=APP_JSON_DEPTH)
         slices = _index(text)
     except ValueError as exc:
         raise fail(f"'{PERSIST_KEY}' is not a JSON object ({exc})") from None
@@ -127,7 +130,7 @@ def parse_persist(text: str, fail: Callable[[str], TargetError] = _not_backup) -
     if llm_member is None or not isinstance(llm_member.value, str):
         raise fail("the Redux state has no 'llm' slice")
     try:
-        llm = boundedjson.loads(llm_member.value)
+        llm = boundedjson.loads(llm_member.value, max_depth=APP_JSON_DEPTH)
     except ValueError as exc:
         raise fail(f"the 'llm' slice is not usable JSON ({exc})") from None
     if not isinstance(llm, dict) or not isinstance(llm.get("providers"), list):
@@ -245,7 +248,7 @@ def _persist_version(slices: dict[str, _Member]) -> int:
     member = slices.get("_persist")
     try:
         raw = member.value if member and isinstance(member.value, str) else None
-        meta = boundedjson.loads(raw) if raw is not None else None
+        meta = boundedjson.loads(raw, max_depth=APP_JSON_DEPTH) if raw is not None else None
     except ValueError:
         meta = None
     version = meta.get("version") if isinstance(meta, dict) else None

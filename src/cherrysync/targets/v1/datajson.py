@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import IO, Any
 
-from cherrysync.targets import boundedjson
+from cherrysync import boundedjson
+from cherrysync.appfacts import APP_JSON_DEPTH
 
 CHUNK = 1 << 20
 #: Bytes examined at once when skipping a container (bounds the bracket list built per step).
@@ -203,8 +204,8 @@ def _skip_container(r: _Reader, level: int) -> None:
         if brackets:
             running = list(accumulate(array("b", brackets.translate(_STEPS)), initial=depth))
             deepest = level - 1 + max(running)
-            if deepest > boundedjson.MAX_DEPTH:
-                raise boundedjson.TooDeep(f"nested deeper than {boundedjson.MAX_DEPTH} levels")
+            if deepest > APP_JSON_DEPTH:
+                raise boundedjson.TooDeep(f"nested deeper than {APP_JSON_DEPTH} levels")
             if min(running) <= 0:
                 r.pos += _bracket_end(segment[:cut], running.index(0))
                 return

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cherrysync.targets import boundedjson
+from cherrysync import boundedjson
+from cherrysync.appfacts import APP_JSON_DEPTH
 
 DB_NAME = "cherrystudio.sqlite"
 BOOT_CONFIG = "boot-config.json"
@@ -48,7 +49,7 @@ def _read_json(path: Path) -> Any:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
         if len(raw) > MAX_CONFIG_BYTES:
             return None
-        return boundedjson.loads(raw.decode("utf-8"))
+        return boundedjson.loads(raw.decode("utf-8"), max_depth=APP_JSON_DEPTH)
     except (OSError, ValueError):
         return None
 

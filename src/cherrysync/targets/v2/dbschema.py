@@ -35,39 +35,6 @@ KNOWN_PROVIDER_COLUMNS = frozenset(
     }
 )
 REQUIRED_PROVIDER_COLUMNS = KNOWN_PROVIDER_COLUMNS - {"api_features", "logo_key"}
-KNOWN_MODEL_COLUMNS = frozenset(
-    {
-        "id",
-        "provider_id",
-        "model_id",
-        "preset_model_id",
-        "name",
-        "description",
-        "group",
-        "capabilities",
-        "input_modalities",
-        "output_modalities",
-        "input_modalities_explicit",
-        "endpoint_types",
-        "context_window",
-        "max_input_tokens",
-        "max_output_tokens",
-        "supports_streaming",
-        "reasoning",
-        "parameters",
-        "pricing",
-        "is_enabled",
-        "is_hidden",
-        "is_deprecated",
-        "order_key",
-        "notes",
-        "created_at",
-        "updated_at",
-        "reasoning_effort_override",
-        "reasoning_params_override",
-        "preferred_endpoint_type",
-    }
-)
 #: What plans read from ``user_model``; each must exist, or reading would fail.
 MODEL_READ_COLUMNS = (
     "id",
@@ -80,6 +47,31 @@ MODEL_READ_COLUMNS = (
     "capabilities",
     "endpoint_types",
     "order_key",
+)
+#: Every ``user_model`` column cherrysync knows: the ones plans read and the rest.
+KNOWN_MODEL_COLUMNS = frozenset(
+    {
+        *MODEL_READ_COLUMNS,
+        "input_modalities",
+        "output_modalities",
+        "input_modalities_explicit",
+        "context_window",
+        "max_input_tokens",
+        "max_output_tokens",
+        "supports_streaming",
+        "reasoning",
+        "parameters",
+        "pricing",
+        "is_enabled",
+        "is_hidden",
+        "is_deprecated",
+        "notes",
+        "created_at",
+        "updated_at",
+        "reasoning_effort_override",
+        "reasoning_params_override",
+        "preferred_endpoint_type",
+    }
 )
 #: Columns a database must have before cherrysync writes models into it.
 REQUIRED_MODEL_COLUMNS = frozenset(

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cherrysync import boundedjson
+from cherrysync.appfacts import APP_JSON_DEPTH
 from cherrysync.fileio import write_atomic
-from cherrysync.targets import boundedjson
 from cherrysync.targets.v2.apikeys import is_envelope
 
 SUFFIX = ".cherrysync-keys.json"
@@ -49,7 +50,7 @@ def _is_fingerprint(value: object) -> bool:
 
 def _parse(raw: bytes) -> tuple[bytes, dict[str, dict[str, str]]]:
     """The salt and the records of a state file; ValueError when it is not one."""
-    data = boundedjson.loads(raw.decode("utf-8"))
+    data = boundedjson.loads(raw.decode("utf-8"), max_depth=APP_JSON_DEPTH)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a cherrysync key record")
     if data.get("version") != VERSION:

@@ -3,7 +3,7 @@
 Reads decode JSON columns into Python values; writes encode them as compact JSON, name every
 column (physical column order differs between databases) and touch only columns present.
 
-Every JSON value is decoded through :mod:`~cherrysync.targets.boundedjson` and within a size
+Every JSON value is decoded through :mod:`~cherrysync.boundedjson` and within a size
 limit: a database is input like any other file, and a hostile one could hold a value nested a
 million levels deep (a ``RecursionError`` in Python's decoder) or hundreds of megabytes. Such a
 value is refused with the table, column and row it sits in, never its text (it may hold keys).
@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cherrysync.targets import boundedjson
+from cherrysync import boundedjson
+from cherrysync.appfacts import APP_JSON_DEPTH
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2.dbschema import MODEL_READ_COLUMNS, SchemaInfo
 from cherrysync.targets.v2.rows import JSON_COLUMNS, Row
@@ -68,9 +69,9 @@ def decode_json(text: str, where: str, table: str, column: str, row: object) -> 
         reason = f"is larger than {MAX_JSON_BYTES >> 20} MiB"
     else:
         try:
-            return boundedjson.loads(text)
+            return boundedjson.loads(text, max_depth=APP_JSON_DEPTH)
         except boundedjson.TooDeep:
-            reason = f"is nested deeper than {boundedjson.MAX_DEPTH} levels"
+            reason = f"is nested deeper than {APP_JSON_DEPTH} levels"
         except ValueError:
             return text
     label = str(row)[:80] if isinstance(row, str | int) else "?"
