@@ -122,6 +122,9 @@ def test_messages_never_quote_a_value_from_the_environment() -> None:
         ("127.1", "127.0.0.1", True),  # shortened: the last part fills the rest
         ("8.526344", "8.8.8.8", False),
         ("0x8.0x8.0x808", "8.8.8.8", False),
+        ("10.0x.0.1", "10.0.0.1", True),  # a bare 0x is zero
+        ("134744072.", "8.8.8.8", False),  # one part and a trailing dot
+        ("255.0.0.1", "255.0.0.1", True),  # 255 is a valid part (240/4 is reserved)
         ("10.0.0.1.", "10.0.0.1", True),  # a trailing dot
         ("::ffff:8.8.8.8", "8.8.8.8", False),  # IPv4-mapped: the IPv4 address decides
         ("::ffff:127.0.0.1", "127.0.0.1", True),
@@ -137,12 +140,35 @@ def test_numeric_hosts_are_the_addresses_they_name(host: str, address: str, priv
 
 @pytest.mark.parametrize(
     ("host", "private"),
-    [("localhost", True), ("gpu.lan", True), ("intranet", True), ("api.openai.com", False)],
+    [
+        ("localhost", True),
+        ("gpu.lan", True),
+        ("intranet", True),
+        ("api.openai.com", False),
+        ("10.0.0.1_0", False),  # int() would read '1_0' as 10; the URL parser reads a name
+    ],
 )
 def test_names_are_private_only_when_a_private_network_resolves_them(
     host: str, private: bool
 ) -> None:
     assert host_address(host) is None and is_private(host) is private
+
+
+@pytest.mark.parametrize(
+    ("host", "problem"),
+    [
+        ("1.2.3.999", "an IPv4 address part out of range"),
+        ("1.2.3.256", "an IPv4 address part out of range"),
+        ("10.256.1.1", "an IPv4 address part out of range"),
+        ("10.1.2.3.4", "a numeric host that is no IPv4 address"),
+        ("10..1", "a numeric host that is no IPv4 address"),
+    ],
+)
+def test_a_numeric_host_that_is_no_address_is_never_private(host: str, problem: str) -> None:
+    """It cannot be reached at all; counting it public means no key goes to it over http."""
+    with pytest.raises(ValueError, match=f"^{problem}$"):
+        host_address(host)
+    assert not is_private(host)
 
 
 @pytest.mark.parametrize(

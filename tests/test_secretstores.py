@@ -123,6 +123,14 @@ def test_keychain_reads_and_names_missing_entries(keychain: MemoryKeyring) -> No
     assert stores.read(KeyringRef("cherrysync", "relay")) == KEYCHAIN_VALUE
     with pytest.raises(SecretLookupError, match="no entry for service 'cherrysync' and user 'x'"):
         stores.read(KeyringRef("cherrysync", "x"))
+    # a failed read is remembered: the second use gets the same error, naming the reference
+    with pytest.raises(SecretLookupError, match="no entry for service") as again:
+        stores.read(KeyringRef("cherrysync", "x"))
+    assert again.value.ref == KeyringRef("cherrysync", "x")
+    assert str(again.value) == (
+        "${keyring:cherrysync/x}: the keychain has no entry for service 'cherrysync' and user "
+        "'x' (add it with: keyring set cherrysync x)"
+    )
 
 
 def test_keychain_without_a_backend_says_what_to_install() -> None:

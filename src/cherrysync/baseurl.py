@@ -21,10 +21,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import SplitResult, urlsplit
 
 from cherrysync.appfacts import ENDPOINT_SUFFIXES
+from cherrysync.secrets import EnvSyntaxError, parse_template
 
 #: A version segment as the app's ``formatApiHost`` reads it: ``/v1``, ``/v3``, ``/v2beta``.
 VERSION_SEGMENT = r"/v\d+(?:alpha|beta)?"
@@ -37,6 +38,11 @@ _USERINFO = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*:/*)[^/?#]*@")
 #: Names only a private network resolves (RFC 6761 / 6762, common internal suffixes).
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+#: What a reference becomes when a URL written with ``${VAR}`` is checked offline: a port in
+#: the port; elsewhere a label or segment that is neither a number (a host ending in a number
+#: must be an IPv4 address) nor a version.
+_PLACEHOLDER = "envref"
+_PORT_PLACEHOLDER = "1"
 _QUERY_MESSAGE = (
     "base_url must not carry a query string or fragment; put parameters "
     "in 'api_version' or 'headers'"
@@ -202,7 +208,7 @@ def parse(raw: str, shown: str | None = None) -> BaseUrl:
     if parts.query or text.count("#") > 1 or (parts.fragment and not text.endswith("#")):
         raise UrlError("base-url-query", _QUERY_MESSAGE)
     verbatim = text.endswith("#")
-    path = urlsplit(text.rstrip("#")).path.rstrip("/")
+    path = parts.path.rstrip("/")  # a trailing '#' is the (empty) fragment, not the path
     try:
         host = canonical_host(parts.hostname)
     except ValueError:
@@ -210,6 +216,44 @@ def parse(raw: str, shown: str | None = None) -> BaseUrl:
             "base-url-scheme", f"base_url '{shown}' has a host that is neither a name nor an IP"
         ) from None
     return BaseUrl(text, parts.scheme, parts.netloc, host, path, verbatim)
+
+
+def parse_written(raw: str) -> BaseUrl | None:
+    """Parse a URL as written in the file, ``${VAR}`` references and all.
+
+    Each reference becomes a placeholder valid where it stands (a port in the port, a label in
+    the host, a segment in the path), so only what the literal text decides is checked. None
+    when nothing can be checked offline: bad reference syntax (another rule reports it) or a
+    reference in the scheme or inside IPv6 brackets. ``written`` is ``raw`` trimmed, so the
+    messages quote the references as the user wrote them.
+    """
+    try:
+        segments = parse_template(raw.strip())
+    except EnvSyntaxError:
+        return None
+    probe = ""
+    for segment in segments:
+        if isinstance(segment, str):
+            probe += segment
+            continue
+        placeholder = _placeholder(probe)
+        if placeholder is None:
+            return None
+        probe += placeholder
+    return replace(parse(probe, raw), written=raw.strip())
+
+
+def _placeholder(before: str) -> str | None:
+    """What stands in for a reference that follows the literal text ``before``."""
+    _, sep, rest = before.partition("://")
+    if not sep:
+        return None  # the reference is (part of) the scheme
+    if any(c in rest for c in "/?#"):
+        return _PLACEHOLDER  # path, query or fragment
+    host_port = rest.rpartition("@")[2]
+    if host_port.startswith("[") and "]" not in host_port:
+        return None  # inside IPv6 brackets, where no one text is valid at every position
+    return _PORT_PLACEHOLDER if ":" in host_port.rpartition("]")[2] else _PLACEHOLDER
 
 
 def has_version(path: str) -> bool:

@@ -215,10 +215,21 @@ def test_same_origin_redirect_is_followed(
     capsys: pytest.CaptureFixture[str],
     emu: OpenAIEmulator,
 ) -> None:
+    """The gateway path only redirects; every answer comes from the redirected endpoint."""
+    emu.models = ["gpt-4o", "gpt-4o-mini", "o4-mini"]
     emu.inject("^/gw/v1/models$", Reply(308, None, headers={"Location": "/v1/models"}))
     path = one(tmp_path, monkeypatch, emu.url + "/gw/v1/")
     code, report, _ = run_json(capsys, path)
     assert code == 0, report
+    assert [(r.method, r.path) for r in emu.requests] == [
+        ("GET", "/gw/v1/models"),
+        ("GET", "/v1/models"),
+    ]
+    assert emu.requests[1].headers["authorization"] == f"Bearer {KEY}"  # same origin: kept
+    assert [(r["model"], r["status"], r["message"]) for r in report["results"]] == [
+        (None, "ok", "key accepted; 3 models listed"),
+        ("gpt-4o", "ok", "listed"),
+    ]
 
 
 def test_http_to_https_hop_is_cross_origin(

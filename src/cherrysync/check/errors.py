@@ -32,6 +32,8 @@ class ErrorInfo:
     status: str | None = None
     reasons: list[str] = field(default_factory=list)
     quota_ids: list[str] = field(default_factory=list)
+    #: the body was not a JSON object: ``message`` is its text, and no machine field exists
+    plain: bool = False
 
 
 def _text(value: Any) -> str | None:
@@ -48,7 +50,7 @@ def error_info(body: Any, text: str = "") -> ErrorInfo:
     if isinstance(body, list) and len(body) == 1:  # Gemini sometimes wraps the status in a list
         body = body[0]
     if not isinstance(body, dict):
-        return ErrorInfo(message=_plain_text(text))
+        return ErrorInfo(message=_plain_text(text), plain=True)
     info = _envelope(body)
     if body.get("object") == "error" and not info.type:  # vLLM's flat form
         info.type = _text(body.get("type"))
@@ -164,7 +166,7 @@ def _classify_404(info: ErrorInfo, *, phase: Phase, kind: str, html: bool) -> St
     ecode, message = _lower(info.code), _lower(info.message).strip()
     if kind == "azure":
         return "model_missing" if ecode in ("deploymentnotfound", "notfound") else "wrong_base_url"
-    if not info.message and not info.type:
+    if info.plain or not (info.message or info.type):
         return "wrong_base_url"  # a text 404 (Ollama's gin router): the route, not the model
     if message in _ROUTE_MISSING and _lower(info.type) in ("", "not_found_error"):
         return "wrong_base_url"  # FastAPI / llama.cpp / Anthropic route-level 404

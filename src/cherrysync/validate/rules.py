@@ -18,7 +18,6 @@ from cherrysync.secrets import EnvRef, EnvSyntaxError, Reference, is_secret_head
 from cherrysync.validate.formats import CONTROL, printable
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_PLACEHOLDER = "envref"
 
 
 @dataclass(frozen=True)
@@ -160,17 +159,6 @@ def rule_models(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                 )
 
 
-def _static_url(raw: str) -> str | None:
-    """The URL with references replaced by a placeholder; None when a reference starts it."""
-    try:
-        refs = references(raw)
-    except EnvSyntaxError:
-        return None
-    if refs and raw.startswith("${"):
-        return None
-    return re.sub(r"\$\{[^}]*\}", _PLACEHOLDER, raw).replace("$$", "$")
-
-
 def rule_base_url(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
     for i, provider in enumerate(pf.providers):
         path = _p(i, "base_url")
@@ -183,13 +171,12 @@ def rule_base_url(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                     f"type {provider.type} has no default host; set 'base_url'",
                 )
             continue
-        url = _static_url(provider.base_url)
-        if url is None:
-            continue
         try:
-            parsed = baseurl.parse(url, provider.base_url)
+            parsed = baseurl.parse_written(provider.base_url)
         except baseurl.UrlError as exc:
             yield Finding(path, "error", exc.rule, exc.message)
+            continue
+        if parsed is None:
             continue
         for severity, rule, message in baseurl.app_reading(parsed, provider.type):
             yield Finding(path, severity, rule, message)

@@ -179,8 +179,24 @@ providers:
     assert home["apiKey"] == ""
     assert home["apiOptions"] == {"isNotSupportStreamOptions": True}
     assert "extra_headers" not in home and "notes" not in home
-    assert [m["id"] for m in home["models"]] == ["qwen3-32b", "llama3"]
-    assert "pricing" in home["models"][0] and "capabilities" not in home["models"][0]
+    # the existing model keeps the fields the app added (pricing); the new one gets defaults
+    assert home["models"] == [
+        {
+            "id": "qwen3-32b",
+            "provider": user_id,
+            "name": "qwen3-32b",
+            "group": "qwen3-32b",
+            "supported_text_delta": True,
+            "pricing": {"input_per_million_tokens": 0, "output_per_million_tokens": 0},
+        },
+        {
+            "id": "llama3",
+            "provider": user_id,
+            "name": "llama3",
+            "group": "llama3",
+            "supported_text_delta": True,
+        },
+    ]
 
 
 def test_prune_refuses_dangling_references(backup: Path) -> None:
@@ -188,10 +204,12 @@ def test_prune_refuses_dangling_references(backup: Path) -> None:
     removed = {(c.kind, c.provider, c.model) for c in plan.changes if c.action == "remove"}
     assert ("provider", USER_PROVIDER["id"], None) in removed
     assert not any(p == "openai" for _, p, _ in removed)  # built-in providers are never removed
-    assert len(plan.blockers) == 1
-    assert "qwen3-32b" in plan.blockers[0]
-    assert "llm.quickModel" in plan.blockers[0] and "assistant 'Assistant 0'" in plan.blockers[0]
-    with pytest.raises(TargetError):
+    assert plan.blockers == [
+        f"--prune would remove model 'qwen3-32b' of provider '{USER_PROVIDER['id']}', which is "
+        "still used by llm.quickModel, assistant 'Assistant 0'.model; pick another model there "
+        "in the app and export a fresh zip, or keep the model in the file"
+    ]
+    with pytest.raises(TargetError, match="would remove model 'qwen3-32b'"):
         BackupTarget(backup).apply(resolved(), prune=True)
 
 
@@ -213,7 +231,9 @@ def test_yaml_id_of_a_system_provider_in_the_backup_is_blocked(tmp_path: Path) -
     path = write_backup(tmp_path / "b.zip", data_json(persist_state([odd])))
     text = "version: 1\nproviders:\n  - {name: Acme, id: acme-sys, type: openai}\n"
     plan = BackupTarget(path).plan(resolved(text, {}), prune=False)
-    assert plan.blockers and "built-in" in plan.blockers[0]
+    assert plan.blockers == [
+        "provider 'acme-sys' is a built-in provider in this backup; choose another id"
+    ]
 
 
 def test_missing_data_folder_entry_is_added(tmp_path: Path) -> None:
@@ -228,7 +248,10 @@ def test_ollama_type_warns_on_old_state(tmp_path: Path) -> None:
     path = write_backup(tmp_path / "b.zip", data_json(persist_state(persist_version=170)))
     text = "version: 1\nproviders:\n  - {name: Local, id: local, type: ollama}\n"
     plan = BackupTarget(path).plan(resolved(text, {}), prune=False)
-    assert any("ollama" in n for n in plan.notes)
+    assert (
+        "provider 'local' uses type ollama, which this app version (state version 170) may not know"
+        in plan.notes
+    )
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,11 @@ def test_web_search_is_left_out_with_a_note(db: Path, tmp_path: Path) -> None:
     providers = load(write_file(tmp_path))
     target = DatabaseTarget.locate(str(db))
     plan = target.plan(providers, prune=False)
-    (note,) = [n for n in plan.notes if "web_search" in n]
-    assert "provider 'acme' model 'chat-2'" in note and "not written" in note
+    assert [n for n in plan.notes if "web_search" in n] == [
+        "provider 'acme' model 'chat-2': capability web_search does not exist in Cherry Studio "
+        "2.x (web search is a provider tool there, and the app rejects unknown capabilities); "
+        "it is not written"
+    ]
     target.apply(providers, prune=False)
     (row,) = rows(db, "SELECT capabilities FROM user_model WHERE id = 'acme::chat-2'")
     assert "web-search" not in json.loads(row["capabilities"])

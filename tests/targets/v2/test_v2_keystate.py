@@ -80,8 +80,11 @@ def test_encrypted_keys_plan_nothing_and_a_changed_key_is_applied(db: Path, tmp_
     target = DatabaseTarget.locate(str(db))
     plan = target.plan(providers, prune=False)
     assert plan.empty
-    note = "provider 'acme': 2 stored key(s) encrypted by Cherry Studio"
-    assert any(n.startswith(note) for n in plan.notes)
+    # the record ties every envelope to one of the file's keys: no replacement is announced
+    assert [n for n in plan.notes if n.startswith("provider 'acme':")] == [
+        "provider 'acme': 2 stored key(s) encrypted by Cherry Studio; compared with "
+        "cherrysync's record of what it last applied to this database"
+    ]
     again = target.apply(providers, prune=False)
     assert again.transactions == 0 and snapshot(db) == before
 
@@ -117,7 +120,13 @@ def test_without_a_record_encrypted_keys_are_replaced(db: Path, tmp_path: Path) 
     plan = DatabaseTarget.locate(str(db)).plan(providers, prune=False)
     assert [(c.provider, c.fields) for c in plan.changes] == [("acme", ("api_keys",))]
     assert any("key record" in n and "cannot be used" in n for n in plan.notes)
-    assert any("2 encrypted key(s) are not in that record" in n for n in plan.notes)
+    assert [n for n in plan.notes if n.startswith("provider 'acme':")] == [
+        "provider 'acme': 2 stored key(s) encrypted by Cherry Studio; compared with "
+        "cherrysync's record of what it last applied to this database",
+        "provider 'acme': 2 encrypted key(s) are not in that record as one of the file's keys "
+        "(changed in the app, or applied by another tool); apply replaces them with the file's "
+        "keys, written in plaintext for the app to encrypt at its next start",
+    ]
     DatabaseTarget.locate(str(db)).apply(providers, prune=False)
     assert [e["key"] for e in _keys(db, "acme")] == [ENV["ACME_KEY"], ENV["ACME_KEY_2"]]
     assert KeyState.load(state_path(db)).problem is None

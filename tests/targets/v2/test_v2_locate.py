@@ -37,7 +37,7 @@ def test_both_locations_pick_the_newer_migration_history(tmp_path: Path) -> None
 
 
 def test_missing_or_empty_targets(tmp_path: Path) -> None:
-    with pytest.raises(TargetError) as missing:
+    with pytest.raises(TargetError, match=r"^--target .*nope: no such file or folder$") as missing:
         DatabaseTarget.locate(str(tmp_path / "nope"))
     assert missing.value.code == 2
     with pytest.raises(TargetError, match=r"holds no cherrystudio\.sqlite"):

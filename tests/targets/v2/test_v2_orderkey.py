@@ -7,6 +7,8 @@ byte-identical to the app's.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -85,14 +87,25 @@ def test_valid_keys(key: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "key",
-    ["", "zz", "a", "b0", "a00", "a1V0", "A" + "0" * 26, "0a", "a-", "a0é"],
+    ("key", "problem"),
+    [
+        ("", "empty order key"),
+        ("zz", "order key 'zz' is invalid"),
+        ("a", "order key 'a' is invalid"),
+        ("b0", "order key 'b0' is invalid"),
+        ("a00", "order key 'a00' is invalid"),
+        ("a1V0", "order key 'a1V0' is invalid"),
+        ("A" + "0" * 26, "order key 'A" + "0" * 26 + "' is invalid"),
+        ("0a", "order key '0a' is invalid: invalid order key head"),
+        ("a-", "order key 'a-' holds a character outside base 62"),
+        ("a0é", "order key 'a0é' holds a character outside base 62"),
+    ],
 )
-def test_invalid_keys(key: str) -> None:
+def test_invalid_keys(key: str, problem: str) -> None:
     assert not orderkey.is_valid(key)
-    with pytest.raises(orderkey.OrderKeyError, match="order key"):
+    with pytest.raises(orderkey.OrderKeyError, match=re.escape(problem)):
         orderkey.key_after(key)
-    with pytest.raises(orderkey.OrderKeyError, match="order key"):
+    with pytest.raises(orderkey.OrderKeyError, match=re.escape(problem)):
         orderkey.key_between(key, None)
 
 
