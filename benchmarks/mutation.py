@@ -32,8 +32,9 @@ in, its earlier tests only). "final tree": every mutant of the five modules run 
 tree (``--keep`` over two sittings, about 25 min in all); validate.rules was re-run with a
 fresh stats pass after its secret rule was split into named steps (a stale stats file maps no
 tests to new functions and reports their mutants as "no tests"). What survives: five mutants
-of the env-unbraced rule's message wording in validate.rules, and eleven in baseurl's
-display_url/host_address that no test yet tells apart.
+of the env-unbraced rule in validate.rules (the separator between several names in its
+message, and the severity of the bare-name warning, which no test asserts yet), and eleven in
+baseurl's display_url/host_address that no test yet tells apart.
 """
 
 from __future__ import annotations
