@@ -362,3 +362,35 @@ def test_findings_name_the_exact_node_and_severity() -> None:
         (("providers", 1, "api_key", 1), "warning", "key-chars"),
         (("providers", 0, "name"), "warning", "deeplink-chars"),
     ]
+
+
+# ------------------------------------------------------------------------- env-unbraced
+
+
+def test_unbraced_references_name_every_variable_and_a_bare_name_is_only_a_warning() -> None:
+    """Shell-style ``$A ... $B`` is an error naming each variable once; a bare variable name as
+    the key is a warning (it could, in principle, be a real key)."""
+    body = (
+        "  - name: Shell\n    type: openai\n    api_key: ${OK}\n"
+        "    headers: {X-Auth: '$TEAM_A-$TEAM_B-$TEAM_A'}\n"
+        "  - name: Bare\n    type: openai\n    api_key: OPENAI_API_KEY\n"
+    )
+    found = [row for row in diagnostics(body) if row[3] == "env-unbraced"]
+    assert found == [
+        (
+            6,
+            23,
+            "error",
+            "env-unbraced",
+            "header 'X-Auth': '$TEAM_A', '$TEAM_B' is taken literally (only ${...} is a "
+            "reference); did you mean '${TEAM_A}', '${TEAM_B}'?",
+        ),
+        (
+            9,
+            14,
+            "warning",
+            "env-unbraced",
+            "api_key: 'OPENAI_API_KEY' looks like a variable name but is taken as the literal "
+            "key; did you mean '${OPENAI_API_KEY}'?",
+        ),
+    ]
