@@ -282,6 +282,8 @@ def write_atomic(
             handle.flush()
             if mode != 0o600:
                 os.fchmod(handle.fileno(), mode)
+            # on disk before the rename: a crash must leave the old file or the new one
+            os.fsync(handle.fileno())
         publish(partial, dest, overwrite=overwrite)
     finally:
         with contextlib.suppress(FileNotFoundError):
