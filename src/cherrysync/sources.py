@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.fileio import read_regular_file
 from cherrysync.load.yamldoc import MAX_BYTES
 
 STDIN = "-"
@@ -69,9 +70,8 @@ def read_source(source: Source, stdin: BinaryIO) -> bytes:
         return stdin.read(READ_LIMIT)
     if source.kind == "git":
         return git_blob(source.spec)
-    try:
-        with open(source.spec, "rb") as handle:
-            return handle.read(READ_LIMIT)
+    try:  # a FIFO or device named as a side is refused, not waited on
+        return read_regular_file(source.spec, MAX_BYTES)
     except OSError as exc:
         raise SourceError(io_message(source.spec, exc)) from exc
 

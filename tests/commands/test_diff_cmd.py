@@ -123,6 +123,22 @@ def test_a_missing_file_is_an_io_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert "cannot read" in capsys.readouterr().err
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_side_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """Run in a child with a deadline: a hang fails the test instead of stalling the suite."""
+    os.mkfifo(tmp_path / "old.yaml")
+    (tmp_path / "new.yaml").write_bytes(NEW)
+    done = subprocess.run(
+        [sys.executable, "-m", "cherrysync", "diff", "old.yaml", "new.yaml"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert b"not a regular file" in done.stderr
+
+
 def test_json_still_prints_one_object_carrying_the_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from cherrysync.check.body import INVALID, parse_json
 from cherrysync.commands.diff import Side, compare
 from cherrysync.errors import CherrysyncError, ProvidersFileError
+from cherrysync.fileio import read_regular_file
 from cherrysync.plan.review import code, fenced, render_diff_markdown
 from cherrysync.sources import Source, SourceError, git_blob, read_source, run_git
 from cherrysync.validate.formats import github_annotation, printable, render_text
@@ -62,8 +63,7 @@ def pull_request(env: Mapping[str, str]) -> PullRequest | None:
         return None
     path = env.get("GITHUB_EVENT_PATH", "")
     try:
-        with open(path, "rb") as handle:
-            event, problem = parse_json(handle.read(_MAX_EVENT))
+        event, problem = parse_json(read_regular_file(path, _MAX_EVENT)[:_MAX_EVENT])
         if event is INVALID:
             raise ValueError(problem)
         pr = event["pull_request"]
@@ -126,8 +126,8 @@ def _summary(path: str | None) -> str:
     if not path:
         return ""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read(_MAX_SUMMARY).strip()
+        text = read_regular_file(path, _MAX_SUMMARY)[:_MAX_SUMMARY]
+        return text.decode("utf-8", "replace").strip()
     except OSError:
         return ""
 
