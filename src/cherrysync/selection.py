@@ -10,7 +10,7 @@ typo, and an empty ``check`` would pass silently.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from cherrysync.errors import CherrysyncError
 from cherrysync.model import Provider, ProvidersFile
@@ -21,7 +21,7 @@ class SelectionError(CherrysyncError):
     lists what exists."""
 
 
-def carries(provider: Provider, tags: Sequence[str]) -> bool:
+def carries(provider: Provider, tags: Collection[str]) -> bool:
     """True when the provider carries at least one of ``tags``."""
     return bool(set(provider.tags or ()) & set(tags))
 

@@ -15,6 +15,7 @@ from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
 from cherrysync.secrets import EnvRef, EnvSyntaxError, Reference, is_secret_header, references
+from cherrysync.selection import carries
 from cherrysync.validate.formats import CONTROL, printable
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -238,7 +239,7 @@ def rule_secrets(pf: ProvidersFile, options: RuleOptions) -> Iterator[Finding]:
         if provider.base_url is not None:
             values.append((_p(i, "base_url"), provider.base_url, False))
         require_env = options.require_env and (
-            not options.env_tags or bool(options.env_tags & set(provider.tags or ()))
+            not options.env_tags or carries(provider, options.env_tags)
         )
         for path, raw, is_key in values:
             try:
