@@ -182,3 +182,20 @@ def test_readme_starts_with_two_commands(root: Path) -> None:
     blocks = readme.split("```")
     assert blocks[1].strip() == "sh\npip install . && cherrysync demo"
     assert blocks[3].strip() == "sh\npip install -e '.[test]' && python -m pytest"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_summary_is_refused_before_any_report(root: Path, tmp_path: Path) -> None:
+    """The report is not printed first and then failed: a machine reader gets the error."""
+    os.mkfifo(tmp_path / "summary")
+    example = str(root / "providers.example.yaml")
+    argv = ["validate", example, "--format", "json", "--summary", str(tmp_path / "summary")]
+    done = subprocess.run(
+        [sys.executable, "-m", "cherrysync", *argv],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["exit_code"] == 2
+    assert b"not a regular file" in done.stderr

@@ -15,6 +15,7 @@ from cherrysync.commands.common import (
     env_files_of,
     load_env,
     load_overlays,
+    refuse_summary_path,
 )
 from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.console import NORMAL, QUIET, VERBOSE, use_colour
@@ -100,6 +101,7 @@ def validate(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     files = [*options.files, *options.overlays]
     try:
+        refuse_summary_path(options.summary)  # before any output, as check does
         diagnostics, unreadable = _validate_files(options, err)
     except CherrysyncError as exc:  # an overlay or env file: no file could be validated
         empty = {"files": files, "summary": {"errors": 1, "warnings": 0}}
