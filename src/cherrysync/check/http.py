@@ -256,7 +256,10 @@ class Session:
             except ProbeFailure:
                 raise
             except (TimeoutError, httpx.HTTPError, OSError, ssl.SSLError) as exc:
-                raise transport_failure(exc, self.timeout, call.url) from None
+                failure = transport_failure(exc, self.timeout, call.url)
+                # after a redirect the URL is the server's choice: it may echo a key
+                failure.message = self.redactor.value(failure.message, 300)
+                raise failure from None
             finally:
                 _LAST_EXCHANGE.set(time.monotonic() - started)
 
