@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,6 +143,16 @@ def test_keychain_without_a_backend_says_what_to_install() -> None:
         assert "keyrings.alt" in str(info.value)
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_keychain_that_never_answers_is_given_up_on(
+    keychain: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locked keychain waiting on an unlock prompt must not hang the command."""
+    monkeypatch.setattr(secretstores, "KEYRING_TIMEOUT", 0.2)
+    monkeypatch.setattr(keychain, "get_password", lambda service, user: time.sleep(5))
+    with pytest.raises(SecretLookupError, match=r"did not answer within 0\.2 seconds"):
+        SecretStores().read(KeyringRef("cherrysync", "relay"))
 
 
 def test_keychain_without_the_library_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,9 @@ value. ``validate`` never comes here: it checks the syntax of references only.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 from cherrysync.external import DEFAULT_TIMEOUT, ToolError, find_tool, run_tool
 from cherrysync.secrets import KeyringRef, OpRef, Secret, SecretLookupError, StoreRef
 
@@ -21,6 +24,8 @@ NO_BACKEND = (
 OP_HINT = "install the 1Password CLI (https://developer.1password.com/docs/cli/get-started/)"
 OP_LIMIT = 64 * 1024  # bytes: a field, not a document
 OP_TIMEOUT = DEFAULT_TIMEOUT
+#: a keychain that waits on an unlock prompt or a stuck daemon gives up after this long
+KEYRING_TIMEOUT = DEFAULT_TIMEOUT
 
 #: (words in op's stderr, what cherrysync says instead of echoing it)
 _OP_FAILURES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -35,6 +40,28 @@ _OP_FAILURES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+def _within(seconds: float, call: Callable[[], str | None]) -> str | None:
+    """``call()`` on a daemon thread, given up after ``seconds`` (``TimeoutError``): keyring's
+    backends are in-process and have no deadline of their own."""
+    outcome: list[tuple[str | None, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((call(), None))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append((None, exc))
+
+    worker = threading.Thread(target=run, name="cherrysync-keyring", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not outcome:
+        raise TimeoutError
+    value, error = outcome[0]
+    if error is not None:
+        raise error
+    return value
+
+
 def read_keyring(ref: KeyringRef) -> str:
     """The keychain entry for ``service``/``user``; the library is imported only now."""
     try:
@@ -45,7 +72,11 @@ def read_keyring(ref: KeyringRef) -> str:
             ref, f"the keyring library is not installed; {KEYRING_HINT}"
         ) from None
     try:
-        value = keyring.get_password(ref.service, ref.user)
+        value = _within(KEYRING_TIMEOUT, lambda: keyring.get_password(ref.service, ref.user))
+    except TimeoutError:
+        raise SecretLookupError(
+            ref, f"the keychain did not answer within {KEYRING_TIMEOUT:g} seconds (is it locked?)"
+        ) from None
     except NoKeyringError:
         raise SecretLookupError(ref, NO_BACKEND) from None
     except KeyringError as exc:
