@@ -44,7 +44,8 @@ BALANCE_APIS: dict[str, type[BalanceApi]] = {
 
 
 def _host(endpoint: Endpoint) -> str:
-    return (urlsplit(endpoint.base).hostname or "").lower()
+    """The host as DNS reads it: any case, with or without the root's trailing dot."""
+    return (urlsplit(endpoint.base).hostname or "").lower().rstrip(".")
 
 
 def balance_api(provider: ResolvedProvider, endpoint: Endpoint) -> type[BalanceApi] | None:
