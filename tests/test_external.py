@@ -47,6 +47,24 @@ def test_a_timeout_kills_the_program_and_its_children(
     assert time.monotonic() - started < 10  # the grandchild holding the pipe was killed too
 
 
+def test_a_grandchild_that_left_the_group_cannot_hold_the_run_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It keeps the output pipe open in its own session, out of reach of the group kill."""
+    body = (
+        "import subprocess, sys\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'],"
+        " start_new_session=True)\n"
+        "print('done')\n"
+    )
+    tool = install_tool(monkeypatch, tmp_path / "bin", "escape", body)
+    monkeypatch.setattr("cherrysync.external.DRAIN_TIMEOUT", 0.5)
+    started = time.monotonic()
+    with pytest.raises(ToolError, match="escape left a process behind"):
+        run_tool([str(tool)], what="escape", limit=1024, timeout=10)
+    assert time.monotonic() - started < 10
+
+
 def test_stdin_is_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = "import sys\nsys.stdout.write(repr(sys.stdin.read()))\n"
     tool = install_tool(monkeypatch, tmp_path / "bin", "prompt", body)

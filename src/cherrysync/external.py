@@ -88,6 +88,10 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         pass
 
 
+#: how long to wait for the output pipes to close once the program itself has ended
+DRAIN_TIMEOUT = 5.0
+
+
 def run_tool(
     argv: Sequence[str], *, what: str, limit: int, timeout: float = DEFAULT_TIMEOUT
 ) -> ToolRun:
@@ -115,10 +119,14 @@ def run_tool(
     finally:
         _kill(process)  # a timeout, Ctrl-C, or children left behind by the program
         process.wait()
-        out.join()
-        err.join()
-        process.stdout.close()
-        process.stderr.close()
+        # a grandchild that left the process group may still hold the pipes: don't wait on it
+        out.join(DRAIN_TIMEOUT)
+        err.join(DRAIN_TIMEOUT)
+        if not (out.is_alive() or err.is_alive()):
+            process.stdout.close()
+            process.stderr.close()
+    if out.is_alive() or err.is_alive():
+        raise ToolError(f"{what} left a process behind that keeps its output open")
     if out.over:
         raise ToolError(f"{what} printed more than {limit} bytes")
     return ToolRun(process.returncode, out.data(), err.data())
