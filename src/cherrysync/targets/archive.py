@@ -8,7 +8,6 @@ hard size limits, counting the bytes actually inflated rather than trusting the 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import zipfile
 import zlib
@@ -21,7 +20,7 @@ from typing import Any
 
 from cherrysync import boundedjson
 from cherrysync.appfacts import APP_JSON_DEPTH
-from cherrysync.fileio import create_private, private_temp_folder
+from cherrysync.fileio import create_private
 from cherrysync.targets.base import TargetError
 
 MANIFEST = "metadata.json"
@@ -35,11 +34,6 @@ ZIP_ERRORS = (
     UnicodeDecodeError,
     ValueError,
 )
-
-
-def private_folder() -> contextlib.AbstractContextManager[Path]:
-    """A fresh 0700 temp folder, removed on exit, for copies that may hold keys."""
-    return private_temp_folder()
 
 
 @contextmanager

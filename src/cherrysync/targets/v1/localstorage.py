@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cherrysync.fileio import create_private
-from cherrysync.targets.archive import private_folder
+from cherrysync.fileio import create_private, private_temp_folder
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE
 from cherrysync.targets.v1.backupdata import PERSIST_KEY
@@ -188,7 +187,7 @@ def read_installed_state(store: Path) -> str:
     what = f"the 1.x localStorage at {store}"
     require_reader(what)
     for attempt in range(1, COPY_ATTEMPTS + 1):
-        with private_folder() as tmp:
+        with private_temp_folder() as tmp:
             copy = Path(tmp)
             if snapshot(store, copy):
                 try:

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from cherrysync.fileio import private_temp_folder
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets import archive
@@ -88,7 +89,7 @@ def _zip_state(path: Path) -> str:
     """Unpack only ``Local Storage/leveldb`` into a private temp folder and read it there."""
     what = f"the Local Storage LevelDB in {path}"
     localstorage.require_reader(what)
-    with archive.private_folder() as tmp:
+    with private_temp_folder() as tmp:
         copy = Path(tmp)
         _extract_store(path, copy)
         return localstorage.read_store_copy(copy, what)

@@ -8,7 +8,6 @@ all read the same file, even if the path is replaced meanwhile.
 from __future__ import annotations
 
 import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cherrysync.errors import io_message
+from cherrysync.targets import archive
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v1.backupdata import BackupData, read_backup
 from cherrysync.targets.v1.backupzip import DATA_JSON
@@ -54,9 +54,7 @@ def reading_errors(path: Path) -> Iterator[None]:
         yield
     except zipfile.BadZipFile as exc:
         raise TargetError(f"{path} is not a valid zip file ({exc})") from None
-    # zlib/EOF: damaged deflate data; NotImplementedError: zipfile's word for an unknown
-    # compression method; UnicodeDecodeError/ValueError: a damaged central directory.
-    except (zlib.error, EOFError, NotImplementedError, UnicodeDecodeError, ValueError) as exc:
+    except archive.ZIP_ERRORS as exc:  # one list of what a damaged zip raises
         raise TargetError(
             f"{path} is damaged: its zip index or data.json cannot be read "
             f"({type(exc).__name__}); make a fresh backup in the app"

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cherrysync.fileio import private_temp_folder
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets import archive
@@ -59,7 +60,7 @@ class BackupArchiveTarget:
     @contextmanager
     def _database(self) -> Iterator[DatabaseTarget]:
         """The zip's database as a closed app's, in a private temp folder removed afterwards."""
-        with archive.private_folder() as tmp:
+        with private_temp_folder() as tmp:
             database, name = self._extract(Path(tmp))
             try:
                 yield DatabaseTarget(database)
