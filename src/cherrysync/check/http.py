@@ -38,7 +38,7 @@ from cherrysync.check.errors import Phase, classify, error_info, transport_failu
 from cherrysync.check.redaction import Redactor
 from cherrysync.check.result import ProbeFailure
 from cherrysync.check.retry import RetryPolicy, retry_hint
-from cherrysync.check.urls import origin_of
+from cherrysync.check.urls import origin_of, shown_origin
 
 if importlib.util.find_spec("sniffio") is None:
     # httpcore tries ``import sniffio`` on every request; when it is not installed (anyio 4.x
@@ -234,7 +234,7 @@ class Session:
             target = urljoin(call.url, location)
             target_origin = origin_of(target)
             if target_origin != self.origin:
-                shown = self.redactor.value(display_url(_shown_origin(target_origin)), 120)
+                shown = self.redactor.value(display_url(shown_origin(target_origin)), 120)
                 raise ProbeFailure(
                     "wrong_base_url",
                     f"HTTP {reply.status} redirect to {shown}; not followed (it would carry the "
@@ -281,14 +281,6 @@ class Session:
             await response.aclose()
         elapsed = time.monotonic() - started
         return Reply(response.status_code, response.headers, body, elapsed, self.redactor)
-
-
-def _shown_origin(origin: str) -> str:
-    """``scheme://host`` plus the port unless it is the scheme's default."""
-    scheme, _, rest = origin.partition("://")
-    host, _, port = rest.rpartition(":")
-    default = {"http": "80", "https": "443"}.get(scheme)
-    return f"{scheme}://{host}" + ("" if port == default else f":{port}")
 
 
 def failure_from(reply: Reply, *, phase: Phase, kind: str, what: str) -> ProbeFailure:

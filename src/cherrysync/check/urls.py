@@ -64,6 +64,14 @@ def origin_of(url: str) -> str:
     return f"{scheme}://{host}:{port}"
 
 
+def shown_origin(origin: str) -> str:
+    """An :func:`origin_of` result as people write it: the port only when not the default."""
+    scheme, _, rest = origin.partition("://")
+    host, _, port = rest.rpartition(":")
+    default = _DEFAULT_PORTS.get(scheme)
+    return f"{scheme}://{host}" + ("" if port == str(default) else f":{port}")
+
+
 def _kind_for(provider_type: str) -> str:
     if provider_type in ("openai", "openai-response", "new-api"):
         return "openai"
