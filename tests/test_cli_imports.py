@@ -14,14 +14,15 @@ from cherrysync.cli import COMMANDS, main
 
 #: the HTTP stack: only check and models send requests
 HTTP = {"httpx", "httpcore", "h11", "anyio", "asyncio", "ssl", "http.client"}
-#: the app's database, dotenv files, completion scripts and httpx's optional command-line client
-ELSEWHERE = {"sqlite3", "dotenv", "shtab", "click", "pygments"}
+#: the app's database, dotenv files, completion scripts, httpx's optional command-line client and
+#: httpcore's optional trio support (cherrysync's event loop is asyncio)
+ELSEWHERE = {"sqlite3", "dotenv", "shtab", "click", "pygments", "trio"}
 
 PROBE = """
 import json, sys
 from cherrysync.cli import main
 code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+print(json.dumps({"code": code, "modules": sorted(k for k, v in sys.modules.items() if v)}))
 """
 
 

@@ -25,6 +25,8 @@ _REDACTED = "[redacted]"
 
 def _fold(text: str) -> str:
     """Lower case, character by character (``str.lower`` can change the length)."""
+    if text.isascii():  # the common case, and one C call
+        return text.lower()
     return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
@@ -41,8 +43,9 @@ class Redactor:
     def __init__(self, secrets: Iterable[Secret | str] = ()) -> None:
         values = {s.reveal() if isinstance(s, Secret) else s for s in secrets}
         self._secrets = tuple(v for v in values if len(v) >= 4)
-        self._fragments = frozenset(  # lower case: a host name echoes a key in lower case
-            _fold(v)[i : i + FRAGMENT] for v in self._secrets for i in range(len(v) - FRAGMENT + 1)
+        folded = [_fold(v) for v in self._secrets]  # a host name echoes a key in lower case
+        self._fragments = frozenset(
+            f[i : i + FRAGMENT] for f in folded for i in range(len(f) - FRAGMENT + 1)
         )
 
     def __call__(self, text: str, limit: int = MAX_MESSAGE) -> str:
