@@ -98,7 +98,7 @@ def child_apply(src: str, out: str) -> None:
 
     document, _ = parse_yaml(PROVIDERS_YAML, "bench.yaml")
     assert document is not None
-    providers, _ = resolve_providers(ProvidersFile.model_validate(document.data), {})
+    providers, _ = resolve_providers(ProvidersFile.from_data(document.data), {})
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     BackupTarget(Path(src), out=Path(out)).apply(providers, prune=False)

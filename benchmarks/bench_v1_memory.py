@@ -101,7 +101,7 @@ def child(step: str, src: str, out: str) -> None:
 
     document, _ = parse_yaml(PROVIDERS_YAML, "bench.yaml")
     assert document is not None
-    providers, _ = resolve_providers(ProvidersFile.model_validate(document.data), {})
+    providers, _ = resolve_providers(ProvidersFile.from_data(document.data), {})
     target = BackupTarget(Path(src), out=Path(out), force=True)
     if step == "plan":
         target.plan(providers, prune=False)

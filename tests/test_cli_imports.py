@@ -67,8 +67,8 @@ def test_validate_of_a_valid_file_stays_offline_and_schema_free(root: Path) -> N
     assert code == 0
     assert commands_in(modules) == {"validate", *SHARED}
     assert not (HTTP | ELSEWHERE | {"subprocess"}) & modules  # no helper program either
-    # pydantic validates; JSON Schema is only loaded to explain a failure
-    assert not {m for m in modules if m.split(".")[0] == "jsonschema"}
+    # the model converts strictly; JSON Schema is only loaded to explain a failure
+    assert not {m for m in modules if m.split(".")[0] in ("jsonschema", "pydantic")}
     assert not {m for m in modules if m.startswith(("cherrysync.check", "cherrysync.targets"))}
     assert "cherrysync.resolve" not in modules
 
@@ -89,7 +89,7 @@ def test_network_commands_load_no_unrelated_stack(tmp_path: Path, command: str) 
     argv = [command, str(path)] if command == "check" else [command, "off", "--file", str(path)]
     _, modules = imported(*argv)
     assert commands_in(modules) <= {command, *SHARED, "check"}
-    assert not {m for m in modules if m.split(".")[0] == "jsonschema"}
+    assert not {m for m in modules if m.split(".")[0] in ("jsonschema", "pydantic")}
     assert not ELSEWHERE & modules
     assert not {m for m in modules if m.startswith("cherrysync.targets")}
 

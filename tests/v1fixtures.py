@@ -37,7 +37,7 @@ ENV = {"RELAY_KEY": "sk-relay-1", "RELAY_KEY_2": "sk-relay-2", "AZ_KEY": "az-sec
 def resolved(text: str = FILE, env: dict[str, str] | None = None) -> list[ResolvedProvider]:
     from ruamel.yaml import YAML
 
-    pf = ProvidersFile.model_validate(YAML(typ="safe").load(text))
+    pf = ProvidersFile.from_data(YAML(typ="safe").load(text))
     providers, problems = resolve_providers(pf, ENV if env is None else env)
     assert not problems
     return providers

@@ -1,7 +1,7 @@
 """The cyclic garbage collector during a run: paused while a command starts, and never again
 over what start-up built.
 
-A cold run allocates a large heap that lives until exit (modules, classes, pydantic's validators,
+A cold run allocates a large heap that lives until exit (modules, classes, compiled patterns,
 the parsed file) and frees what it discards by reference counting. The collector would scan that
 heap again and again while it grows, and once more at exit, freeing next to nothing: about an
 eighth of a cold ``check`` or ``validate``, measured. So :func:`paused` wraps a whole command

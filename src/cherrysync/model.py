@@ -7,9 +7,11 @@ as written; :mod:`cherrysync.resolve` turns them into real values when a command
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, get_args
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from cherrysync.strict import Limits, doc, parse
+from cherrysync.strict import ModelError as ModelError  # what from_data raises
 
 ProviderType = Literal[
     "openai", "openai-response", "anthropic", "gemini", "azure-openai", "ollama", "new-api"
@@ -47,159 +49,141 @@ def slugify(name: str) -> str:
     return slug.strip("-._")
 
 
-def _drop_extensions(data: Any) -> Any:
-    """``x-`` keys are free-form notes and anchors: the model never sees them."""
-    if isinstance(data, dict):
-        return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
-    return data
+class Record:
+    """Base of the model's classes: frozen, slotted, keyword-only dataclasses, built from parsed
+    YAML by :meth:`from_data` after strict checking (:mod:`cherrysync.strict`). Calling a class
+    directly checks nothing: that is for code building values it already trusts."""
 
+    __slots__ = ()
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        frozen=True,
-        json_schema_extra={"patternProperties": {"^x-": {}}},
-    )
-
-    @model_validator(mode="before")
     @classmethod
-    def _strip_extensions(cls, data: Any) -> Any:
-        return _drop_extensions(data)
+    def from_data(cls, data: Any) -> Self:
+        """``data`` (parsed YAML or JSON) as this class; :class:`ModelError` if it does not fit."""
+        return parse(cls, data)
 
 
-class ModelSpec(_Strict):
+#: a string of at least one character (an empty ``name:`` is a mistake, not a value)
+Text = Annotated[str, Limits(min_length=1)]
+#: a provider id or a tag
+Slug = Annotated[str, Limits(pattern=ID_PATTERN)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelSpec(Record):
     """A model offered by a provider; only ``id`` is required."""
 
-    id: str = Field(
-        min_length=1,
-        description="Model ID sent to the API (for azure-openai: the deployment name).",
+    id: Text = field(
+        metadata=doc("Model ID sent to the API (for azure-openai: the deployment name).")
     )
-    name: str | None = Field(
-        default=None, min_length=1, description="Display name in the app; defaults to the id."
+    name: Text | None = field(
+        default=None, metadata=doc("Display name in the app; defaults to the id.")
     )
-    group: str | None = Field(
+    group: Text | None = field(
         default=None,
-        min_length=1,
-        description="Display group; derived from the id the way the app derives it when omitted.",
+        metadata=doc("Display group; derived from the id the way the app derives it when omitted."),
     )
-    capabilities: list[Capability] | None = Field(
+    capabilities: list[Capability] | None = field(
         default=None,
-        description="Capabilities forced on in the app: " + ", ".join(CAPABILITIES) + ".",
+        metadata=doc("Capabilities forced on in the app: " + ", ".join(CAPABILITIES) + "."),
     )
-    endpoint_type: EndpointType | None = Field(
-        default=None,
-        description="Wire format for this model; required for new-api providers.",
+    endpoint_type: EndpointType | None = field(
+        default=None, metadata=doc("Wire format for this model; required for new-api providers.")
     )
-    description: str | None = Field(
-        default=None, min_length=1, description="Free text shown in the app."
-    )
+    description: Text | None = field(default=None, metadata=doc("Free text shown in the app."))
 
-    @field_validator("capabilities")
-    @classmethod
-    def _no_empty_capabilities(cls, value: list[str] | None) -> list[str] | None:
-        """``[]`` forces nothing on, exactly like leaving the key out."""
-        return value or None
+    def __post_init__(self) -> None:
+        if self.capabilities == []:  # forces nothing on, exactly like leaving the key out
+            object.__setattr__(self, "capabilities", None)
 
 
-class CheckOptions(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckOptions(Record):
     """Per-provider options for ``cherrysync check``."""
 
-    skip: bool = Field(default=False, description="Never live-check this provider.")
-    probe: bool = Field(
+    skip: bool = field(default=False, metadata=doc("Never live-check this provider."))
+    probe: bool = field(
         default=False,
-        description="Send the smallest real (billable) request per model, as --probe does.",
+        metadata=doc("Send the smallest real (billable) request per model, as --probe does."),
     )
-    allow_unlisted: bool = Field(
+    allow_unlisted: bool = field(
         default=False,
-        description="A configured model missing from the listing is a warning, not an error.",
+        metadata=doc("A configured model missing from the listing is a warning, not an error."),
     )
-    verify: bool = Field(
+    verify: bool = field(
         default=True,
-        description="Verify the endpoint's TLS certificate; false only for private test hosts.",
+        metadata=doc("Verify the endpoint's TLS certificate; false only for private test hosts."),
     )
-    ca_bundle: str | None = Field(
+    ca_bundle: Text | None = field(
         default=None,
-        min_length=1,
-        description="Path to a PEM CA bundle for a private endpoint (relative to the file).",
+        metadata=doc("Path to a PEM CA bundle for a private endpoint (relative to the file)."),
     )
-    timeout: float | None = Field(
-        default=None,
-        gt=0,
-        description="Seconds per request for this provider (overrides --timeout).",
+    timeout: Annotated[float, Limits(gt=0)] | None = field(
+        default=None, metadata=doc("Seconds per request for this provider (overrides --timeout).")
     )
-    min_balance: float | None = Field(
+    min_balance: Annotated[float, Limits(ge=0)] | None = field(
         default=None,
-        ge=0,
-        description=(
+        metadata=doc(
             "Read each key's balance (no tokens spent) and fail it as low_balance below this "
             "amount, in the provider's own currency (relays: their display unit)."
         ),
     )
-    balance: BalanceApiName | None = Field(
+    balance: BalanceApiName | None = field(
         default=None,
-        description=(
+        metadata=doc(
             "Which balance API to read, for relays and mirrors; official hosts and new-api "
             "providers are recognised without it: " + ", ".join(BALANCE_API_NAMES) + "."
         ),
     )
 
 
-class Provider(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provider(Record):
     """A custom provider as it should appear in Cherry Studio."""
 
-    name: str = Field(
-        min_length=1,
-        max_length=MAX_NAME_LENGTH,
-        description="Display name (at most 32 characters, as the app's form allows).",
+    name: Annotated[str, Limits(min_length=1, max_length=MAX_NAME_LENGTH)] = field(
+        metadata=doc("Display name (at most 32 characters, as the app's form allows).")
     )
-    id: str | None = Field(
+    id: Slug | None = field(
         default=None,
-        pattern=ID_PATTERN,
-        description=(
+        metadata=doc(
             "Stable provider id; the app references models as `<id>::<model>`. "
             "Defaults to a slug of the name."
         ),
     )
-    type: ProviderType = Field(
-        description="Wire protocol: " + ", ".join(PROVIDER_TYPES) + ".",
-    )
-    base_url: str | None = Field(
+    type: ProviderType = field(metadata=doc("Wire protocol: " + ", ".join(PROVIDER_TYPES) + "."))
+    base_url: Text | None = field(
         default=None,
-        min_length=1,
-        description=(
+        metadata=doc(
             "API base URL (may use ${VAR}). Defaults to the official host for openai, "
             "openai-response, anthropic, gemini and ollama; required for azure-openai and new-api."
         ),
     )
-    api_key: str | Annotated[list[str], Field(min_length=1)] | None = Field(
+    api_key: str | Annotated[list[str], Limits(min_length=1)] | None = field(
         default=None,
-        description=(
+        metadata=doc(
             "One key or a list of keys the app rotates; use ${VAR} references rather than "
             "literal keys. Omit for keyless local servers."
         ),
     )
-    api_version: str | None = Field(
-        default=None, min_length=1, description="API version; required for azure-openai."
+    api_version: Text | None = field(
+        default=None, metadata=doc("API version; required for azure-openai.")
     )
-    enabled: bool = Field(default=True, description="Whether the provider is enabled in the app.")
-    headers: dict[str, str] | None = Field(
+    enabled: bool = field(default=True, metadata=doc("Whether the provider is enabled in the app."))
+    headers: dict[str, str] | None = field(
         default=None,
-        description="Extra HTTP headers sent with every request (values may use ${VAR}).",
+        metadata=doc("Extra HTTP headers sent with every request (values may use ${VAR})."),
     )
-    notes: str | None = Field(
-        default=None, min_length=1, description="Markdown notes shown in the app."
-    )
-    models: list[str | ModelSpec] = Field(
+    notes: Text | None = field(default=None, metadata=doc("Markdown notes shown in the app."))
+    models: list[str | ModelSpec] = field(
         default_factory=list,
-        description=(
+        metadata=doc(
             "Model IDs, or objects {id, name, group, capabilities, endpoint_type, description}."
         ),
     )
-    check: CheckOptions | None = Field(default=None, description="Options for the live check.")
-    tags: list[Annotated[str, Field(pattern=ID_PATTERN)]] | None = Field(
+    check: CheckOptions | None = field(default=None, metadata=doc("Options for the live check."))
+    tags: list[Slug] | None = field(
         default=None,
-        description=(
+        metadata=doc(
             "Labels such as work or gpu; `--tag` selects the providers carrying one of them. "
             "Never written to the app."
         ),
@@ -232,28 +216,14 @@ class Provider(_Strict):
         return self.check if self.check is not None else CheckOptions()
 
 
-class ProvidersFile(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProvidersFile(Record):
     """A providers file, format version 1."""
 
-    model_config = ConfigDict(
-        title="cherrysync providers file",
-        json_schema_extra={
-            "patternProperties": {"^x-": {}},
-            "$id": "https://cherrysync.dev/schema/providers.schema.json",
-        },
+    version: Literal[1] = field(metadata=doc("Format version; always 1."))
+    providers: list[Provider] = field(
+        default_factory=list, metadata=doc("The providers cherrysync manages.")
     )
-
-    version: Literal[1] = Field(description="Format version; always 1.")
-    providers: list[Provider] = Field(
-        default_factory=list, description="The providers cherrysync manages."
-    )
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_not_bool(cls, value: Any) -> Any:
-        if isinstance(value, bool):  # True == 1 in Python, but not in JSON Schema
-            raise ValueError("version must be the integer 1")
-        return value
 
     def provider(self, key: str) -> Provider | None:
         """Find a provider by id or name."""

@@ -7,6 +7,7 @@ never passed on as a value.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -64,8 +65,8 @@ def _anchor_ca_bundle(spec: Provider, file: str, main: str) -> Provider:
     if path.is_absolute():
         return spec
     anchored = str((FilePath(file).parent / path).resolve())
-    check = spec.check_options.model_copy(update={"ca_bundle": anchored})
-    return spec.model_copy(update={"check": check})
+    check = dataclasses.replace(spec.check_options, ca_bundle=anchored)
+    return dataclasses.replace(spec, check=check)
 
 
 class _Resolver:

@@ -14,6 +14,7 @@ is ever needed (nothing is resolved) or shown, not even masked.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -79,7 +80,7 @@ def _keys(provider: Provider) -> WrittenSecret | tuple[WrittenSecret, ...] | Non
 
 
 def _check_fields(options: CheckOptions) -> dict[str, Any]:
-    return {f"check.{name}": value for name, value in options.model_dump().items()}
+    return {f"check.{name}": value for name, value in dataclasses.asdict(options).items()}
 
 
 def provider_fields(provider: Provider) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def _defaults(change: Change) -> Mapping[str, Any]:
     after = change.after or {}
     if change.kind == "model" and change.model is not None:
         return model_fields(ModelSpec(id=change.model), change.provider)
-    bare = Provider.model_validate({"name": after.get("name"), "type": after.get("type")})
+    bare = Provider.from_data({"name": after.get("name"), "type": after.get("type")})
     return provider_fields(bare)
 
 

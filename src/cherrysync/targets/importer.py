@@ -7,6 +7,7 @@ and ``import(apply(file))`` gives the file back.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -197,7 +198,7 @@ def _models(provider: AppProvider, pid: str, warnings: list[str]) -> list[str | 
             warnings.append(
                 f"provider '{pid}': model '{spec.id}' has no endpoint type; using openai"
             )
-            spec = spec.model_copy(update={"endpoint_type": "openai"})
+            spec = dataclasses.replace(spec, endpoint_type="openai")
         models.append(_model_entry(spec, pid))
     return models
 

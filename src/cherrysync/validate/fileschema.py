@@ -1,4 +1,4 @@
-"""The JSON Schemas of providers and overlay files, generated from the pydantic model.
+"""The JSON Schemas of providers and overlay files, written from the model's annotations.
 
 The committed ``schema/providers.schema.json`` and ``schema/overlay.schema.json`` are what
 editors and other tools read; ``cherrysync schema --check`` keeps them equal to what this module
@@ -10,37 +10,99 @@ out keeps the value of the file below).
 from __future__ import annotations
 
 import copy
+import dataclasses
+import inspect
 import json
+import types
+import typing
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from cherrysync.model import ID_PATTERN, ProvidersFile
+from cherrysync.strict import Limits, field_specs
+
+_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE = "https://cherrysync.dev/schema/"
 
 
-def _clean(node: Any) -> Any:
-    """Drop pydantic's auto titles: they only repeat the key and clutter editor hovers."""
-    if isinstance(node, dict):
-        return {
-            k: _clean(v)
-            for k, v in node.items()
-            if not (k == "title" and isinstance(v, str) and "description" in node)
-        }
+def _node(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one annotation; model classes go to ``defs`` and are referenced."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Annotated:
+        node = _node(args[0], defs)
+        for limits in (m for m in hint.__metadata__ if isinstance(m, Limits)):
+            node.update(_constraints(limits, node["type"]))
+        return node
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_node(option, defs) for option in args]}
+    if origin is typing.Literal:
+        kind = _JSON_TYPES[type(args[0])]
+        if len(args) == 1:
+            return {"const": args[0], "type": kind}
+        return {"enum": list(args), "type": kind}
+    if origin is list:
+        return {"items": _node(args[0], defs), "type": "array"}
+    if origin is dict:
+        return {"additionalProperties": _node(args[1], defs), "type": "object"}
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if hint.__name__ not in defs:
+            defs[hint.__name__] = {}  # reserved first: a class may refer to itself
+            defs[hint.__name__] = _record(hint, defs)
+        return {"$ref": f"#/$defs/{hint.__name__}"}
+    return {"type": _JSON_TYPES[hint]}
+
+
+def _constraints(limits: Limits, kind: str) -> dict[str, Any]:
+    sized = ("minItems", "maxItems") if kind == "array" else ("minLength", "maxLength")
+    found = {
+        sized[0]: limits.min_length,
+        sized[1]: limits.max_length,
+        "pattern": limits.pattern,
+        "exclusiveMinimum": limits.gt,
+        "minimum": limits.ge,
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _record(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    """A model class: its keys in order, ``x-`` keys allowed, nothing else."""
+    properties: dict[str, Any] = {}
+    for spec in field_specs(cls):
+        node = _node(spec.hint, defs)
+        if spec.default is not dataclasses.MISSING:
+            node["default"] = spec.default
+        node["description"] = spec.description
+        properties[spec.name] = node
+    required = [spec.name for spec in field_specs(cls) if spec.required]
+    return {
+        "additionalProperties": False,
+        "description": inspect.cleandoc(cls.__doc__ or ""),
+        "patternProperties": {"^x-": {}},
+        "properties": properties,
+        **({"required": required} if required else {}),
+        "type": "object",
+    }
+
+
+def _sorted(node: Any, *, keep_order: bool = False) -> Any:
+    """Keywords in sorted order, as before; the keys of ``properties`` in the model's order."""
     if isinstance(node, list):
-        return [_clean(v) for v in node]
-    return node
+        return [_sorted(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    keys = node if keep_order else sorted(node)
+    return {k: _sorted(node[k], keep_order=(k == "properties" and not keep_order)) for k in keys}
 
 
 @lru_cache(maxsize=1)
 def generate_schema() -> dict[str, Any]:
-    schema = _clean(ProvidersFile.model_json_schema(mode="validation"))
-    ordered: dict[str, Any] = {"$schema": DRAFT}
-    ordered.update(schema)
-    ordered["title"] = "cherrysync providers file"
-    return ordered
+    defs: dict[str, Any] = {}
+    root = _record(ProvidersFile, defs)
+    body = _sorted({"$defs": defs, "$id": SCHEMA_BASE + "providers.schema.json", **root})
+    return {"$schema": DRAFT, **body, "title": "cherrysync providers file"}
 
 
 @lru_cache(maxsize=1)

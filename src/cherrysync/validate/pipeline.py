@@ -10,13 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from cherrysync.diagnostics import Diagnostic, Severity, has_errors
 from cherrysync.fileio import read_regular_file
 from cherrysync.load.overlay import merge
 from cherrysync.load.yamldoc import MAX_BYTES, YamlDocument, decode, parse_yaml
-from cherrysync.model import ProvidersFile
+from cherrysync.model import ModelError, ProvidersFile
+from cherrysync.strict import where
 from cherrysync.validate.overlays import Overlay
 from cherrysync.validate.rules import Finding, RuleOptions, check_semantics
 
@@ -81,25 +80,20 @@ def _build_model(
     all_indices = list(range(len(providers))) if isinstance(providers, list) else []
     if not structural:
         try:
-            return ProvidersFile.model_validate(data), all_indices
-        except ValidationError as exc:  # the schema should have caught it; never a traceback
-            for error in exc.errors():
-                loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
-                pos = document.position(loc)
-                diagnostics.append(
-                    Diagnostic(
-                        pos.file or filename, pos.line, pos.column, "error", "schema", error["msg"]
-                    )
-                )
+            return ProvidersFile.from_data(data), all_indices
+        except ModelError as error:  # the schema should have caught it; never a traceback
+            pos = document.position(error.path)
+            message = f"{where(error.path)} {error.message}"
+            diagnostics.append(
+                Diagnostic(pos.file or filename, pos.line, pos.column, "error", "schema", message)
+            )
             return None, []
     if not isinstance(providers, list):
         return None, []
     kept = [i for i in all_indices if i not in broken]
     try:
-        partial = ProvidersFile.model_validate(
-            {"version": 1, "providers": [providers[i] for i in kept]}
-        )
-    except ValidationError:
+        partial = ProvidersFile.from_data({"version": 1, "providers": [providers[i] for i in kept]})
+    except ModelError:
         return None, []
     return partial, kept
 
@@ -136,10 +130,10 @@ def _modelled(
     document: YamlDocument, filename: str, diagnostics: list[Diagnostic]
 ) -> tuple[ProvidersFile | None, bool, list[int]]:
     """``(model, well_formed, index_map)`` of a mapping document (see :func:`_build_model`)."""
-    try:  # the fast path: pydantic-core accepts exactly what the schema accepts
-        model = ProvidersFile.model_validate(document.data)
+    try:  # the fast path: the model's strict conversion accepts exactly what the schema accepts
+        model = ProvidersFile.from_data(document.data)
         return model, True, list(range(len(model.providers)))
-    except ValidationError:
+    except ModelError:
         # Only a malformed file pays for JSON Schema, which explains each error at its node.
         from cherrysync.validate.structure import StructureChecker
 

@@ -12,6 +12,7 @@ from jsonschema.exceptions import ValidationError
 
 from cherrysync.diagnostics import Diagnostic
 from cherrysync.load.yamldoc import Path, YamlDocument
+from cherrysync.strict import where
 from cherrysync.validate.fileschema import SCHEMAS
 from cherrysync.validate.hints import key_hint, value_hint
 
@@ -69,13 +70,6 @@ def _expected(schema: dict[str, Any]) -> list[str]:
     return out
 
 
-def _where(path: Path) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "document"
-
-
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     """Descend into ``anyOf``: report the branch that fits the value's type, not all of them."""
     if error.validator != "anyOf" or not error.context:
@@ -108,7 +102,7 @@ class _Violation:
     def of(cls, error: ValidationError) -> _Violation:
         path: Path = tuple(error.absolute_path)
         schema = error.schema if isinstance(error.schema, dict) else {}
-        return cls(error, path, _where(path), error.instance, schema)
+        return cls(error, path, where(path), error.instance, schema)
 
 
 class StructureChecker:

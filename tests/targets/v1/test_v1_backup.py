@@ -328,7 +328,7 @@ def test_keys_from_the_environment_that_the_app_would_split(backup: Path) -> Non
     from ruamel.yaml import YAML
 
     env = dict(ENV, RELAY_KEY_2="sk-a,sk-b")
-    pf = ProvidersFile.model_validate(YAML(typ="safe").load(FILE))
+    pf = ProvidersFile.from_data(YAML(typ="safe").load(FILE))
     _, problems = resolve_providers(pf, env)
     assert [p.rule for p in problems] == ["key-chars"], "resolution refuses it first"
     # The target refuses it too, for callers that build providers without resolving.

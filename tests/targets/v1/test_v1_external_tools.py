@@ -141,7 +141,7 @@ def test_node_parentheses_arrive_exactly_and_a_quote_cannot(tmp_path: Path) -> N
 
 def _relay(**spec: str) -> Any:
     provider = next(p for p in resolved() if p.id == "relay")
-    return dataclasses.replace(provider, spec=provider.spec.model_copy(update=spec))
+    return dataclasses.replace(provider, spec=dataclasses.replace(provider.spec, **spec))
 
 
 @pytest.mark.skipif(ZIP is None or UNZIP is None, reason="Info-ZIP is not installed")

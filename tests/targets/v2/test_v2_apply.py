@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from pathlib import Path
@@ -314,7 +315,7 @@ def test_import_reads_back_what_apply_wrote(db: Path, tmp_path: Path) -> None:
         assert app.headers == {k: v.reveal() for k, v in rp.headers.items()}
         assert app.notes == spec.notes
         assert app.models == [
-            m.model_copy(update={"capabilities": [c for c in m.capabilities if c != "web_search"]})
+            dataclasses.replace(m, capabilities=[c for c in m.capabilities if c != "web_search"])
             if m.capabilities
             else m
             for m in spec.model_specs

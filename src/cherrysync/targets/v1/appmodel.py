@@ -10,10 +10,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from pydantic import ValidationError
-
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
-from cherrysync.model import CAPABILITIES, ENDPOINT_TYPES, PROVIDER_TYPES, ModelSpec, ProviderType
+from cherrysync.model import (
+    CAPABILITIES,
+    ENDPOINT_TYPES,
+    PROVIDER_TYPES,
+    ModelError,
+    ModelSpec,
+    ProviderType,
+)
 from cherrysync.plan.diff import ProviderState
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.secrets import Secret
@@ -262,7 +267,7 @@ def _model_spec(m: Mapping[str, Any]) -> ModelSpec:
     supported = m.get("supported_endpoint_types")
     if endpoint not in ENDPOINT_TYPES and isinstance(supported, list) and supported:
         endpoint = supported[0]
-    return ModelSpec.model_validate(
+    return ModelSpec.from_data(
         {
             "id": str(m.get("id") or ""),
             "name": _text(m.get("name")),
@@ -285,7 +290,7 @@ def app_provider(obj: Mapping[str, Any]) -> tuple[AppProvider | None, list[str]]
     for m in _models(obj):
         try:
             models.append(_model_spec(m))
-        except ValidationError:
+        except ModelError:
             notes.append(f"provider '{pid}': model '{m.get('id')}' is malformed; skipped")
     keys = [k.strip() for k in str(obj.get("apiKey") or "").split(",")]
     headers = obj.get("extra_headers")

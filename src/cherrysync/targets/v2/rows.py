@@ -316,7 +316,7 @@ def _model_spec(provider_id: str, row: Mapping[str, Any]) -> ModelSpec:
     if first and stored and stored[-1] == IMPLIED_CAPABILITY.get(first):
         stored.pop()
     caps = [REVERSE_CAPABILITY[c] for c in stored if c in REVERSE_CAPABILITY]
-    return ModelSpec.model_validate(
+    return ModelSpec.from_data(
         {
             "id": model_id,
             "name": name if name and name != model_id else None,

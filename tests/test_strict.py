@@ -1,0 +1,109 @@
+"""The model's strict conversion: what JSON Schema accepts, converted; anything else refused at
+its place (tests/validate/test_properties.py checks the two agree on generated files)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from cherrysync.model import CheckOptions, ModelError, ModelSpec, Provider, ProvidersFile
+from cherrysync.strict import field_specs, where
+
+
+def _file(**provider: Any) -> dict[str, Any]:
+    return {"version": 1, "providers": [{"name": "Relay", "type": "openai", **provider}]}
+
+
+def _refused(data: Any) -> ModelError:
+    with pytest.raises(ModelError) as caught:
+        ProvidersFile.from_data(data)
+    return caught.value
+
+
+def test_a_full_provider_converts_to_the_typed_model() -> None:
+    parsed = ProvidersFile.from_data(
+        _file(
+            id="relay",
+            api_key=["${A}", "${B}"],
+            headers={"X-Team": "core"},
+            models=["gpt-4o", {"id": "embed", "capabilities": ["embedding"]}],
+            check={"timeout": 5, "min_balance": 0},
+            tags=["work"],
+        )
+    )
+    provider = parsed.providers[0]
+    assert provider.api_keys == ["${A}", "${B}"]
+    assert provider.model_specs == [
+        ModelSpec(id="gpt-4o"),
+        ModelSpec(id="embed", capabilities=["embedding"]),
+    ]
+    assert provider.check == CheckOptions(timeout=5.0, min_balance=0.0)
+    assert isinstance(provider.check.timeout, float)  # an integer in YAML, a float in the model
+    assert provider.enabled is True and provider.notes is None  # defaults filled in
+
+
+def test_x_keys_are_dropped_at_every_level() -> None:
+    parsed = ProvidersFile.from_data(
+        {"version": 1, "x-anchors": [1], "providers": [{"name": "a", "type": "ollama", "x-n": 1}]}
+    )
+    assert parsed.providers[0] == Provider(name="a", type="ollama")
+
+
+def test_empty_capabilities_force_nothing_like_leaving_them_out() -> None:
+    assert ModelSpec.from_data({"id": "m", "capabilities": []}).capabilities is None
+    assert ModelSpec(id="m", capabilities=[]) == ModelSpec(id="m")
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "message"),
+    [
+        ({"version": True, "providers": []}, ("version",), "must be one of 1"),
+        ({"version": "1", "providers": []}, ("version",), "must be one of 1"),
+        ({"version": 1, "providers": {}}, ("providers",), "must be a list"),
+        (_file(enabled="yes"), ("providers", 0, "enabled"), "must be true or false"),
+        (_file(enabled=1), ("providers", 0, "enabled"), "must be true or false"),
+        (_file(name=""), ("providers", 0, "name"), "is too short (at least 1)"),
+        (_file(name="n" * 33), ("providers", 0, "name"), "is too long (at most 32)"),
+        (_file(type="openai-compatible"), ("providers", 0, "type"), "must be one of"),
+        (_file(api_key=[]), ("providers", 0, "api_key"), "is too short (at least 1)"),
+        (_file(api_key=3), ("providers", 0, "api_key"), "must be a string or a list"),
+        (_file(api_key=["ok", 3]), ("providers", 0, "api_key", 1), "must be a string"),
+        (_file(headers={"X": 1}), ("providers", 0, "headers", "X"), "must be a string"),
+        (_file(models=[{"id": 3}]), ("providers", 0, "models", 0, "id"), "must be a string"),
+        (_file(models=[1.5]), ("providers", 0, "models", 0), "must be a string or a mapping"),
+        (_file(check={"timeout": 0}), ("providers", 0, "check", "timeout"), "greater than 0"),
+        (_file(check={"timeout": True}), ("providers", 0, "check", "timeout"), "a number"),
+        (_file(check={"min_balance": -1}), ("providers", 0, "check", "min_balance"), "at least"),
+        (_file(check={"timeout": 10**400}), ("providers", 0, "check", "timeout"), "too large"),
+        (_file(tags=["Work"]), ("providers", 0, "tags", 0), "does not match its pattern"),
+        (_file(bogus=1), ("providers", 0), "has an unknown key 'bogus'"),
+        ({"version": 1, "providers": [{"type": "openai"}]}, ("providers", 0), "'name'"),
+    ],
+)
+def test_what_does_not_fit_is_refused_at_its_place(
+    data: dict[str, Any], path: tuple[str | int, ...], message: str
+) -> None:
+    error = _refused(data)
+    assert (error.path, message in error.message) == (path, True), error.message
+
+
+def test_a_pattern_end_is_the_end_of_the_text_not_a_final_newline() -> None:
+    # ECMA-262 (JSON Schema) "$": Python's would accept "relay\n" as an id
+    assert _refused(_file(id="relay\n")).path == ("providers", 0, "id")
+
+
+def test_unknown_keys_that_are_not_strings_are_refused_not_crashed_on() -> None:
+    assert "unknown key" in _refused(_file(**{"models": [{"id": "m", 1: 2}]})).message
+
+
+def test_where_reads_like_the_file() -> None:
+    assert where(("providers", 0, "check", "timeout")) == "providers[0].check.timeout"
+    assert where(()) == "document"
+
+
+@pytest.mark.parametrize("cls", [ProvidersFile, Provider, ModelSpec, CheckOptions])
+def test_every_key_is_described_for_editors(cls: type) -> None:
+    assert all(spec.description for spec in field_specs(cls))
+    assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
