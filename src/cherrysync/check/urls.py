@@ -11,6 +11,7 @@ decided on. Errors here are reported as ``wrong_base_url`` without sending anyth
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -80,6 +81,7 @@ def _kind_for(provider_type: str) -> str:
     return provider_type
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a run asks once to count and once to connect
 def normalise(
     raw: str | None,
     provider_type: str,
