@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from cherrysync.check.transport import AsyncioTransport
 from cherrysync.fileio import read_regular_file
 
 
@@ -36,11 +37,6 @@ def ssl_context(verify: bool, ca_bundle: str | None) -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-@functools.lru_cache(maxsize=1)
-def _plain_context() -> ssl.SSLContext:
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
 class _NoCookies(CookieJar):
     """A jar that never stores anything."""
 
@@ -51,17 +47,17 @@ class _NoCookies(CookieJar):
         return None
 
 
-def make_client(verify: ssl.SSLContext, connections: int) -> httpx.AsyncClient:
+def make_client(verify: ssl.SSLContext | None, connections: int) -> httpx.AsyncClient:
     """A client that never follows redirects, ignores proxy variables (keys go direct) and
     keeps no cookies (a session cookie earned by one key must not vouch for the next).
 
-    Deadlines are per request (:class:`Session`); concurrency is bounded by :class:`Limits`.
+    Deadlines are per request (:class:`Session`); concurrency is bounded by :class:`Limits`;
+    requests go through :class:`~cherrysync.check.transport.AsyncioTransport`.
     """
     return httpx.AsyncClient(
         follow_redirects=False,
-        verify=verify,
         cookies=_NoCookies(),
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        transport=AsyncioTransport(verify, idle=connections),
         trust_env=False,
     )
 
@@ -79,10 +75,8 @@ class ClientPool:
         """Raises OSError / ssl.SSLError when the CA bundle cannot be read."""
         key = (origin, verify, ca_bundle)
         if key not in self._clients:
-            if origin.startswith("http://"):
-                context = _plain_context()  # never used for TLS; skips loading the CA store
-            else:
-                context = ssl_context(verify, ca_bundle)
+            # plain http needs no context: skip loading the CA store
+            context = None if origin.startswith("http://") else ssl_context(verify, ca_bundle)
             self._clients[key] = make_client(context, self.connections)
         return self._clients[key]
 
