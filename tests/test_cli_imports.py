@@ -98,3 +98,16 @@ def test_an_unknown_command_still_lists_them_all(capsys: pytest.CaptureFixture[s
     assert main(["bogus"]) == 2
     err = capsys.readouterr().err
     assert all(f"'{command}'" in err for command in COMMANDS)
+
+
+def test_a_check_that_sends_requests_loads_neither_httpcore_nor_anyio(tmp_path: Path) -> None:
+    """check/transport.py speaks HTTP/1.1 itself (asyncio streams + h11)."""
+    path = tmp_path / "providers.yaml"
+    path.write_text(  # nothing listens on the discard port: the request is refused
+        "version: 1\nproviders:\n  - name: local\n    type: ollama\n"
+        "    base_url: http://127.0.0.1:9/\n    models: [m]\n"
+    )
+    code, modules = imported("check", str(path), "--retries", "0")
+    assert code == 1
+    assert "h11" in modules and "cherrysync.check.transport" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("httpcore", "anyio", "sniffio")}

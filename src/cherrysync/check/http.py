@@ -175,9 +175,6 @@ class Session:
     #: the provider's secrets: every server string is redacted before it is shortened
     redactor: Redactor = field(default_factory=Redactor)
 
-    def __post_init__(self) -> None:
-        self._timeouts = httpx.Timeout(self.timeout).as_dict()
-
     async def request(
         self,
         method: str,
@@ -271,7 +268,6 @@ class Session:
             headers={**_DEFAULT_HEADERS, **call.headers},
             json=call.json_body,
             params=call.params,
-            extensions={"timeout": self._timeouts},
         )
         response = await self.client.send(request, stream=True)
         try:
