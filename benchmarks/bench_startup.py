@@ -25,30 +25,34 @@ tree run for run, so before and after share one machine state.
     python benchmarks/bench_startup.py [--providers 200] [--latency 0.1] [--runs 7]
                                        [--baseline REV] [--no-litellm]
 
-Figures on a 2-core machine shared with other jobs (load 2-3: absolute times wander, the
-ratios of runs in turn less so), ``--runs 11 --baseline fbb86c8`` (fbb86c8: before this work):
+Figures on a 2-core machine shared with another job (load ~0.9: absolute times wander, the ratios
+of runs in turn less so), ``--runs 9 --baseline 6723a31`` (6723a31: before the last start-up work):
 
-    LiteLLM proxy, warm, GET /health: 1102 ms (CPU 730 ms; 200 completions billed per call)
-    check-jsonschema providers.example.yaml: 271 ms (CPU 238 ms)
-                                                  baseline fbb86c8         this tree
-    check --concurrency 200, cold process                   646 ms            550 ms
-      / LiteLLM warm /health, wall time                       0.59              0.50   target 0.5
-      / LiteLLM warm /health, CPU time                        0.65              0.54
-    validate providers.example.yaml                         280 ms            166 ms
-      / check-jsonschema, wall time                           1.03              0.61   target 0.5
-      / check-jsonschema, CPU time                            0.97              0.57
-    start-up: spawn to first request (check)                371 ms            310 ms
-    imports, check (least of 5 runs)                        196 ms            141 ms
-    imports, validate (least of 5 runs)                     135 ms             94 ms
-    check, baseline:  cherrysync.commands.common 90, cherrysync.check.runner 39, ... (ms)
-    check, this tree: cherrysync.check.positions 56 (pydantic and the model), ...runner 19
+    LiteLLM proxy, warm, GET /health: 961 ms (CPU 870 ms; 200 completions billed per call)
+    check-jsonschema providers.example.yaml: 240 ms (CPU 240 ms)
+                                                  baseline 6723a31         this tree
+    check --concurrency 200, cold process                   615 ms            396 ms
+      / LiteLLM warm /health, wall time                       0.64              0.41   target 0.5
+      / LiteLLM warm /health, CPU time                        0.59              0.32
+    validate providers.example.yaml                         154 ms             73 ms
+      / check-jsonschema, wall time                           0.64              0.30   target 0.5
+      / check-jsonschema, CPU time                            0.64              0.30
+    start-up: spawn to first request (check)                392 ms            212 ms
+    imports, check (least of 5 runs)                        236 ms            101 ms
+    imports, validate (least of 5 runs)                     126 ms             53 ms
+    check, baseline:  cherrysync.check.positions 68 (pydantic and the model), httpcore 50 (of
+                      which trio 41: httpcore imports it whenever it is installed), ...runner 38
+    check, this tree: cherrysync.check.runner 33, site 19, cherrysync.check.formats 19, ...
+    validate, baseline:  cherrysync.validate.pipeline 74 (pydantic and the model), site 21, ...
+    validate, this tree: site 20 (a .pth file of this machine imports certifi), cli 8, ...
 
-Three more runs put check at 0.48-0.61 (baseline 0.63-0.82) and validate at 0.54-0.63 (baseline
-0.90-1.06). Of the time to the first request (~190 ms of CPU) nearly all is imports now:
-pydantic and the model (~55 ms), httpx, httpcore, h11 and anyio (~45 ms), asyncio (~15 ms),
-ruamel.yaml (~7 ms); then reading 200 providers (~30 ms). validate's ~120 ms of CPU is half
-pydantic: 0.5 x check-jsonschema needs pydantic off the path of a valid file, which is a change
-of the model, not of import placement.
+What moved: the model converts YAML itself (cherrysync/strict.py; pydantic's import and validator
+build were ~55 ms of both commands); the checker's own HTTP/1.1 transport (check/transport.py,
+asyncio streams and h11) replaced httpcore and anyio, whose per-request bookkeeping was about a
+fifth of the run phase and whose import pulled in trio where installed; the Redactor built its
+key fragments in quadratic time (~30 ms over 200 providers); and each base URL was normalised
+twice. The earlier step (fbb86c8 -> 6723a31) had moved the command modules' imports off the
+paths that do not need them and paused the garbage collector during start-up.
 """
 
 from __future__ import annotations
