@@ -11,6 +11,3 @@ import sys
 # start-up for a script cherrysync never runs. A None entry, set here before any module of this
 # package imports httpx, makes that import fail at once.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-# httpcore likewise imports trio whenever it is installed (~40 ms: trio, attrs, outcome), to serve
-# programs running under trio; cherrysync's event loop is always asyncio, so trio is never used.
-sys.modules.setdefault("trio", None)  # type: ignore[arg-type]
