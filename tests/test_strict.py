@@ -11,6 +11,8 @@ import pytest
 from cherrysync.model import CheckOptions, ModelError, ModelSpec, Provider, ProvidersFile
 from cherrysync.strict import field_specs, where
 
+pytestmark = pytest.mark.usefixtures("fresh_converters")
+
 
 def _file(**provider: Any) -> dict[str, Any]:
     return {"version": 1, "providers": [{"name": "Relay", "type": "openai", **provider}]}

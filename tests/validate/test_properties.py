@@ -6,6 +6,7 @@ import io
 import os
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -20,6 +21,8 @@ from cherrysync.model import (
 )
 from cherrysync.validate.fileschema import generate_schema
 from cherrysync.validate.pipeline import validate_bytes, validate_text
+
+pytestmark = pytest.mark.usefixtures("fresh_converters")
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("CS_EXAMPLES", "150")),
