@@ -8,12 +8,35 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from v2fixtures import ENV as V2_ENV
+from v2fixtures import build_data_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def v2_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The variables the v2 providers file (v2fixtures.FILE) reads, set for this test only.
+
+    A test module that runs the CLI on that file throughout opts in with
+    ``pytestmark = pytest.mark.usefixtures("v2_env")``.
+    """
+    for name, value in V2_ENV.items():
+        monkeypatch.setenv(name, value)
+    return V2_ENV
+
+
+@pytest.fixture
+def v2_folder(tmp_path: Path, v2_env: dict[str, str]) -> Path:
+    """A current 2.x data folder (``tmp_path/CherryStudio``), with :func:`v2_env` set."""
+    folder = tmp_path / "CherryStudio"
+    build_data_folder(folder)
+    return folder
 
 
 # CI runs a fixed, reproducible set of examples; locally each run explores new ones.
