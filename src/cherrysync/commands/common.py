@@ -44,6 +44,11 @@ def add_file_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_format_option(parser: argparse.ArgumentParser, formats: Iterable[str]) -> None:
+    """``--format``: one of the command's output formats, ``text`` (for people) by default."""
+    parser.add_argument("--format", choices=list(formats), default="text", help="output format")
+
+
 DOTENV = ".env"
 
 

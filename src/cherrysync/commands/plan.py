@@ -11,6 +11,7 @@ from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
     add_file_argument,
+    add_format_option,
     add_overlay_options,
     add_provider_option,
     env_files_of,
@@ -76,9 +77,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument(
-        "--format", choices=list(PLAN_FORMATS), default="text", help="output format"
-    )
+    add_format_option(parser, PLAN_FORMATS)
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",
