@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from cherrysync.targets.base import Target
 
 DEFAULT_FILE = "providers.yaml"
+#: What ``--target`` (plan, apply) and ``import --from`` can read.
+READABLE_TARGETS = (
+    "'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a backup .zip "
+    "(1.x formats 5 and 6, 2.x format 7)"
+)
 
 
 def add_file_argument(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from cherrysync.commands.common import (
     DEFAULT_FILE,
+    READABLE_TARGETS,
     add_env_file_option,
     add_file_argument,
     add_format_option,
@@ -61,9 +62,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a "
-        "backup .zip (1.x formats 5 and 6, 2.x format 7); only 2.x folders and 1.x format-5 "
-        "zips can be applied to",
+        help=f"{READABLE_TARGETS}; only 2.x folders and 1.x format-5 zips can be applied to",
     )
     parser.add_argument(
         "--prune",
