@@ -23,18 +23,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from _shared import bench_providers
+
 MB = 1024 * 1024
 FILE_SIZE = 8 * MB
-PROVIDERS_YAML = """\
-version: 1
-providers:
-  - name: Relay
-    id: relay
-    type: openai
-    base_url: https://relay.example.com/
-    api_key: sk-bench-not-a-secret
-    models: [gpt-4o, gpt-4o-mini]
-"""
 
 
 def _persist() -> str:
@@ -91,14 +83,9 @@ def build_backup(path: Path, size_mb: int) -> None:
 
 def child_apply(src: str, out: str) -> None:
     """Run in a fresh process: apply, then report wall time and peak RSS as JSON."""
-    from cherrysync.load.yamldoc import parse_yaml
-    from cherrysync.model import ProvidersFile
-    from cherrysync.resolve import resolve_providers
     from cherrysync.targets.v1.target import BackupTarget
 
-    document, _ = parse_yaml(PROVIDERS_YAML, "bench.yaml")
-    assert document is not None
-    providers, _ = resolve_providers(ProvidersFile.from_data(document.data), {})
+    providers = bench_providers()
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     BackupTarget(Path(src), out=Path(out)).apply(providers, prune=False)

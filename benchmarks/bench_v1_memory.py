@@ -28,18 +28,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from _shared import bench_providers
+
 MB = 1 << 20
 TARGET_MB = 300
-PROVIDERS_YAML = """\
-version: 1
-providers:
-  - name: Relay
-    id: relay
-    type: openai
-    base_url: https://relay.example.com/
-    api_key: sk-bench-not-a-secret
-    models: [gpt-4o, gpt-4o-mini]
-"""
 WORDS = [
     "the", "model", "answer", "你好", "世界", "```python\nprint(x)\n```", '"quoted"',
     "[1, 2]", "{a: b}", "C:\\Users\\me", "\n", "\n\n", "emoji 🍒", "naïve", "<b>bold</b>",
@@ -94,14 +86,9 @@ def child(step: str, src: str, out: str) -> None:
         with zipfile.ZipFile(src) as zf:
             json.loads(zf.read("data.json"))
         return
-    from cherrysync.load.yamldoc import parse_yaml
-    from cherrysync.model import ProvidersFile
-    from cherrysync.resolve import resolve_providers
     from cherrysync.targets.v1.target import BackupTarget
 
-    document, _ = parse_yaml(PROVIDERS_YAML, "bench.yaml")
-    assert document is not None
-    providers, _ = resolve_providers(ProvidersFile.from_data(document.data), {})
+    providers = bench_providers()
     target = BackupTarget(Path(src), out=Path(out), force=True)
     if step == "plan":
         target.plan(providers, prune=False)

@@ -13,6 +13,7 @@ import pytest
 from jsonschema import Draft4Validator
 
 from cherrysync.cli import COMMANDS, build_parser, main
+from clirun import run_cli
 
 BAD = (
     "version: 1\nproviders:\n  - name: A\n    type: openai\n"
@@ -120,13 +121,7 @@ def test_colour_only_on_a_tty_and_never_with_no_color(bad_file: Path) -> None:
         check=False,
     ).stdout
     assert "\\x1b[" not in no_color and "error" in no_color
-    piped = subprocess.run(
-        [sys.executable, "-m", "cherrysync", "validate", str(bad_file)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    ).stdout
+    piped = run_cli("validate", str(bad_file), env=env).stdout
     assert "\x1b[" not in piped
 
 

@@ -7,23 +7,12 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cherrysync import fileio
 from cherrysync.fileio import PARTIAL_SUFFIX, publish, same_file, sweep_partials, write_atomic
-
-
-@pytest.fixture
-def loose_umask() -> Iterator[None]:
-    """The worst umask a user can have: nothing masked."""
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def _mode(path: Path) -> int:

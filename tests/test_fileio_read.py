@@ -7,13 +7,12 @@ without a writer waited forever, which must show as a failed test, not a hung su
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cherrysync.fileio import NotRegularFileError, read_regular_file
+from clirun import run_cli
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
 
@@ -46,17 +45,6 @@ def test_refuses_what_is_not_a_regular_file(
         read_regular_file(path, 10)
 
 
-def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cherrysync", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=30,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(
     ("args", "named"),
     [
@@ -73,7 +61,7 @@ def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 )
 def test_commands_refuse_a_fifo_at_once(args: list[str], named: str, fifo: Path) -> None:
     (fifo.parent / "providers.yaml").write_text(VALID, encoding="utf-8")
-    done = _cli(args, fifo.parent)
+    done = run_cli(*args, cwd=fifo.parent)
     assert done.returncode == 2, done.stderr
     expected = f"cherrysync: error: cannot read {named}: a named pipe (FIFO), not a regular file\n"
     assert done.stderr.endswith(expected)
@@ -81,7 +69,7 @@ def test_commands_refuse_a_fifo_at_once(args: list[str], named: str, fifo: Path)
 
 def test_a_device_as_env_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "providers.yaml").write_text(VALID, encoding="utf-8")
-    done = _cli(["check", "providers.yaml", "--env-file", "/dev/zero"], tmp_path)
+    done = run_cli("check", "providers.yaml", "--env-file", "/dev/zero", cwd=tmp_path)
     assert done.returncode == 2
     assert "cannot read env file /dev/zero: a character device, not a regular file" in done.stderr
 
@@ -101,7 +89,7 @@ def test_check_refuses_a_fifo_to_write_before_the_run(
 ) -> None:
     """Appending to a FIFO waits for a reader: refused before any request, exit 2."""
     (fifo.parent / "providers.yaml").write_text(VALID, encoding="utf-8")
-    done = _cli(["check", "providers.yaml", option, "pipe"], fifo.parent)
+    done = run_cli("check", "providers.yaml", option, "pipe", cwd=fifo.parent)
     assert done.returncode == 2, done.stderr
     assert done.stderr.endswith(expected + "\n") and done.stdout == ""
 
@@ -127,7 +115,7 @@ def test_a_fifo_as_ca_bundle_fails_that_provider_without_waiting(fifo: Path) -> 
         "    check: {ca_bundle: pipe}\n"
     )
     (fifo.parent / "providers.yaml").write_text(text, encoding="utf-8")
-    done = _cli(["check", "providers.yaml", "--format", "json", "--retries", "0"], fifo.parent)
+    done = run_cli("check", "providers.yaml", "--format", "json", "--retries", "0", cwd=fifo.parent)
     assert done.returncode == 1, done.stderr
     assert "tls_error" in done.stdout
     assert "cannot use ca_bundle: a named pipe (FIFO), not a regular file" in done.stdout

@@ -32,7 +32,7 @@ ENV = {
     "RELAY_KEY": "sk-relay-0123456789abc",
 }
 
-#: Every provider type; ids are what the tests treat as managed.
+#: Every provider type; its ids (:data:`IDS`) are what the tests treat as managed.
 FILE = """\
 version: 1
 providers:
@@ -94,7 +94,9 @@ providers:
     enabled: false
     models: [gpt2]
 """
-MANAGED = {"acme", "resp", "claude", "gem", "azure-eu", "local-ollama", "newrelay", "off"}
+#: The providers' ids in file order, the order apply adds them in.
+IDS = ["acme", "resp", "claude", "gem", "azure-eu", "local-ollama", "newrelay", "off"]
+MANAGED = set(IDS)
 
 
 def write_file(folder: Path, text: str = FILE, name: str = "providers.yaml") -> Path:

@@ -21,7 +21,7 @@ import yaml
 
 from ansible_support import COLLECTION_SOURCE, ROOT, ansible_env, program
 from cherrysync.cli import main
-from v2fixtures import ENV, build_data_folder, write_file
+from v2fixtures import write_file
 
 MODULE_FILE = COLLECTION_SOURCE / "plugins" / "modules" / "apply.py"
 ROLE = COLLECTION_SOURCE / "roles" / "providers"
@@ -137,17 +137,14 @@ def test_error_messages_come_from_the_cli(module: ModuleType) -> None:
 
 def test_an_unset_variable_is_named_with_its_position(
     module: ModuleType,
+    v2_folder: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
     monkeypatch.delenv("RELAY_KEY")
-    folder = tmp_path / "CherryStudio"
-    build_data_folder(folder)
     file = str(write_file(tmp_path))
-    code = main(["plan", file, "--target", str(folder), "--format", "json"])
+    code = main(["plan", file, "--target", str(v2_folder), "--format", "json"])
     out, err = capsys.readouterr()
     # plan --format json prints a document carrying the error; the message comes from stderr
     assert code == 1 and json.loads(out)["error"]["exit_code"] == 1

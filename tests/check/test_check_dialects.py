@@ -147,39 +147,28 @@ def test_gemini_header_only_pagination_and_probe(
 @pytest.mark.parametrize(
     ("key", "mode", "status"),
     [
-        ("AIzaSyWRONG00000000000000000000000", None, "auth_failed"),
-        (GKEY, "blocked", "permission_denied"),
-        (GKEY, "disabled", "permission_denied"),
-        (GKEY, "region", "permission_denied"),
+        pytest.param("AIzaSyWRONG00000000000000000000000", None, "auth_failed", id="wrong-key"),
+        pytest.param(None, None, "auth_failed", id="without-key"),
+        pytest.param(GKEY, "blocked", "permission_denied", id="blocked"),
+        pytest.param(GKEY, "disabled", "permission_denied", id="disabled"),
+        pytest.param(GKEY, "region", "permission_denied", id="region"),
     ],
 )
 def test_gemini_key_errors(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    key: str,
+    key: str | None,
     mode: str | None,
     status: str,
 ) -> None:
     with GeminiEmulator([GKEY], ["gemini-x"], key_modes={GKEY: mode} if mode else {}) as emu:
+        keys, env = (["K"], {"K": key}) if key else ([], None)
         path = write_providers(
-            tmp_path, [provider("g", "gemini", emu.url, ["gemini-x"], "K")], monkeypatch, {"K": key}
+            tmp_path, [provider("g", "gemini", emu.url, ["gemini-x"], *keys)], monkeypatch, env
         )
         code, report, _ = run_json(capsys, path)
     assert code == 1 and report["results"][0]["status"] == status
-
-
-def test_gemini_without_key_is_auth_failed(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with GeminiEmulator([GKEY], ["gemini-x"]) as emu:
-        path = write_providers(
-            tmp_path, [provider("g", "gemini", emu.url, ["gemini-x"])], monkeypatch
-        )
-        _code, report, _ = run_json(capsys, path)
-    assert report["results"][0]["status"] == "auth_failed"
 
 
 def test_gemini_rate_limit_retry_delay_and_per_day_quota(

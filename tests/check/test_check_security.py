@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from check_support import FAST, provider, write_providers
+from check_support import FAST, key_runs, provider, write_providers
 from cherrysync.cli import main
 from emulators import (
     AnthropicEmulator,
@@ -31,17 +31,6 @@ KEYS = {
     "LITE_BAD": "sk-SECRETl1t3llm0123456789abcdm31Q",
     "HDR": "SECRETheader0123456789xyz",
 }
-
-
-def leaks(text: str) -> list[str]:
-    """Key values, or any 8-character run of one, found in ``text`` (masks show at most 4)."""
-    found = []
-    for value in KEYS.values():
-        for start in range(len(value) - 7):
-            if value[start : start + 8] in text:
-                found.append(value[start : start + 8])
-                break
-    return found
 
 
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
@@ -76,7 +65,7 @@ def test_cross_origin_redirects_never_carry_keys(
             code = main(["check", str(path), "--format", fmt, "--probe", *FAST])
             out, err = capsys.readouterr()
             assert code == 1
-            assert leaks(out + err) == []
+            assert key_runs(out + err, KEYS.values()) == []
             assert "token=abc" not in out and "key=" not in out
             if fmt == "json":
                 heads = [r for r in json.loads(out)["results"] if r["model"] is None]
@@ -125,7 +114,7 @@ def test_echoed_keys_and_hashes_are_scrubbed_from_every_format(
         for fmt in ("json", "text", "junit", "github"):
             main(["check", str(path), "--format", fmt, *FAST])
             out, err = capsys.readouterr()
-            assert leaks(out + err) == [], fmt
+            assert key_runs(out + err, KEYS.values()) == [], fmt
 
 
 def test_subprocess_run_keeps_keys_out_of_stdout_and_stderr(tmp_path: Path) -> None:
@@ -146,5 +135,5 @@ def test_subprocess_run_keeps_keys_out_of_stdout_and_stderr(tmp_path: Path) -> N
         )
     assert proc.returncode == 1
     assert "model_missing" in proc.stdout and "gpt-5" in proc.stdout
-    assert leaks(proc.stdout + proc.stderr) == []
+    assert key_runs(proc.stdout + proc.stderr, KEYS.values()) == []
     assert proc.stderr == ""  # no progress display when stderr is not a terminal

@@ -17,11 +17,7 @@ from cherrysync.samples.v1backup import write_backup
 from v2checks import snapshot
 from v2fixtures import ENV, build_data_folder, insert, provider, write_file
 
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:

@@ -20,30 +20,20 @@ from standin_app import running_app
 from v2checks import snapshot
 from v2fixtures import ENV, build_data_folder, write_file
 
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    build_data_folder(tmp_path / "CherryStudio")
-    return tmp_path / "CherryStudio"
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 def test_waits_for_the_app_to_quit_then_applies(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = str(write_file(tmp_path))
-    with running_app(folder, 1.0) as app:
-        assert main(["apply", file, "--target", str(folder), "--wait", "30", "--yes"]) == 0
+    with running_app(v2_folder, 1.0) as app:
+        assert main(["apply", file, "--target", str(v2_folder), "--wait", "30", "--yes"]) == 0
     pid = app.pid
     captured = capsys.readouterr()
     waiting = [line for line in captured.err.splitlines() if "waiting up to" in line]
     assert waiting == [
-        f"Cherry Studio is running (pid {pid}, lock {folder / 'SingletonLock'}); waiting up to "
+        f"Cherry Studio is running (pid {pid}, lock {v2_folder / 'SingletonLock'}); waiting up to "
         "30 s for it to quit"
     ]
     assert "apply will refuse" not in captured.out
@@ -51,11 +41,11 @@ def test_waits_for_the_app_to_quit_then_applies(
 
 
 def test_a_change_made_while_waiting_is_planned_again(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = str(write_file(tmp_path))
-    with running_app(folder, 0.5, adopt=True):
-        assert main(["apply", file, "--target", str(folder), "--wait", "30", "--yes"]) == 0
+    with running_app(v2_folder, 0.5, adopt=True):
+        assert main(["apply", file, "--target", str(v2_folder), "--wait", "30", "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Cherry Studio changed its providers while it ran; the plan is now:" in out
     assert '  ~ provider "off"' in out
@@ -63,12 +53,13 @@ def test_a_change_made_while_waiting_is_planned_again(
 
 
 def test_json_stdout_stays_one_object_while_waiting_and_replanning(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """What the Ansible module reads: people's lines go to stderr, the result to stdout."""
     file = str(write_file(tmp_path))
-    command = ["apply", file, "--target", str(folder), "--wait", "30", "--yes", "--format", "json"]
-    with running_app(folder, 0.5, adopt=True):
+    target = str(v2_folder)
+    command = ["apply", file, "--target", target, "--wait", "30", "--yes", "--format", "json"]
+    with running_app(v2_folder, 0.5, adopt=True):
         assert main(command) == 0
     captured = capsys.readouterr()
     doc = json.loads(captured.out)
@@ -79,27 +70,27 @@ def test_json_stdout_stays_one_object_while_waiting_and_replanning(
 
 
 def test_timeout_changes_nothing(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = folder / "Data" / "cherrystudio.sqlite"
+    db = v2_folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
     file = str(write_file(tmp_path))
     began = time.monotonic()
-    with running_app(folder, 60):
-        assert main(["apply", file, "--target", str(folder), "--wait", "0.5", "--yes"]) == 1
+    with running_app(v2_folder, 60):
+        assert main(["apply", file, "--target", str(v2_folder), "--wait", "0.5", "--yes"]) == 1
     assert time.monotonic() - began < 10
     err = capsys.readouterr().err
     assert "was not changed: Cherry Studio is running" in err and "(waited 0.5 s)" in err
     assert snapshot(db) == before
 
 
-def test_ctrl_c_while_waiting_changes_nothing(folder: Path, tmp_path: Path) -> None:
-    db = folder / "Data" / "cherrystudio.sqlite"
+def test_ctrl_c_while_waiting_changes_nothing(v2_folder: Path, tmp_path: Path) -> None:
+    db = v2_folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
     command = [sys.executable, "-m", "cherrysync", "apply", str(write_file(tmp_path))]
-    with running_app(folder, 60):
+    with running_app(v2_folder, 60):
         proc = subprocess.Popen(
-            [*command, "--target", str(folder), "--wait", "60", "--yes"],
+            [*command, "--target", str(v2_folder), "--wait", "60", "--yes"],
             env={**os.environ, **ENV},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -120,12 +111,12 @@ def test_ctrl_c_while_waiting_changes_nothing(folder: Path, tmp_path: Path) -> N
 
 
 def test_a_staged_restore_still_blocks_at_once(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (folder / "Data" / "restore-journal.json").write_text(json.dumps({"state": "staged"}))
+    (v2_folder / "Data" / "restore-journal.json").write_text(json.dumps({"state": "staged"}))
     file = str(write_file(tmp_path))
     began = time.monotonic()
-    assert main(["apply", file, "--target", str(folder), "--wait", "60", "--yes"]) == 1
+    assert main(["apply", file, "--target", str(v2_folder), "--wait", "60", "--yes"]) == 1
     assert time.monotonic() - began < 10
     err = capsys.readouterr().err
     assert "a backup restore is pending" in err and "waiting" not in err

@@ -10,25 +10,15 @@ from cherrysync.commands.apply import ApplyOptions, apply
 from cherrysync.commands.plan import PlanOptions, plan
 from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError
 from v2checks import check_invariants, snapshot
-from v2fixtures import ENV, build_data_folder, write_file
+from v2fixtures import write_file
 
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    build_data_folder(tmp_path / "CherryStudio")
-    return tmp_path / "CherryStudio"
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 def test_declined_confirmation_writes_nothing(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = folder / "Data" / "cherrystudio.sqlite"
+    db = v2_folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
     asked: list[bool] = []
 
@@ -36,7 +26,7 @@ def test_declined_confirmation_writes_nothing(
         asked.append(True)
         return False
 
-    options = ApplyOptions(target=str(folder), file=str(write_file(tmp_path)))
+    options = ApplyOptions(target=str(v2_folder), file=str(write_file(tmp_path)))
     assert apply(options, confirm=decline) == 1
     assert asked == [True]
     out, err = capsys.readouterr()
@@ -45,52 +35,49 @@ def test_declined_confirmation_writes_nothing(
 
 
 def test_confirmed_apply_then_the_plan_is_empty(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = str(write_file(tmp_path))
-    options = PlanOptions(target=str(folder), file=file, detailed_exitcode=True)
+    options = PlanOptions(target=str(v2_folder), file=file, detailed_exitcode=True)
     assert plan(options) == 2
-    assert apply(ApplyOptions(target=str(folder), file=file), confirm=lambda: True) == 0
+    assert apply(ApplyOptions(target=str(v2_folder), file=file), confirm=lambda: True) == 0
     assert "Applied: 19 added, 0 changed, 0 removed." in capsys.readouterr().out
-    check_invariants(folder / "Data" / "cherrystudio.sqlite")
+    check_invariants(v2_folder / "Data" / "cherrystudio.sqlite")
     assert plan(options) == 0
 
     def never() -> bool:
         raise AssertionError("nothing to apply, nothing to confirm")
 
-    assert apply(ApplyOptions(target=str(folder), file=file), confirm=never) == 0
+    assert apply(ApplyOptions(target=str(v2_folder), file=file), confirm=never) == 0
 
 
-def test_target_errors_reach_the_caller_unconverted(folder: Path, tmp_path: Path) -> None:
+def test_target_errors_reach_the_caller_unconverted(v2_folder: Path, tmp_path: Path) -> None:
     file = str(write_file(tmp_path))
     with pytest.raises(TargetError, match=r"no such file or folder") as missing:
         plan(PlanOptions(target=str(tmp_path / "absent"), file=file))
     assert missing.value.code == 2
     with pytest.raises(TargetError, match=r"^-o/--output applies only to a v1 backup zip target"):
-        apply(ApplyOptions(target=str(folder), file=file, output="x.zip", yes=True))
+        apply(ApplyOptions(target=str(v2_folder), file=file, output="x.zip", yes=True))
     with pytest.raises(CherrysyncError, match=r"refusing to apply without confirmation") as no:
-        apply(ApplyOptions(target=str(folder), file=file))  # the default asks a terminal
+        apply(ApplyOptions(target=str(v2_folder), file=file))  # the default asks a terminal
     assert no.value.code == 1
 
 
 def test_provider_selects_what_plan_and_apply_touch(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import json
 
     from cherrysync.cli import main
 
-    file = str(write_file(tmp_path))
-    assert (
-        main(["plan", file, "--target", str(folder), "--provider", "claude", "--format", "json"])
-        == 0
-    )
+    file, target = str(write_file(tmp_path)), str(v2_folder)
+    assert main(["plan", file, "--target", target, "--provider", "claude", "--format", "json"]) == 0
     changes = json.loads(capsys.readouterr().out)["changes"]
     assert {c["provider"] for c in changes} == {"claude"}
-    args = ["apply", file, "--target", str(folder), "--provider", "Gem", "--yes"]
+    args = ["apply", file, "--target", target, "--provider", "Gem", "--yes"]
     assert main(args) == 0
     assert "Applied: 2 added" in capsys.readouterr().out
-    assert main(["plan", file, "--target", str(folder), "--provider", "gem", "--prune"]) == 2
+    assert main(["plan", file, "--target", target, "--provider", "gem", "--prune"]) == 2
     assert "--prune cannot be combined with --provider" in capsys.readouterr().err
 
 
@@ -111,20 +98,20 @@ def test_apply_out_is_a_deprecated_spelling_of_output(
 
 
 def test_a_registry_preset_id_fails_before_the_plan(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A database seeded by 2.x holds a `tokenhub` preset row: the file may not claim it."""
     from v2checks import execute
 
     execute(
-        folder / "Data" / "cherrystudio.sqlite",
+        v2_folder / "Data" / "cherrystudio.sqlite",
         "INSERT INTO user_provider (provider_id, preset_provider_id, name, is_enabled, order_key,"
         " created_at, updated_at) VALUES ('tokenhub', 'tokenhub', 'TokenHub', 0, 'a9', 1, 1)",
     )
     text = "version: 1\nproviders:\n  - {name: Hub, id: tokenhub, type: openai}\n"
     file = str(write_file(tmp_path, text))
     with pytest.raises(ProvidersFileError, match=r"is not valid; fix the errors above") as failed:
-        plan(PlanOptions(target=str(folder), file=file))
+        plan(PlanOptions(target=str(v2_folder), file=file))
     assert failed.value.code == 1
     out, err = capsys.readouterr()
     assert "No changes" not in out

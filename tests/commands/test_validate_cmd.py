@@ -16,6 +16,7 @@ from cherrysync.commands.schema import SchemaOptions, schema
 from cherrysync.commands.validate import ValidateOptions, validate
 from cherrysync.console import QUIET, VERBOSE
 from cherrysync.load.yamldoc import MAX_BYTES
+from clirun import run_cli
 
 BAD = "version: 1\nproviders:\n  - name: A\n    type: opena\n    nmae: x\n"
 GOOD = "version: 1\nproviders:\n  - name: Local\n    type: ollama\n    models: [llama3]\n"
@@ -144,24 +145,12 @@ def test_python_dash_m_and_no_http_stack_at_import(root: Path, files: dict[str, 
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    done = subprocess.run(
-        [sys.executable, "-m", "cherrysync", "--version"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_cli("--version")
     assert done.returncode == 0 and done.stdout.startswith("cherrysync ")
 
 
 def test_no_traceback_on_unreadable_directory(tmp_path: Path) -> None:
-    env = dict(os.environ)
-    done = subprocess.run(
-        [sys.executable, "-m", "cherrysync", "validate", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+    done = run_cli("validate", str(tmp_path))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
 

@@ -6,24 +6,13 @@ status (-11) instead of taking pytest down with it.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from clirun import run_cli
+
 VALID = "version: 1\nproviders:\n  - name: Local\n    type: ollama\n    models: [llama3]\n"
-
-
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cherrysync", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 #: (name, text, line:col of the first node deeper than 64 levels)
@@ -48,7 +37,7 @@ def test_deep_providers_file_is_a_yaml_depth_error(
     name: str, text: str, where: str, tmp_path: Path
 ) -> None:
     (tmp_path / "providers.yaml").write_text(text, encoding="utf-8")
-    done = _cli("validate", "providers.yaml", cwd=tmp_path)
+    done = run_cli("validate", "providers.yaml", cwd=tmp_path)
     assert done.returncode == 1, (done.returncode, done.stderr[-300:])
     expected = f"providers.yaml:{where}: error: nesting deeper than 64 levels [yaml-depth]\n"
     assert done.stdout == expected
@@ -59,7 +48,7 @@ def test_every_command_that_reads_the_file_reports_it(command: list[str], tmp_pa
     (tmp_path / "providers.yaml").write_text("[" * 60_000, encoding="utf-8")
     if command[0] == "export":
         command = [*command, "--to", "providers-json"]
-    done = _cli(*command, "providers.yaml", cwd=tmp_path)
+    done = run_cli(*command, "providers.yaml", cwd=tmp_path)
     assert done.returncode == 1, (done.returncode, done.stderr[-300:])
     assert "providers.yaml:1:66: error: nesting deeper than 64 levels [yaml-depth]" in done.stderr
 
@@ -67,7 +56,7 @@ def test_every_command_that_reads_the_file_reports_it(command: list[str], tmp_pa
 def test_deep_overlay_is_a_yaml_depth_error(tmp_path: Path) -> None:
     (tmp_path / "providers.yaml").write_text(VALID, encoding="utf-8")
     (tmp_path / "laptop.yaml").write_text("- " * 30_000, encoding="utf-8")
-    done = _cli("validate", "providers.yaml", "--overlay", "laptop.yaml", cwd=tmp_path)
+    done = run_cli("validate", "providers.yaml", "--overlay", "laptop.yaml", cwd=tmp_path)
     assert done.returncode == 1, (done.returncode, done.stderr[-300:])
     assert "laptop.yaml:1:131: error: nesting deeper than 64 levels [yaml-depth]" in done.stdout
 
@@ -76,5 +65,5 @@ def test_sixty_four_levels_are_fine(tmp_path: Path) -> None:
     """The limit is unchanged: x-deep at depth 1 holding 63 more levels validates."""
     deep = "[" * 63 + "]" * 63
     (tmp_path / "providers.yaml").write_text(VALID + f"x-deep: {deep}\n", encoding="utf-8")
-    done = _cli("validate", "providers.yaml", cwd=tmp_path)
+    done = run_cli("validate", "providers.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stdout

@@ -13,13 +13,9 @@ from cherrysync.samples.v1backup import write_backup
 from cherrysync.samples.v2db import build_data_folder, write_v2_backup
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.open import open_target
-from v2fixtures import ENV, write_file
+from v2fixtures import write_file
 
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 def test_each_kind_is_described(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from cherrysync.commands.common import (
     LoadedProviders,
     add_env_file_option,
     add_file_argument,
+    add_format_option,
     add_overlay_options,
     add_provider_option,
     append_summary,
@@ -156,9 +157,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_file_argument(parser)
     add_provider_option(parser, "check")
     add_overlay_options(parser)
-    parser.add_argument(
-        "--format", choices=list(CHECK_FORMATS), default="text", help="output format"
-    )
+    add_format_option(parser, CHECK_FORMATS)
     parser.add_argument(
         "--summary",
         metavar="PATH",

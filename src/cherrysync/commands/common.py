@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from cherrysync.targets.base import Target
 
 DEFAULT_FILE = "providers.yaml"
+#: What ``--target`` (plan, apply) and ``import --from`` can read.
+READABLE_TARGETS = (
+    "'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a backup .zip "
+    "(1.x formats 5 and 6, 2.x format 7)"
+)
 
 
 def add_file_argument(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +47,11 @@ def add_file_argument(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help=f"providers file (default: {DEFAULT_FILE})",
     )
+
+
+def add_format_option(parser: argparse.ArgumentParser, formats: Iterable[str]) -> None:
+    """``--format``: one of the command's output formats, ``text`` (for people) by default."""
+    parser.add_argument("--format", choices=list(formats), default="text", help="output format")
 
 
 DOTENV = ".env"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
-from cherrysync.commands.common import add_overlay_options, load_overlays
+from cherrysync.commands.common import add_format_option, add_overlay_options, load_overlays
 from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.errors import CherrysyncError, ProvidersFileError
 from cherrysync.plan.filestate import diff_files
@@ -56,9 +56,7 @@ class DiffOptions:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="OLD", help="the version before: FILE, '-' or REV:PATH")
     parser.add_argument("new", metavar="NEW", help="the version after: FILE, '-' or REV:PATH")
-    parser.add_argument(
-        "--format", choices=list(DIFF_FORMATS), default="text", help="output format"
-    )
+    add_format_option(parser, DIFF_FORMATS)
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",

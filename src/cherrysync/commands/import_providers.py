@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cherrysync.commands.common import open_app_target, target_option_names
+from cherrysync.commands.common import READABLE_TARGETS, open_app_target, target_option_names
 from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import same_file, write_atomic
@@ -56,8 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="source",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a backup "
-        ".zip (1.x formats 5 and 6, 2.x format 7)",
+        help=READABLE_TARGETS,
     )
     parser.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="providers file to write"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from cherrysync.commands.check import NetworkOptions, add_network_arguments
 from cherrysync.commands.common import (
     DEFAULT_FILE,
+    add_format_option,
     add_overlay_options,
     env_files_of,
     load_for_command,
@@ -89,7 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write added IDs as {id, endpoint_type: TYPE}; required for new-api providers "
         f"({', '.join(ENDPOINT_TYPES)})",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    add_format_option(parser, ("text", "json"))
     add_overlay_options(parser)
     add_network_arguments(parser)
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from cherrysync.commands.common import (
     DEFAULT_FILE,
+    READABLE_TARGETS,
     add_env_file_option,
     add_file_argument,
+    add_format_option,
     add_overlay_options,
     add_provider_option,
     env_files_of,
@@ -60,9 +62,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--target",
         required=True,
         metavar="T",
-        help="'auto', the app's data folder (2.x or 1.x), its cherrystudio.sqlite, or a "
-        "backup .zip (1.x formats 5 and 6, 2.x format 7); only 2.x folders and 1.x format-5 "
-        "zips can be applied to",
+        help=f"{READABLE_TARGETS}; only 2.x folders and 1.x format-5 zips can be applied to",
     )
     parser.add_argument(
         "--prune",
@@ -76,9 +76,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument(
-        "--format", choices=list(PLAN_FORMATS), default="text", help="output format"
-    )
+    add_format_option(parser, PLAN_FORMATS)
     parser.add_argument(
         "--detailed-exitcode",
         action="store_true",

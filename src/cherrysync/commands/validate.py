@@ -10,6 +10,7 @@ from typing import TextIO
 from cherrysync.commands.common import (
     DEFAULT_FILE,
     add_env_file_option,
+    add_format_option,
     add_overlay_options,
     append_summary,
     env_files_of,
@@ -53,9 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help=f"providers files (default: {DEFAULT_FILE})"
     )
-    parser.add_argument(
-        "--format", choices=list(DIAGNOSTIC_FORMATS), default="text", help="output format"
-    )
+    add_format_option(parser, DIAGNOSTIC_FORMATS)
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings (e.g. literal-secret) as errors"
     )

@@ -12,7 +12,7 @@ import pytest
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2 import DatabaseTarget
 from v2checks import check_invariants, execute, rows, snapshot, unmanaged
-from v2fixtures import FILE, MANAGED, USER_PROVIDER_ID, build_data_folder, load, write_file
+from v2fixtures import FILE, IDS, MANAGED, USER_PROVIDER_ID, build_data_folder, load, write_file
 
 
 @pytest.fixture(params=["2.0", "2.1"])
@@ -97,16 +97,7 @@ def test_first_apply_writes_every_type_and_leaves_the_rest_identical(
     # new providers come after the last existing key, in file order
     order = [r["provider_id"] for r in rows(db, "SELECT * FROM user_provider ORDER BY order_key")]
     assert order[:5] == ["openai", "anthropic", "azure-openai", "ollama", USER_PROVIDER_ID]
-    assert order[5:] == [
-        "acme",
-        "resp",
-        "claude",
-        "gem",
-        "azure-eu",
-        "local-ollama",
-        "newrelay",
-        "off",
-    ]
+    assert order[5:] == IDS
 
     models = {r["id"]: r for r in rows(db, "SELECT * FROM user_model WHERE provider_id = 'acme'")}
     chat2 = models["acme::chat-2"]

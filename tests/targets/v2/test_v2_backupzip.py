@@ -19,13 +19,9 @@ from cherrysync.targets import archive
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.open import open_target
 from cherrysync.targets.v2.backup import BackupArchiveTarget
-from v2fixtures import ENV, build_data_folder, write_file
+from v2fixtures import build_data_folder, write_file
 
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 @pytest.fixture

@@ -21,11 +21,7 @@ from cherrysync.targets.v2 import DatabaseTarget
 from v2checks import snapshot
 from v2fixtures import ENV, build_data_folder, load, write_file
 
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 def _apply(capsys: pytest.CaptureFixture[str], file: Path, target: Path) -> tuple[int, str]:
@@ -235,15 +231,13 @@ def test_database_changed_after_the_plan_was_shown(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("seed", [11, 48, 75, 103])
 def test_damaged_database_never_escapes_as_internal_error(
-    tmp_path: Path, seed: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, seed: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Random bytes overwritten across the file (a byte-flip fuzz found these cases)."""
     import random
 
     from cherrysync.cli import main
 
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
     db = build_data_folder(tmp_path / "CherryStudio")
     raw = bytearray(db.read_bytes())
     rng = random.Random(seed)

@@ -15,26 +15,16 @@ import pytest
 
 from cherrysync.cli import main
 from v2checks import check_invariants, snapshot
-from v2fixtures import ENV, MANAGED, build_data_folder, write_file
+from v2fixtures import ENV, MANAGED, write_file
 
-
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    build_data_folder(tmp_path / "CherryStudio")
-    return tmp_path / "CherryStudio"
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 def test_plan_text_masks_keys(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = write_file(tmp_path)
-    assert main(["plan", str(file), "--target", str(folder)]) == 0
+    assert main(["plan", str(file), "--target", str(v2_folder)]) == 0
     out = capsys.readouterr().out
     assert '+ provider "acme"' in out and '+ model "acme::chat-2"' in out
     assert "Plan: 19 to add, 0 to change, 0 to remove." in out
@@ -43,10 +33,11 @@ def test_plan_text_masks_keys(
 
 
 def test_plan_json_contract_and_detailed_exitcode(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = write_file(tmp_path)
-    args = ["plan", str(file), "--target", str(folder), "--format", "json", "--detailed-exitcode"]
+    target = str(v2_folder)
+    args = ["plan", str(file), "--target", target, "--format", "json", "--detailed-exitcode"]
     assert main(args) == 2
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"] == {"add": 19, "change": 0, "remove": 0}
@@ -63,31 +54,31 @@ def test_plan_json_contract_and_detailed_exitcode(
     assert all(c["kind"] in ("provider", "model") for c in doc["changes"])
     assert not any(value in json.dumps(doc) for value in ENV.values())
 
-    assert main(["apply", str(file), "--target", str(folder), "--yes"]) == 0
+    assert main(["apply", str(file), "--target", target, "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Backup of the previous state:" in out and "Applied: 19 added" in out
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["changes"] == []
-    assert main(["plan", str(file), "--target", str(folder), "--prune", "--detailed-exitcode"]) == 2
+    assert main(["plan", str(file), "--target", target, "--prune", "--detailed-exitcode"]) == 2
     assert '- provider "2f6c9a1e' in capsys.readouterr().out
 
 
 def test_apply_needs_confirmation_without_a_terminal(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = folder / "Data" / "cherrystudio.sqlite"
+    db = v2_folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
-    assert main(["apply", str(write_file(tmp_path)), "--target", str(folder)]) == 1
+    assert main(["apply", str(write_file(tmp_path)), "--target", str(v2_folder)]) == 1
     assert "pass --yes" in capsys.readouterr().err
     assert snapshot(db) == before
 
 
 def test_apply_with_a_blocker_exits_1(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = write_file(tmp_path)
-    assert main(["apply", str(file), "--target", str(folder), "--yes"]) == 0
-    db = folder / "Data" / "cherrystudio.sqlite"
+    assert main(["apply", str(file), "--target", str(v2_folder), "--yes"]) == 0
+    db = v2_folder / "Data" / "cherrystudio.sqlite"
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute(
         "INSERT INTO knowledge_base VALUES ('kb-9', 'Docs', 'acme::text-embed', NULL, 1, 1)"
@@ -98,7 +89,7 @@ def test_apply_with_a_blocker_exits_1(
     renamed = text.replace("id: text-embed\n", "id: text-embed-2\n")
     smaller = write_file(tmp_path, renamed, "p2.yaml")
     before = snapshot(db)
-    assert main(["apply", str(smaller), "--target", str(folder), "--prune", "--yes"]) == 1
+    assert main(["apply", str(smaller), "--target", str(v2_folder), "--prune", "--yes"]) == 1
     out = capsys.readouterr().out
     assert "error: cannot remove model 'acme::text-embed'" in out and "'Docs'" in out
     assert snapshot(db) == before
@@ -124,8 +115,8 @@ DatabaseTarget(Path(database), before_commit=pause).apply(providers, prune=False
 """
 
 
-def test_killed_mid_apply_leaves_the_database_unchanged(folder: Path, tmp_path: Path) -> None:
-    db = folder / "Data" / "cherrystudio.sqlite"
+def test_killed_mid_apply_leaves_the_database_unchanged(v2_folder: Path, tmp_path: Path) -> None:
+    db = v2_folder / "Data" / "cherrystudio.sqlite"
     before = snapshot(db)
     marker = tmp_path / "in-transaction"
     proc = subprocess.Popen(
@@ -144,17 +135,18 @@ def test_killed_mid_apply_leaves_the_database_unchanged(folder: Path, tmp_path: 
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    assert (folder / "Data" / "cherrystudio.sqlite-wal").exists()
+    assert (v2_folder / "Data" / "cherrystudio.sqlite-wal").exists()
     assert snapshot(db) == before
     check_invariants(db)
     # and the next apply goes through normally
-    assert main(["apply", str(tmp_path / "providers.yaml"), "--target", str(folder), "--yes"]) == 0
+    file = str(tmp_path / "providers.yaml")
+    assert main(["apply", file, "--target", str(v2_folder), "--yes"]) == 0
     check_invariants(db)
 
 
 def test_out_is_only_for_backup_zips(
-    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    v2_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = str(write_file(tmp_path))
-    assert main(["apply", file, "--target", str(folder), "--out", "x.zip", "--yes"]) == 2
+    assert main(["apply", file, "--target", str(v2_folder), "--out", "x.zip", "--yes"]) == 2
     assert "-o/--output applies only to a v1 backup zip target" in capsys.readouterr().err

@@ -12,15 +12,12 @@ from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2 import DatabaseTarget
 from cherrysync.targets.v2.keystate import KeyState, state_path
 from v2checks import snapshot
-from v2fixtures import ENV, USER_PROVIDER_ID, build_data_folder, load, write_file
+from v2fixtures import USER_PROVIDER_ID, build_data_folder, load, write_file
 
 SECRETISH = "sk-hostile-0123456789"
 
 
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
+pytestmark = pytest.mark.usefixtures("v2_env")
 
 
 def _set(db: Path, sql: str, *args: object) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,6 @@ from cherrysync.fileio import PARTIAL_SUFFIX
 from cherrysync.targets.v2 import DatabaseTarget
 from v2checks import snapshot
 from v2fixtures import build_data_folder, load, write_file
-
-
-@pytest.fixture
-def loose_umask() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def test_safety_copy_and_key_record_are_private(tmp_path: Path, loose_umask: None) -> None:

@@ -13,7 +13,7 @@ from cherrysync.targets.base import TargetError
 from cherrysync.targets.open import open_target
 from cherrysync.targets.v2 import DatabaseTarget
 from cherrysync.targets.v2.datadir import Located, locate_data_folders
-from v2fixtures import ENV, build_data_folder, write_file
+from v2fixtures import build_data_folder, write_file
 
 LAYOUTS = [
     ("linux", {}, Path(".config/CherryStudio"), "Linux"),
@@ -115,13 +115,11 @@ def test_older_shapes_other_homes_and_junk(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, v2_env: dict[str, str]) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.delenv("CHERRY_HOME", raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
     return tmp_path
 
 

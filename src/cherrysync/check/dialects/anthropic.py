@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from cherrysync.check.capabilities.parse import anthropic_entry, by_id
 from cherrysync.check.dialects.base import (
+    PROMPT,
     Dialect,
     Listing,
     Page,
@@ -60,13 +61,11 @@ class AnthropicDialect(Dialect):
 
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
         """The free ``count_tokens`` endpoint checks the model ID against the key."""
-        reply = await self.call(
-            "POST",
+        await self.probe_post(
             f"{self.endpoint.base}/v1/messages/count_tokens",
             key,
             what="count_tokens probe",
-            phase="model",
-            json_body={"model": model.id, "messages": [{"role": "user", "content": "hi"}]},
+            body={"model": model.id, "messages": PROMPT},
+            member="input_tokens",
         )
-        json_object(reply, "count_tokens probe", "input_tokens")
         return "count_tokens accepted the model (free)"

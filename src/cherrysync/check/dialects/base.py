@@ -27,6 +27,9 @@ Page = tuple[list[str], dict[str, str] | None, dict[str, ModelInfo]]
 #: At most this many per-model metadata requests (Ollama's ``/api/show``) per call.
 MAX_METADATA_LOOKUPS = 100
 
+#: The one user message every chat-style probe sends.
+PROMPT = [{"role": "user", "content": "hi"}]
+
 
 @dataclass
 class Listing:
@@ -162,6 +165,30 @@ class Dialect(ABC):
                 raise ProbeFailure("bad_response", f"{what}: pagination does not advance")
             params = following
         return Listing(ids, note=f"stopped after {self.max_pages} pages", info=info)
+
+    async def probe_post(
+        self,
+        url: str,
+        key: Secret | None,
+        *,
+        what: str,
+        body: Any,
+        member: str,
+        params: Mapping[str, str] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """A probe: POST ``body``; the 2xx reply must be a JSON object holding ``member``."""
+        reply = await self.call(
+            "POST",
+            url,
+            key,
+            what=what,
+            phase="model",
+            json_body=body,
+            params=params,
+            extra_headers=extra_headers,
+        )
+        json_object(reply, what, member)
 
     async def call(
         self,

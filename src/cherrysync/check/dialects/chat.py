@@ -5,12 +5,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from cherrysync.check.dialects.base import Dialect, is_embedding, json_object
+from cherrysync.check.dialects.base import PROMPT, Dialect, is_embedding, json_object
 from cherrysync.check.result import ProbeFailure
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
-
-PROMPT = [{"role": "user", "content": "hi"}]
 
 
 def _wants_completion_tokens(failure: ProbeFailure) -> bool:
@@ -30,16 +28,14 @@ async def openai_probe(
     """Embeddings for embedding models, else a chat capped at one output token."""
     extra: dict[str, Any] = {"model": body_model} if body_model is not None else {}
     if is_embedding(model):
-        reply = await dialect.call(
-            "POST",
+        await dialect.probe_post(
             f"{url_base}/embeddings",
             key,
             what="embeddings probe",
-            phase="model",
-            json_body={**extra, "input": "hi"},
+            body={**extra, "input": "hi"},
+            member="data",
             params=params,
         )
-        json_object(reply, "embeddings probe", "data")
         return "embeddings request succeeded"
     body: dict[str, Any] = {**extra, "messages": PROMPT, "max_tokens": 1}
     chat = functools.partial(

@@ -19,6 +19,11 @@ from cherrysync.check.http import Reply
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
 
+#: The probes' one user message, in Gemini's format.
+CONTENT = {"role": "user", "parts": [{"text": "hi"}]}
+#: generateContent capped at one output token (also what new-api relays in Gemini format get).
+GENERATE_ONE_TOKEN = {"contents": [CONTENT], "generationConfig": {"maxOutputTokens": 1}}
+
 
 class GeminiDialect(Dialect):
     kind = "gemini"
@@ -57,25 +62,20 @@ class GeminiDialect(Dialect):
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
         """generateContent capped at one token: a listed model may still refuse to serve."""
         path = f"{self.endpoint.base}/models/{quote(self.bare(model.id))}"
-        content = {"role": "user", "parts": [{"text": "hi"}]}
         if is_embedding(model):
-            reply = await self.call(
-                "POST",
+            await self.probe_post(
                 f"{path}:embedContent",
                 key,
                 what="embedContent probe",
-                phase="model",
-                json_body={"content": content},
+                body={"content": CONTENT},
+                member="embedding",
             )
-            json_object(reply, "embedContent probe", "embedding")
             return "embedContent succeeded"
-        reply = await self.call(
-            "POST",
+        await self.probe_post(
             f"{path}:generateContent",
             key,
             what="generateContent probe",
-            phase="model",
-            json_body={"contents": [content], "generationConfig": {"maxOutputTokens": 1}},
+            body=GENERATE_ONE_TOKEN,
+            member="candidates",
         )
-        json_object(reply, "generateContent probe", "candidates")
         return "one-token generateContent succeeded"

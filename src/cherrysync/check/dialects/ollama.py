@@ -6,11 +6,11 @@ from cherrysync.check.capabilities import ModelInfo, combine, undescribed
 from cherrysync.check.capabilities.parse import by_id, ollama
 from cherrysync.check.dialects import metadata
 from cherrysync.check.dialects.base import (
+    PROMPT,
     Dialect,
     Listing,
     ids_from,
     is_embedding,
-    json_object,
     listing_body,
 )
 from cherrysync.check.result import ProbeFailure
@@ -62,28 +62,24 @@ class OllamaDialect(Dialect):
     async def probe(self, key: Secret | None, model: ModelSpec) -> str:
         root = self.endpoint.base
         if is_embedding(model):
-            reply = await self.call(
-                "POST",
+            await self.probe_post(
                 f"{root}/api/embed",
                 key,
                 what="embed probe",
-                phase="model",
-                json_body={"model": model.id, "input": "hi"},
+                body={"model": model.id, "input": "hi"},
+                member="embeddings",
             )
-            json_object(reply, "embed probe", "embeddings")
             return "embed request succeeded"
-        reply = await self.call(
-            "POST",
+        await self.probe_post(
             f"{root}/api/chat",
             key,
             what="chat probe",
-            phase="model",
-            json_body={
+            body={
                 "model": model.id,
-                "messages": [{"role": "user", "content": "hi"}],
+                "messages": PROMPT,
                 "stream": False,
                 "options": {"num_predict": 1},
             },
+            member="message",
         )
-        json_object(reply, "chat probe", "message")
         return "one-token chat succeeded"

@@ -16,8 +16,15 @@ from cherrysync.check.capabilities.parse import by_id, openai_entry
 from cherrysync.check.capabilities.parse import llamacpp_props as read_props
 from cherrysync.check.dialects import metadata
 from cherrysync.check.dialects.anthropic import AnthropicDialect
-from cherrysync.check.dialects.base import Dialect, Listing, ids_from, json_object, listing_body
-from cherrysync.check.dialects.chat import PROMPT, openai_probe
+from cherrysync.check.dialects.base import (
+    PROMPT,
+    Dialect,
+    Listing,
+    ids_from,
+    listing_body,
+)
+from cherrysync.check.dialects.chat import openai_probe
+from cherrysync.check.dialects.gemini import GENERATE_ONE_TOKEN
 from cherrysync.check.result import ProbeFailure
 from cherrysync.model import ModelSpec
 from cherrysync.secrets import Secret
@@ -146,29 +153,22 @@ class OpenAIDialect(Dialect):
         return await openai_probe(self, key, model, self.endpoint.base, body_model=model.id)
 
     async def _anthropic_probe(self, key: Secret | None, model: ModelSpec) -> str:
-        reply = await self.call(
-            "POST",
+        await self.probe_post(
             f"{self.endpoint.root}/v1/messages",
             key,
             what="messages probe",
-            phase="model",
-            json_body={"model": model.id, "max_tokens": 1, "messages": PROMPT},
+            body={"model": model.id, "max_tokens": 1, "messages": PROMPT},
+            member="content",
             extra_headers=AnthropicDialect.version_header,
         )
-        json_object(reply, "messages probe", "content")
         return "one-token Anthropic-format message succeeded"
 
     async def _gemini_probe(self, key: Secret | None, model: ModelSpec) -> str:
-        reply = await self.call(
-            "POST",
+        await self.probe_post(
             f"{self.endpoint.root}/v1beta/models/{quote(model.id, safe='')}:generateContent",
             key,
             what="generateContent probe",
-            phase="model",
-            json_body={
-                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
-                "generationConfig": {"maxOutputTokens": 1},
-            },
+            body=GENERATE_ONE_TOKEN,
+            member="candidates",
         )
-        json_object(reply, "generateContent probe", "candidates")
         return "one-token Gemini-format generateContent succeeded"

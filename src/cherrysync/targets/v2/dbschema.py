@@ -116,6 +116,10 @@ class SchemaInfo:
         return schema_label(self.last_migration)
 
 
+#: What to do about a damaged database, whichever way the damage showed.
+_RECOVER = "start Cherry Studio to let it recover, or restore a backup, then run the command again"
+
+
 def describe_error(path: Path, exc: sqlite3.Error | UnicodeDecodeError | ValueError) -> TargetError:
     """A clear message for a SQLite failure, naming the file and what to do.
 
@@ -123,10 +127,7 @@ def describe_error(path: Path, exc: sqlite3.Error | UnicodeDecodeError | ValueEr
     """
     if not isinstance(exc, sqlite3.Error):
         what = "text" if isinstance(exc, UnicodeDecodeError) else "values"
-        return TargetError(
-            f"{path} is damaged (unreadable {what}); start Cherry Studio to let it recover, "
-            "or restore a backup, then run the command again"
-        )
+        return TargetError(f"{path} is damaged (unreadable {what}); {_RECOVER}")
     text = str(exc).lower()
     if "not a database" in text or "encrypted" in text:
         return TargetError(
@@ -134,10 +135,7 @@ def describe_error(path: Path, exc: sqlite3.Error | UnicodeDecodeError | ValueEr
             "folder or its cherrystudio.sqlite"
         )
     if "malformed" in text or "corrupt" in text or "damaged" in text:
-        return TargetError(
-            f"{path} is corrupt ({exc}); start Cherry Studio to let it recover, or "
-            "restore a backup, then run the command again"
-        )
+        return TargetError(f"{path} is corrupt ({exc}); {_RECOVER}")
     if "locked" in text or "busy" in text:
         return TargetError(
             f"{path} is locked by another program (is Cherry Studio or a sync tool "
