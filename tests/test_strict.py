@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from cherrysync.model import CheckOptions, ModelError, ModelSpec, Provider, ProvidersFile
+from cherrysync.model import (
+    PROVIDER_TYPES,
+    CheckOptions,
+    ModelError,
+    ModelSpec,
+    Provider,
+    ProvidersFile,
+)
 from cherrysync.strict import field_specs, where
 
 pytestmark = pytest.mark.usefixtures("fresh_converters")
@@ -58,37 +65,59 @@ def test_empty_capabilities_force_nothing_like_leaving_them_out() -> None:
     assert ModelSpec(id="m", capabilities=[]) == ModelSpec(id="m")
 
 
+P = ("providers", 0)
+
+
 @pytest.mark.parametrize(
     ("data", "path", "message"),
     [
+        ("version: 1", (), "must be a mapping"),
         ({"version": True, "providers": []}, ("version",), "must be one of 1"),
         ({"version": "1", "providers": []}, ("version",), "must be one of 1"),
         ({"version": 1, "providers": {}}, ("providers",), "must be a list"),
-        (_file(enabled="yes"), ("providers", 0, "enabled"), "must be true or false"),
-        (_file(enabled=1), ("providers", 0, "enabled"), "must be true or false"),
-        (_file(name=""), ("providers", 0, "name"), "is too short (at least 1)"),
-        (_file(name="n" * 33), ("providers", 0, "name"), "is too long (at most 32)"),
-        (_file(type="openai-compatible"), ("providers", 0, "type"), "must be one of"),
-        (_file(api_key=[]), ("providers", 0, "api_key"), "is too short (at least 1)"),
-        (_file(api_key=3), ("providers", 0, "api_key"), "must be a string or a list"),
-        (_file(api_key=["ok", 3]), ("providers", 0, "api_key", 1), "must be a string"),
-        (_file(headers={"X": 1}), ("providers", 0, "headers", "X"), "must be a string"),
-        (_file(models=[{"id": 3}]), ("providers", 0, "models", 0, "id"), "must be a string"),
-        (_file(models=[1.5]), ("providers", 0, "models", 0), "must be a string or a mapping"),
-        (_file(check={"timeout": 0}), ("providers", 0, "check", "timeout"), "greater than 0"),
-        (_file(check={"timeout": True}), ("providers", 0, "check", "timeout"), "a number"),
-        (_file(check={"min_balance": -1}), ("providers", 0, "check", "min_balance"), "at least"),
-        (_file(check={"timeout": 10**400}), ("providers", 0, "check", "timeout"), "too large"),
-        (_file(tags=["Work"]), ("providers", 0, "tags", 0), "does not match its pattern"),
-        (_file(bogus=1), ("providers", 0), "has an unknown key 'bogus'"),
-        ({"version": 1, "providers": [{"type": "openai"}]}, ("providers", 0), "'name'"),
+        ({"version": 1, "providers": ["x"]}, P, "must be a mapping"),
+        (_file(enabled="yes"), (*P, "enabled"), "must be true or false"),
+        (_file(enabled=1), (*P, "enabled"), "must be true or false"),
+        (_file(name=""), (*P, "name"), "is too short (at least 1)"),
+        (_file(name="n" * 33), (*P, "name"), "is too long (at most 32)"),
+        (_file(type="azure"), (*P, "type"), f"must be one of {', '.join(PROVIDER_TYPES)}"),
+        (_file(base_url=7), (*P, "base_url"), "must be a string"),
+        (_file(api_key=[]), (*P, "api_key"), "is too short (at least 1)"),
+        (_file(api_key=3), (*P, "api_key"), "must be a string or a list"),
+        (_file(api_key=["ok", 3]), (*P, "api_key", 1), "must be a string"),
+        (_file(headers="X: 1"), (*P, "headers"), "must be a mapping"),
+        (_file(headers={"X": 1}), (*P, "headers", "X"), "must be a string"),
+        (_file(headers={1: "x"}), (*P, "headers"), "must have string keys"),
+        (_file(models=[{"id": 3}]), (*P, "models", 0, "id"), "must be a string"),
+        (_file(models=[1.5]), (*P, "models", 0), "must be a string or a mapping"),
+        (_file(models=[None]), (*P, "models", 0), "must be a string or a mapping"),
+        (_file(check="skip"), (*P, "check"), "must be a mapping"),
+        (_file(check={"timeout": 0}), (*P, "check", "timeout"), "must be greater than 0"),
+        (_file(check={"timeout": True}), (*P, "check", "timeout"), "must be a number"),
+        (_file(check={"timeout": "5"}), (*P, "check", "timeout"), "must be a number"),
+        (_file(check={"min_balance": -1}), (*P, "check", "min_balance"), "must be at least 0"),
+        (_file(check={"timeout": 10**400}), (*P, "check", "timeout"), "is too large a number"),
+        (_file(tags=["Work"]), (*P, "tags", 0), "does not match its pattern"),
+        (_file(bogus=1), P, "has an unknown key 'bogus'"),
+        (_file(**{"x" * 60: 1}), P, f"has an unknown key '{'x' * 40}'"),  # cut: it may be long
+        ({"version": 1, "providers": [{"type": "openai"}]}, P, "is missing required key 'name'"),
     ],
 )
 def test_what_does_not_fit_is_refused_at_its_place(
     data: dict[str, Any], path: tuple[str | int, ...], message: str
 ) -> None:
     error = _refused(data)
-    assert (error.path, message in error.message) == (path, True), error.message
+    assert (error.path, error.message, str(error)) == (path, message, message)
+
+
+def test_bounds_are_inclusive() -> None:
+    parsed = ProvidersFile.from_data(_file(name="n" * 32, check={"min_balance": 0}))
+    assert len(parsed.providers[0].name) == 32
+
+
+def test_null_is_accepted_wherever_a_key_may_be_left_out() -> None:
+    nulls = dict.fromkeys(("id", "base_url", "api_key", "headers", "check", "tags"))
+    assert ProvidersFile.from_data(_file(**nulls)) == ProvidersFile.from_data(_file())
 
 
 def test_a_pattern_end_is_the_end_of_the_text_not_a_final_newline() -> None:

@@ -98,13 +98,13 @@ def where(path: Path) -> str:
 
 
 def kind_of(hint: Any) -> str:
-    """What a value of this type is called in a message."""
+    """What a value of one option of a union is called in a message."""
     hint = _unannotated(hint)
     if dataclasses.is_dataclass(hint) or typing.get_origin(hint) is dict:
         return "a mapping"
     if typing.get_origin(hint) is list:
         return "a list"
-    return {str: "a string", bool: "true or false", float: "a number"}.get(hint, "a value")
+    return "a string" if hint is str else "a value"
 
 
 def _unannotated(hint: Any) -> Any:
@@ -202,21 +202,16 @@ def _union(options: tuple[Any, ...]) -> Converter:
         if value is None:
             if nullable:
                 return None
-            raise ModelError(path, f"must be {expected}")
+            raise _WrongType(path, f"must be {expected}")
         if len(branches) == 1:
             return branches[0](value, path)
-        failures: list[ModelError] = []
-        for branch in branches:
+        for branch in branches:  # the options are of different JSON types: one at most fits
             try:
                 return branch(value, path)
             except _WrongType as error:
                 if error.path != path:  # the option's type fits; something inside does not
-                    failures.append(error)
-            except ModelError as error:
-                failures.append(error)
-        if not failures:
-            raise _WrongType(path, f"must be {expected}")
-        raise max(failures, key=lambda e: len(e.path))  # the deepest tells most
+                    raise
+        raise _WrongType(path, f"must be {expected}")
 
     return convert
 
@@ -271,7 +266,7 @@ def _record(cls: type) -> Converter:
             raise _WrongType(path, "must be a mapping")
         kwargs: dict[str, Any] = {}
         for key, v in value.items():
-            convert_field = fields.get(key) if isinstance(key, str) else None
+            convert_field = fields.get(key)
             if convert_field is not None:
                 kwargs[key] = convert_field(v, (*path, key))
             elif not (isinstance(key, str) and key.startswith("x-")):

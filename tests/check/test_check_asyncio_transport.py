@@ -66,6 +66,22 @@ def test_requests_in_turn_share_one_kept_alive_connection() -> None:
     asyncio.run(run())
 
 
+def test_a_request_body_arrives_whole_after_its_head() -> None:
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await _head(reader)
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        body = await reader.readexactly(length)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+
+    async def run() -> None:
+        async with serving(echo) as (url, _), _client() as client:
+            response = await client.post(url, json={"model": "m", "max_tokens": 1})
+            assert response.json() == {"model": "m", "max_tokens": 1}
+
+    asyncio.run(run())
+
+
 def test_concurrent_requests_open_connections_and_keep_at_most_idle_of_them() -> None:
     async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while True:
