@@ -25,8 +25,10 @@ A raise site may pass another code (``TargetError(..., code=2)`` for a missing `
 Not in the tree, on purpose: exceptions that carry *data* or never leave their module.
 ``check.result.ProbeFailure`` is a check result (a status and a message shown in a report row),
 ``check.urls.UrlError``, ``secrets.EnvSyntaxError``, ``secrets.UnsetVariableError`` and
-``secrets.SecretLookupError`` become diagnostics or check results, ``external.ToolError`` becomes
-an :class:`EnvFileError` or a ``SecretLookupError`` where ``sops`` or ``op`` runs,
+``secrets.SecretLookupError`` become diagnostics or check results, ``strict.ModelError`` (data
+that does not fit the model) becomes a diagnostic or a note about an app model left out,
+``external.ToolError`` becomes an :class:`EnvFileError` or a ``SecretLookupError`` where
+``sops`` or ``op`` runs,
 ``targets.v2.orderkey.OrderKeyError`` guards the order-key grammar inside the v2 target, and
 ``load.yamldoc._Stop`` is control flow of the YAML reader. A command that needs to stop on one of
 them raises a :class:`CherrysyncError` with its own wording.
