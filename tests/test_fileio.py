@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import stat
@@ -12,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from cherrysync import fileio
-from cherrysync.fileio import PARTIAL_SUFFIX, publish, same_file, sweep_partials, write_atomic
+from cherrysync.fileio import (
+    PARTIAL_SUFFIX,
+    copy_private,
+    publish,
+    same_file,
+    sweep_partials,
+    temp_shortage,
+    write_atomic,
+)
 
 
 def _mode(path: Path) -> int:
@@ -161,3 +170,31 @@ def test_temp_folders_of_killed_runs_are_removed(
     with fileio.private_temp_folder() as mine:
         assert not left.exists() and mine.is_dir()
     assert not mine.exists()
+
+
+@pytest.mark.usefixtures("loose_umask")
+@pytest.mark.parametrize("limit", [None, 10, 9])
+def test_copy_private_stops_one_byte_past_its_limit(tmp_path: Path, limit: int | None) -> None:
+    dest = tmp_path / "copy"
+    copied = copy_private(io.BytesIO(b"0123456789"), dest, limit)
+    if limit == 9:
+        assert copied == 10 and len(dest.read_bytes()) <= 9  # over: the caller refuses it
+    else:
+        assert (copied, dest.read_bytes()) == (10, b"0123456789")
+    assert dest.stat().st_mode & 0o777 == 0o600  # private whatever the umask
+
+
+def test_copy_private_never_writes_through_an_existing_name(tmp_path: Path) -> None:
+    (tmp_path / "target").write_text("mine")
+    (tmp_path / "dest").symlink_to(tmp_path / "target")
+    with pytest.raises(FileExistsError, match="dest"):
+        copy_private(io.BytesIO(b"key"), tmp_path / "dest")
+    assert (tmp_path / "target").read_text() == "mine"
+
+
+def test_temp_shortage_says_how_much_and_where(tmp_path: Path) -> None:
+    assert temp_shortage(tmp_path, 0) is None
+    problem = temp_shortage(tmp_path, 1 << 62)
+    assert problem is not None
+    assert problem.startswith(f"needs {1 << 42} MiB of temporary space; {tmp_path.parent} has ")
+    assert problem.endswith("MiB free (set TMPDIR to a roomier folder)")

@@ -39,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 #: what a path names when it is not a regular file, in the words of the error message
 _NOT_REGULAR = (
@@ -155,6 +156,32 @@ def create_private(path: str | os.PathLike[str]) -> int:
     hold a key."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     return os.open(path, flags | getattr(os, "O_BINARY", 0), 0o600)
+
+
+def copy_private(source: IO[bytes], dest: Path, limit: int | None = None) -> int:
+    """Stream ``source`` into the new private file ``dest`` (:func:`create_private`); the bytes
+    copied. With a ``limit``, reads stop at ``limit + 1``: a result over the limit means the
+    source holds more, and the caller refuses it (``dest`` then holds no more than ``limit``)."""
+    copied = 0
+    with os.fdopen(create_private(dest), "wb") as out:
+        while chunk := source.read(1 << 20 if limit is None else min(1 << 20, limit - copied + 1)):
+            copied += len(chunk)
+            if limit is not None and copied > limit:
+                break
+            out.write(chunk)
+    return copied
+
+
+def temp_shortage(folder: Path, need: int) -> str | None:
+    """None when ``folder`` has room for ``need`` bytes; else how the error says so, one
+    wording for every copy cherrysync makes into a temp folder."""
+    free = shutil.disk_usage(folder).free
+    if need <= free:
+        return None
+    return (
+        f"needs {need >> 20} MiB of temporary space; {folder.parent} has {free >> 20} MiB free "
+        "(set TMPDIR to a roomier folder)"
+    )
 
 
 def real_destination(path: Path) -> Path:

@@ -8,7 +8,6 @@ hard size limits, counting the bytes actually inflated rather than trusting the 
 
 from __future__ import annotations
 
-import os
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from typing import Any
 
 from cherrysync import boundedjson
 from cherrysync.appfacts import APP_JSON_DEPTH
-from cherrysync.fileio import create_private
+from cherrysync.fileio import copy_private
 from cherrysync.targets.base import TargetError
 
 MANIFEST = "metadata.json"
@@ -81,14 +80,10 @@ def extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limit
     """Stream a member into the new file ``dest`` (mode 0600); returns its size."""
     if info.file_size > limit:
         raise _too_large(info.filename, limit)
-    written = 0
-    fd = create_private(dest)
-    with zf.open(info) as fin, os.fdopen(fd, "wb") as fout:
-        while chunk := fin.read(1 << 20):
-            written += len(chunk)
-            if written > limit:
-                raise _too_large(info.filename, limit)
-            fout.write(chunk)
+    with zf.open(info) as fin:
+        written = copy_private(fin, dest, limit)
+    if written > limit:
+        raise _too_large(info.filename, limit)
     return written
 
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cherrysync.fileio import create_private, private_temp_folder
+from cherrysync.fileio import copy_private, private_temp_folder
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE
 from cherrysync.targets.v1.backupdata import PERSIST_KEY
@@ -70,15 +70,8 @@ def missing_reader(what: str) -> TargetError:
 
 def _copy_file(src: Path, dest: Path, budget: int) -> int:
     """Copy ``src`` into a new 0600 file, reading at most ``budget`` + 1 bytes."""
-    copied = 0
-    fd = create_private(dest)
-    with src.open("rb") as fin, os.fdopen(fd, "wb") as fout:
-        while chunk := fin.read(min(1 << 20, budget - copied + 1)):
-            copied += len(chunk)
-            if copied > budget:
-                break
-            fout.write(chunk)
-    return copied
+    with src.open("rb") as fin:
+        return copy_private(fin, dest, budget)
 
 
 def too_large(where: object) -> TargetError:

@@ -9,12 +9,11 @@ touched. ``apply`` refuses: restoring a backup replaces the app's whole database
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cherrysync.fileio import private_temp_folder
+from cherrysync.fileio import private_temp_folder, temp_shortage
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
 from cherrysync.targets import archive
@@ -46,13 +45,8 @@ class BackupArchiveTarget:
                     f"{self.path} is a 2.x backup without {DB_MEMBERS[0]}; it holds no providers"
                 )
             info = members[name]
-            free = shutil.disk_usage(folder).free
-            if info.file_size > free:
-                raise TargetError(
-                    f"reading {self.path} needs {info.file_size >> 20} MiB of temporary space "
-                    f"for its database; {folder.parent} has {free >> 20} MiB free (set TMPDIR "
-                    "to a roomier folder)"
-                )
+            if shortage := temp_shortage(folder, info.file_size):
+                raise TargetError(f"reading the database of {self.path} {shortage}")
             database = folder / "cherrystudio.sqlite"
             archive.extract_member(zf, info, database, MAX_DB_BYTES)
         return database, name

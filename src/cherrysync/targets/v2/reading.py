@@ -17,8 +17,6 @@ queries see the same snapshot, directly or from the copy.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -27,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cherrysync.errors import io_message
-from cherrysync.fileio import create_private, private_temp_folder
+from cherrysync.fileio import copy_private, private_temp_folder, temp_shortage
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2.dbschema import check_header, connect, describe_error
 
@@ -78,20 +76,17 @@ def _wal_state(wal: Path) -> bytes | None:
 
 
 def _copy(src: Path, dest: Path) -> None:
-    fd = create_private(dest)
-    with src.open("rb") as fin, os.fdopen(fd, "wb") as fout:
-        shutil.copyfileobj(fin, fout, 1 << 20)
+    with src.open("rb") as fin:
+        copy_private(fin, dest)
 
 
 def _check_room(path: Path, folder: Path) -> None:
     wal = path.with_name(path.name + "-wal")
     need = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
-    free = shutil.disk_usage(folder).free
-    if need > free:
+    if shortage := temp_shortage(folder, need):
         raise TargetError(
             f"{path.parent} is read-only, so cherrysync reads a copy of the database, which "
-            f"needs {need >> 20} MiB of temporary space; {folder.parent} has {free >> 20} MiB "
-            "free (set TMPDIR to a roomier folder)"
+            + shortage
         )
 
 
