@@ -134,6 +134,29 @@ def test_a_kept_connection_the_server_closes_as_it_is_reused_is_retried_once_ane
     asyncio.run(run())
 
 
+def test_a_kept_connection_that_fails_mid_answer_is_not_retried() -> None:
+    """Part of an answer arrived: the server got the request, so sending it again could
+    repeat a billed call."""
+
+    async def half_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _head(reader)
+        writer.write(OK)
+        await writer.drain()
+        await _head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Le")
+        await writer.drain()
+        writer.transport.abort()
+
+    async def run() -> None:
+        async with serving(half_answer) as (url, seen), _client() as client:
+            assert await _get(client, url) == (200, b"ok")
+            with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError), match=r"."):
+                await _get(client, url)
+            assert seen == [1]
+
+    asyncio.run(run())
+
+
 def test_a_new_connection_closed_unanswered_is_not_retried() -> None:
     async def unanswered(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await _head(reader)

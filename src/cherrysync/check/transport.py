@@ -20,14 +20,24 @@ from typing import Any
 import h11
 import httpx
 
+from cherrysync.check.urls import default_port
+
 #: bytes asked of the socket per read
 _CHUNK = 64 * 1024
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+#: (scheme, host, port): the connections of one origin are interchangeable
 Origin = tuple[str, str, int]
 
 
 class _Connection:
-    """One socket and its h11 state: a request, then its response, then maybe another."""
+    """One socket and its h11 state: a request, then its response, then maybe another.
+
+    The exceptions it raises carry the failure's type and cause, which is all that
+    :func:`~cherrysync.check.errors.transport_failure` reads; their text is never shown.
+    """
+
+    #: a byte of this exchange's response arrived (before that, a failure on a reused
+    #: connection means the server had closed it, and the request is sent again)
+    answered: bool
 
     def __init__(
         self, origin: Origin, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -36,47 +46,45 @@ class _Connection:
         self.reader = reader
         self.writer = writer
         self.h11 = h11.Connection(h11.CLIENT)
-        #: a byte of this exchange's response arrived (before that, a failure on a reused
-        #: connection means the server had closed it, and the request is sent again)
-        self.answered = False
 
     async def send(self, request: httpx.Request) -> None:
         self.answered = False
         body = await request.aread()
-        head = h11.Request(
-            method=request.method, target=request.url.raw_path, headers=request.headers.raw
-        )
-        data = self.h11.send(head) or b""
+        url = request.url
+        head = h11.Request(method=request.method, target=url.raw_path, headers=request.headers.raw)
+        data = self.h11.send(head)
         if body:
-            data += self.h11.send(h11.Data(data=body)) or b""
-        data += self.h11.send(h11.EndOfMessage()) or b""
+            data += self.h11.send(h11.Data(data=body))
+        data += self.h11.send(h11.EndOfMessage())
         try:
             self.writer.write(data)
             await self.writer.drain()
         except OSError as exc:
-            raise httpx.WriteError(type(exc).__name__, request=request) from exc
+            raise httpx.WriteError(type(exc).__name__) from exc
 
-    async def next_event(self, request: httpx.Request) -> Any:
+    async def next_event(self) -> Any:
         """The next h11 event, reading from the socket as h11 needs."""
         while True:
             try:
                 event = self.h11.next_event()
             except h11.RemoteProtocolError as exc:
-                raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+                raise httpx.RemoteProtocolError(str(exc)) from exc
             if event is not h11.NEED_DATA:
                 return event
             try:
                 chunk = await self.reader.read(_CHUNK)
             except OSError as exc:  # reset, or a TLS alert (ssl.SSLError is an OSError)
-                raise httpx.ReadError(type(exc).__name__, request=request) from exc
-            self.answered = self.answered or bool(chunk)
+                raise httpx.ReadError(type(exc).__name__) from exc
+            if chunk:
+                self.answered = True
             self.h11.receive_data(chunk)  # b"": the server closed; h11 says whether that is an end
 
     def reusable(self) -> bool:
         """Done with one exchange and both sides willing to keep the connection open."""
-        if self.h11.our_state is not h11.DONE or self.h11.their_state is not h11.DONE:
+        try:
+            self.h11.start_next_cycle()  # refused unless both sides are done and keep it open
+        except h11.LocalProtocolError:
             return False
-        self.h11.start_next_cycle()
         return not self.closed
 
     @property
@@ -90,23 +98,20 @@ class _Connection:
 class _ResponseBody(httpx.AsyncByteStream):
     """The body as it arrives; at close the connection goes back to the pool or is closed."""
 
-    def __init__(self, connection: _Connection, request: httpx.Request, pool: _Pool) -> None:
+    def __init__(self, connection: _Connection, pool: _Pool) -> None:
         self._connection = connection
-        self._request = request
         self._pool = pool
         self._complete = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         while not self._complete:
-            event = await self._connection.next_event(self._request)
+            event = await self._connection.next_event()
             if isinstance(event, h11.Data):
                 yield bytes(event.data)
             elif isinstance(event, h11.EndOfMessage):
                 self._complete = True
-            else:
-                raise httpx.RemoteProtocolError(
-                    f"unexpected {type(event).__name__} in a response body", request=self._request
-                )
+            else:  # h11 gives only these two between a response head and its end
+                raise httpx.RemoteProtocolError(f"{type(event).__name__} in a response body")
 
     async def aclose(self) -> None:
         if self._complete and self._connection.reusable():
@@ -123,7 +128,7 @@ class _Pool:
         self._waiting: dict[Origin, list[_Connection]] = {}
 
     def take(self, origin: Origin) -> _Connection | None:
-        connections = self._waiting.get(origin, [])
+        connections = self._waiting.get(origin)
         while connections:
             connection = connections.pop()
             if not connection.closed:
@@ -157,20 +162,19 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        host = url.raw_host.decode("ascii")  # IDNA-encoded: what DNS and SNI want
-        origin: Origin = (url.scheme, host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        host = url.raw_host.decode()  # IDNA-encoded: what DNS and SNI want
+        origin: Origin = (url.scheme, host, url.port or default_port(url.scheme))
         connection = self._pool.take(origin)
         if connection is not None:
             try:
-                return await self._exchange(connection, request, origin)
+                return await self._exchange(connection, request)
             except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
                 if connection.answered:
                     raise
                 # the server closed the idle connection as we used it: once more on a new one
-        connection = await self._connect(origin, request)
-        return await self._exchange(connection, request, origin)
+        return await self._exchange(await self._connect(origin), request)
 
-    async def _connect(self, origin: Origin, request: httpx.Request) -> _Connection:
+    async def _connect(self, origin: Origin) -> _Connection:
         scheme, host, port = origin
         tls = self._context if scheme == "https" else None
         try:
@@ -178,29 +182,25 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
                 host, port, ssl=tls, server_hostname=host if tls else None, limit=_CHUNK
             )
         except OSError as exc:  # refused, unresolvable, or the TLS handshake (SSLError)
-            raise httpx.ConnectError(type(exc).__name__, request=request) from exc
+            raise httpx.ConnectError(type(exc).__name__) from exc
         return _Connection(origin, reader, writer)
 
-    async def _exchange(
-        self, connection: _Connection, request: httpx.Request, origin: Origin
-    ) -> httpx.Response:
+    async def _exchange(self, connection: _Connection, request: httpx.Request) -> httpx.Response:
         try:
             await connection.send(request)
             while True:
-                event = await connection.next_event(request)
+                event = await connection.next_event()
                 if isinstance(event, h11.Response):
                     break
                 if not isinstance(event, h11.InformationalResponse):  # 1xx: wait for the answer
-                    raise httpx.RemoteProtocolError(
-                        f"unexpected {type(event).__name__} before a response", request=request
-                    )
+                    raise httpx.RemoteProtocolError(f"{type(event).__name__} before a response")
         except BaseException:
             connection.close()
             raise
         return httpx.Response(
             event.status_code,
             headers=event.headers,
-            stream=_ResponseBody(connection, request, self._pool),
+            stream=_ResponseBody(connection, self._pool),
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
             request=request,
         )

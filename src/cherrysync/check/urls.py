@@ -26,6 +26,13 @@ from cherrysync.baseurl import (
 )
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def default_port(scheme: str) -> int:
+    """The port a URL of this scheme means when it names none (0 for an unknown scheme)."""
+    return _DEFAULT_PORTS.get(scheme, 0)
+
+
 DEFAULT_AZURE_API_VERSION = "2024-10-21"
 
 
@@ -59,7 +66,7 @@ def origin_of(url: str) -> str:
     host = (parts.hostname or "").lower()
     with contextlib.suppress(ValueError):  # no address: compared as written, never equal
         host = canonical_host(host)
-    port = parts.port or _DEFAULT_PORTS.get(scheme, 0)
+    port = parts.port or default_port(scheme)
     if ":" in host:
         host = f"[{host}]"
     return f"{scheme}://{host}:{port}"
