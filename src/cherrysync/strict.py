@@ -100,11 +100,13 @@ def where(path: Path) -> str:
 def kind_of(hint: Any) -> str:
     """What a value of one option of a union is called in a message."""
     hint = _unannotated(hint)
-    if dataclasses.is_dataclass(hint) or typing.get_origin(hint) is dict:
+    if dataclasses.is_dataclass(hint):
         return "a mapping"
     if typing.get_origin(hint) is list:
         return "a list"
-    return "a string" if hint is str else "a value"
+    if hint is str:
+        return "a string"
+    raise TypeError(f"the model has a union option strict.py cannot name: {hint!r}")
 
 
 def _unannotated(hint: Any) -> Any:
@@ -193,18 +195,18 @@ def _limited(inner: Converter, limits: list[Limits]) -> Converter:
 
 
 def _union(options: tuple[Any, ...]) -> Converter:
-    """The first option that converts the value; ``None`` only where the union allows it."""
+    """The option whose type fits the value; ``None`` only where the union allows it."""
     nullable = type(None) in options
-    branches = [converter(o) for o in options if o is not type(None)]
-    expected = " or ".join(kind_of(o) for o in options if o is not type(None))
+    choices = [o for o in options if o is not type(None)]
+    if nullable and len(choices) == 1:  # an optional key: most of the model
+        inner = converter(choices[0])
+        return lambda value, path: None if value is None else inner(value, path)
+    branches = [converter(o) for o in choices]
+    expected = " or ".join(kind_of(o) for o in choices)
 
     def convert(value: Any, path: Path) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise _WrongType(path, f"must be {expected}")
-        if len(branches) == 1:
-            return branches[0](value, path)
+        if value is None and nullable:
+            return None
         for branch in branches:  # the options are of different JSON types: one at most fits
             try:
                 return branch(value, path)

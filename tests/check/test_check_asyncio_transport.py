@@ -4,13 +4,14 @@ servers that close or stall, and what each failure is raised as (check/errors cl
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 
-from cherrysync.check.transport import AsyncioTransport
+from cherrysync.check.transport import AsyncioTransport, address_of
 
 #: what a test server does with one connection; it counts the connections it accepted
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -237,5 +238,30 @@ def test_a_deadline_in_the_middle_of_a_body_closes_the_socket() -> None:
                     await response.aread()
             await response.aclose()
             await asyncio.wait_for(closed.wait(), 5)
+
+    asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("https://api.example.com/v1", ("https", "api.example.com", 443)),
+        ("http://localhost/v1", ("http", "localhost", 80)),
+        ("http://127.0.0.1:8080/v1", ("http", "127.0.0.1", 8080)),
+        ("https://[::1]:8443/", ("https", "::1", 8443)),
+        ("https://bücher.example/v1", ("https", "xn--bcher-kva.example", 443)),
+    ],
+)
+def test_a_url_connects_to_its_host_and_port_or_the_schemes_default(
+    url: str, address: tuple[str, str, int]
+) -> None:
+    assert address_of(httpx.URL(url)) == address
+
+
+def test_a_tls_transport_still_speaks_plain_http_to_an_http_url() -> None:
+    async def run() -> None:
+        transport = AsyncioTransport(ssl.create_default_context(), idle=1)
+        async with serving(_keep_alive) as (url, _), httpx.AsyncClient(transport=transport) as c:
+            assert await _get(c, url) == (200, b"ok")
 
     asyncio.run(run())

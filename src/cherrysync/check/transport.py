@@ -22,7 +22,7 @@ import httpx
 
 from cherrysync.check.urls import default_port
 
-#: bytes asked of the socket per read
+#: bytes asked of the socket per read (also asyncio's stream buffer)
 _CHUNK = 64 * 1024
 #: (scheme, host, port): the connections of one origin are interchangeable
 Origin = tuple[str, str, int]
@@ -153,6 +153,13 @@ class _Pool:
         self._waiting.clear()
 
 
+def address_of(url: httpx.URL) -> Origin:
+    """Where a URL's request connects: its scheme, IDNA-encoded host (what DNS and TLS use) and
+    port, the scheme's default when it names none. (The redirect policy's origin, a string
+    with the host in canonical form, is :func:`cherrysync.check.urls.origin_of`.)"""
+    return (url.scheme, url.raw_host.decode(), url.port or default_port(url.scheme))
+
+
 class AsyncioTransport(httpx.AsyncBaseTransport):
     """HTTP/1.1 to one TLS configuration, keeping up to ``idle`` connections per origin."""
 
@@ -161,9 +168,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         self._pool = _Pool(idle)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        host = url.raw_host.decode()  # IDNA-encoded: what DNS and SNI want
-        origin: Origin = (url.scheme, host, url.port or default_port(url.scheme))
+        origin = address_of(request.url)
         connection = self._pool.take(origin)
         if connection is not None:
             try:
@@ -177,10 +182,8 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
     async def _connect(self, origin: Origin) -> _Connection:
         scheme, host, port = origin
         tls = self._context if scheme == "https" else None
-        try:
-            reader, writer = await asyncio.open_connection(
-                host, port, ssl=tls, server_hostname=host if tls else None, limit=_CHUNK
-            )
+        try:  # with TLS, the host is also the name sent (SNI) and verified
+            reader, writer = await asyncio.open_connection(host, port, ssl=tls)
         except OSError as exc:  # refused, unresolvable, or the TLS handshake (SSLError)
             raise httpx.ConnectError(type(exc).__name__) from exc
         return _Connection(origin, reader, writer)
@@ -197,12 +200,9 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         except BaseException:
             connection.close()
             raise
+        # httpx fills in the rest (the request, HTTP/1.1, the reason phrase); none is read
         return httpx.Response(
-            event.status_code,
-            headers=event.headers,
-            stream=_ResponseBody(connection, self._pool),
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
-            request=request,
+            event.status_code, headers=event.headers, stream=_ResponseBody(connection, self._pool)
         )
 
     async def aclose(self) -> None:
