@@ -3,11 +3,14 @@ see the merged result, as ``--overlay`` and ``--tag`` make it in the CLI."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
-from action_support import TOKEN, github_env, pull_request, run_steps
+from action_support import ROOT, TOKEN, github_env, pull_request, run_steps
 from emulators.github import GitHubEmulator
 
 BROKEN_TYPE = "version: 1\nproviders:\n  - name: Relay\n    id: relay\n    type: opena\n"
@@ -197,3 +200,49 @@ def test_a_broken_overlay_gives_a_readable_section(
     if overlay is not None:
         assert "laptop.yaml:" in body.split(shown, 1)[1]  # the overlay's own positions
         assert "### ❌ cherrysync validate" in body  # validate failed and said why, too
+
+
+# ---------------------------------------------------------------------------------- README
+
+
+def _readme_uses() -> list[dict[str, Any]]:
+    """Every step of the README that uses this Action (from its YAML examples)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    steps: list[dict[str, Any]] = []
+    for block in re.findall(r"```yaml\n(.*?)```", readme, re.S):
+        if "uses: cherrysync/cherrysync@" not in block:
+            continue
+        found = YAML(typ="safe").load(block)
+        if isinstance(found, dict):  # a workflow: its jobs' steps
+            found = [s for job in found["jobs"].values() for s in job["steps"]]
+        steps += [s for s in found if str(s.get("uses", "")).startswith("cherrysync/")]
+    return steps
+
+
+def test_the_readme_passes_only_inputs_the_action_has() -> None:
+    inputs = set(YAML(typ="safe").load((ROOT / "action.yml").read_text())["inputs"])
+    steps = _readme_uses()
+    assert len(steps) >= 3 and any("overlays" in s["with"] for s in steps)
+    for step in steps:
+        assert set(step["with"]) <= inputs
+
+
+def test_the_readme_overlay_example_runs_as_written(tmp_path: Path) -> None:
+    """Its inputs, on a file whose laptop overlay fixes the relay and adds a home provider."""
+    from cherrysync.demo.endpoints import RELAY, serve
+
+    (step,) = [s for s in _readme_uses() if "overlays" in s["with"]]
+    inputs = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in step["with"].items()}
+    (tmp_path / "laptop.yaml").write_text(
+        "version: 1\nproviders:\n  - id: relay\n    models: [gpt-4o-mini]\n"
+        "  - id: home\n    name: Home\n    type: ollama\n    models: [llama3]\n"
+        "    base_url: http://127.0.0.1:9/\n    tags: [home]\n"
+    )
+    with serve(RELAY) as url:
+        (tmp_path / "providers.yaml").write_text(
+            RELAY_FILE.format(url=url).replace("[gpt-4o-mini]", "[gpt-5-nope]")
+        )
+        run = run_steps(tmp_path, inputs, skip={"install"}, env={"RELAY_KEY": str(RELAY.key)})
+    assert run.code == 0, run.output + run.stderr
+    assert "| relay |" in run.summary and "| home |" not in run.summary
+    assert "not a pull request; no comment posted" in run.output
