@@ -2,9 +2,11 @@
 
 One Markdown comment per pull request, updated on every push: the diff of each providers file
 against the pull request's base commit, the ``validate`` summary and, when ``check`` ran, its
-summary (both written by the Action's earlier steps). Reads the runner's environment:
-``GITHUB_EVENT_NAME``, ``GITHUB_EVENT_PATH``, ``GITHUB_REPOSITORY``, ``GITHUB_API_URL`` and the
-token in ``GITHUB_TOKEN``. Outside a pull request it posts nothing.
+summary (both written by the Action's earlier steps). With ``--overlays`` and ``--tags`` each
+diff is of the merged result and of the tagged providers, as ``cherrysync diff`` makes it.
+Reads the runner's environment: ``GITHUB_EVENT_NAME``, ``GITHUB_EVENT_PATH``,
+``GITHUB_REPOSITORY``, ``GITHUB_API_URL`` and the token in ``GITHUB_TOKEN``. Outside a pull
+request it posts nothing.
 
 Exit codes: 0 posted, updated or nothing to do (also when GitHub refuses with 403, which is what
 a pull request from a fork gets: a warning says so rather than failing the job), 1 when posting
@@ -23,12 +25,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cherrysync.check.body import INVALID, parse_json
+from cherrysync.commands.common import load_overlays
 from cherrysync.commands.diff import Side, compare
 from cherrysync.errors import CherrysyncError, ProvidersFileError
 from cherrysync.fileio import read_regular_file
 from cherrysync.plan.review import code, fenced, render_diff_markdown
-from cherrysync.sources import Source, SourceError, git_blob, read_source, run_git
+from cherrysync.sources import Source, git_blob, read_source, run_git
 from cherrysync.validate.formats import github_annotation, printable, render_text
+from cherrysync.validate.overlays import Overlay
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 #: what the base of a pull request that adds the file is compared as: a file with no providers
@@ -48,13 +52,18 @@ class PullRequest:
 
 @dataclass(frozen=True)
 class CommentOptions:
-    """The files the Action checked and where its steps left their Markdown summaries."""
+    """The files the Action checked (with its overlays and tags) and where its steps left their
+    Markdown summaries."""
 
     files: tuple[str, ...]
     validate_summary: str | None = None
     check_summary: str | None = None
     #: which comment is ours (see :func:`comment_key`); by default one per set of files
     key: str = ""
+    #: merged on top of both sides of every file, in this order (``--overlay``)
+    overlays: tuple[str, ...] = ()
+    #: the diff covers the providers carrying one of these in either version (``--tag``)
+    tags: tuple[str, ...] = ()
 
 
 def pull_request(env: Mapping[str, str]) -> PullRequest | None:
@@ -108,17 +117,36 @@ def _base_side(pr: PullRequest, file: str) -> Side:
     return Side(label, git_blob(spec))
 
 
-def diff_section(pr: PullRequest, file: str) -> str:
-    """The Markdown diff of one file against the base, or why there is none."""
+def diff_section(
+    pr: PullRequest, file: str, overlays: Sequence[Overlay] = (), tags: Sequence[str] = ()
+) -> str:
+    """The Markdown diff of one file against the base (both sides with ``overlays`` merged on
+    top, only providers carrying one of ``tags``), or why there is none."""
     try:
         old = _base_side(pr, file)
         new = Side(file, read_source(Source(file, "file"), io.BytesIO()))
-        return render_diff_markdown(compare(old, new))
+        return render_diff_markdown(compare(old, new, overlays=overlays, tags=tags))
     except ProvidersFileError as exc:
         details = fenced(render_text(exc.diagnostics))
         return f"### cherrysync diff: {code(file)}\n\n{printable(exc.message)}:\n\n{details}"
-    except SourceError as exc:
+    except CherrysyncError as exc:  # a file or revision git cannot read, a tag nothing carries
         return f"### cherrysync diff: {code(file)}\n\nNo diff: {printable(exc.message)}.\n"
+
+
+def read_overlays(paths: Sequence[str]) -> tuple[list[Overlay], str | None]:
+    """The overlays, each read once for every file; or, when one cannot be read or has errors
+    of its own, why no file gets a diff (the Markdown the diff sections show instead)."""
+    try:
+        overlays = load_overlays(paths)
+    except CherrysyncError as exc:
+        return [], f"No diff: {printable(exc.message)}."
+    broken = [o for o in overlays if any(d.severity == "error" for d in o.diagnostics)]
+    if not broken:
+        return overlays, None
+    names = ", ".join(code(o.filename) for o in broken)
+    errors = [d for o in broken for d in o.diagnostics if d.severity == "error"]
+    verb = "is" if len(broken) == 1 else "are"
+    return [], f"No diff: the overlay {names} {verb} not valid:\n\n{fenced(render_text(errors))}"
 
 
 def _summary(path: str | None) -> str:
@@ -132,19 +160,38 @@ def _summary(path: str | None) -> str:
         return ""
 
 
+def _merged(options: CommentOptions) -> str:
+    """What the diffs are of, for the heading: the overlays on top and the tags, when given."""
+    said = []
+    if options.overlays:
+        many = len(options.overlays) > 1
+        names = ", ".join(code(o) for o in options.overlays)
+        said.append(
+            f"with the overlay{'s' if many else ''} {names} merged on top"
+            + (" in this order" if many else "")
+        )
+    if options.tags:
+        said.append("only providers tagged " + " or ".join(code(t) for t in options.tags))
+    return "".join(f", {s}" for s in said)
+
+
 def compose(options: CommentOptions, pr: PullRequest) -> str:
     """The comment: heading, one diff per file, the validate and check summaries."""
     parts = [
         "## cherrysync",
         f"Providers files at {printable(pr.head_sha[:7])}, compared with {code(pr.base_ref)} "
-        f"({printable(pr.base_sha[:7])}). This comment is updated on every push.",
+        f"({printable(pr.base_sha[:7])}){_merged(options)}. "
+        "This comment is updated on every push.",
     ]
     missing = fetch_base(pr)
+    overlays, unusable = read_overlays(options.overlays)
     for file in options.files:
         if missing:
             parts.append(f"### cherrysync diff: {code(file)}\n\nNo diff: {printable(missing)}.")
+        elif unusable:
+            parts.append(f"### cherrysync diff: {code(file)}\n\n{unusable}".strip())
         else:
-            parts.append(diff_section(pr, file).strip())
+            parts.append(diff_section(pr, file, overlays, options.tags).strip())
     parts += [s for s in (_summary(options.validate_summary), _summary(options.check_summary)) if s]
     return "\n\n".join(parts) + "\n"
 
@@ -159,10 +206,16 @@ def expand_files(listed: str) -> tuple[str, ...]:
     return tuple(files)
 
 
-def comment_key(listed: str) -> str:
+def comment_key(listed: str, overlays: str = "", tags: str = "") -> str:
     """Which comment this is: one per ``files`` input as written (patterns unexpanded, so a
-    file added under ``configs/*.yaml`` keeps the comment), so two uses of the Action keep two."""
-    return hashlib.sha256("\0".join(sorted(listed.split())).encode()).hexdigest()[:12]
+    file added under ``configs/*.yaml`` keeps the comment), so two uses of the Action keep two.
+
+    Overlays (in order) and tags count too, so a matrix over machines' overlays keeps one
+    comment per machine; without them the key is what it was before they existed."""
+    words = sorted(listed.split())
+    if overlays.split() or tags.split():
+        words += ["--overlay", *overlays.split(), "--tag", *sorted(tags.split())]
+    return hashlib.sha256("\0".join(words).encode()).hexdigest()[:12]
 
 
 def post(options: CommentOptions, env: Mapping[str, str] = os.environ) -> int:
@@ -182,7 +235,8 @@ def post(options: CommentOptions, env: Mapping[str, str] = os.environ) -> int:
     try:
         with GitHub(api, token) as github:
             thread = PullRequestThread(repository, pr.number)
-            key = options.key or comment_key(" ".join(options.files))
+            listed = (" ".join(x) for x in (options.files, options.overlays, options.tags))
+            key = options.key or comment_key(*listed)
             action, url = github.upsert(thread, key, body)
     except GitHubError as exc:
         if exc.status != 403:
@@ -203,15 +257,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m cherrysync.ci.prcomment")
     parser.add_argument("--files", required=True, help="the providers files, space-separated")
+    parser.add_argument(
+        "--overlays", default="", help="overlay files merged on top, space-separated, in order"
+    )
+    parser.add_argument("--tags", default="", help="only providers carrying a tag, space-separated")
     parser.add_argument("--validate-summary", metavar="PATH")
     parser.add_argument("--check-summary", metavar="PATH")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    files = expand_files(args.files)
-    key = comment_key(args.files)
-    options = CommentOptions(files, args.validate_summary, args.check_summary, key)
+    files = expand_files(args.files)  # overlays and tags are never patterns, as in the shell
+    key = comment_key(args.files, args.overlays, args.tags)
+    options = CommentOptions(
+        files,
+        args.validate_summary,
+        args.check_summary,
+        key,
+        overlays=tuple(args.overlays.split()),
+        tags=tuple(args.tags.split()),
+    )
     return handle_errors(lambda: post(options))
 
 
