@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -49,6 +50,11 @@ async def _keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
         await writer.drain()
 
 
+def _run(test: Coroutine[Any, Any, None]) -> None:
+    """Run one test's coroutine with a deadline: a transport bug must fail, not hang."""
+    asyncio.run(asyncio.wait_for(test, 10))
+
+
 def _client(idle: int = 4) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=AsyncioTransport(None, idle=idle), trust_env=False)
 
@@ -64,7 +70,7 @@ def test_requests_in_turn_share_one_kept_alive_connection() -> None:
             assert [await _get(client, url) for _ in range(3)] == [(200, b"ok")] * 3
             assert seen == [1]
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_a_request_body_arrives_whole_after_its_head() -> None:
@@ -80,7 +86,7 @@ def test_a_request_body_arrives_whole_after_its_head() -> None:
             response = await client.post(url, json={"model": "m", "max_tokens": 1})
             assert response.json() == {"model": "m", "max_tokens": 1}
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_concurrent_requests_open_connections_and_keep_at_most_idle_of_them() -> None:
@@ -98,7 +104,7 @@ def test_concurrent_requests_open_connections_and_keep_at_most_idle_of_them() ->
             await asyncio.gather(*(_get(client, url) for _ in range(4)))
             assert seen == [6]  # two were kept; two more were opened
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_a_server_that_closes_each_connection_gets_a_new_one_per_request() -> None:
@@ -112,7 +118,7 @@ def test_a_server_that_closes_each_connection_gets_a_new_one_per_request() -> No
             assert [await _get(client, url) for _ in range(2)] == [(200, b"ok")] * 2
             assert seen == [2]
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_a_kept_connection_the_server_closes_as_it_is_reused_is_retried_once_anew() -> None:
@@ -132,7 +138,7 @@ def test_a_kept_connection_the_server_closes_as_it_is_reused_is_retried_once_ane
             assert await _get(client, url) == (200, b"ok")
             assert seen == [2]
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_a_kept_connection_that_fails_mid_answer_is_not_retried() -> None:
@@ -155,7 +161,7 @@ def test_a_kept_connection_that_fails_mid_answer_is_not_retried() -> None:
                 await _get(client, url)
             assert seen == [1]
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_a_new_connection_closed_unanswered_is_not_retried() -> None:
@@ -168,7 +174,7 @@ def test_a_new_connection_closed_unanswered_is_not_retried() -> None:
                 await _get(client, url)
             assert seen == [1]
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_an_interim_response_is_skipped_for_the_final_one() -> None:
@@ -181,7 +187,7 @@ def test_an_interim_response_is_skipped_for_the_final_one() -> None:
         async with serving(interim) as (url, _), _client() as client:
             assert await _get(client, url) == (200, b"ok")
 
-    asyncio.run(run())
+    _run(run())
 
 
 @pytest.mark.parametrize(
@@ -205,7 +211,7 @@ def test_a_broken_answer_is_a_protocol_error_of_httpx(reply: bytes, error: type)
             with pytest.raises(error, match=r"."):
                 await _get(client, url)
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_a_refused_connection_is_a_connect_error_with_its_cause() -> None:
@@ -217,7 +223,7 @@ def test_a_refused_connection_is_a_connect_error_with_its_cause() -> None:
                 await _get(client, url)
             assert isinstance(caught.value.__cause__, ConnectionRefusedError)
 
-    asyncio.run(run())
+    _run(run())
 
 
 def test_a_deadline_in_the_middle_of_a_body_closes_the_socket() -> None:
@@ -239,7 +245,7 @@ def test_a_deadline_in_the_middle_of_a_body_closes_the_socket() -> None:
             await response.aclose()
             await asyncio.wait_for(closed.wait(), 5)
 
-    asyncio.run(run())
+    _run(run())
 
 
 @pytest.mark.parametrize(
@@ -264,4 +270,4 @@ def test_a_tls_transport_still_speaks_plain_http_to_an_http_url() -> None:
         async with serving(_keep_alive) as (url, _), httpx.AsyncClient(transport=transport) as c:
             assert await _get(c, url) == (200, b"ok")
 
-    asyncio.run(run())
+    _run(run())
