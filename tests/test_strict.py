@@ -16,7 +16,7 @@ from cherrysync.model import (
     Provider,
     ProvidersFile,
 )
-from cherrysync.strict import field_specs, where
+from cherrysync.strict import field_specs, kind_of, where
 
 pytestmark = pytest.mark.usefixtures("fresh_converters")
 
@@ -138,3 +138,9 @@ def test_where_reads_like_the_file() -> None:
 def test_every_key_is_described_for_editors(cls: type) -> None:
     assert all(spec.description for spec in field_specs(cls))
     assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def test_a_union_option_without_a_name_is_a_model_bug_caught_when_it_is_built() -> None:
+    assert [kind_of(t) for t in (str, list[str], ModelSpec)] == ["a string", "a list", "a mapping"]
+    with pytest.raises(TypeError, match=r"union option strict\.py cannot name: <class 'int'>"):
+        kind_of(int)
