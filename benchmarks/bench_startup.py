@@ -25,26 +25,29 @@ tree run for run, so before and after share one machine state.
     python benchmarks/bench_startup.py [--providers 200] [--latency 0.1] [--runs 7]
                                        [--baseline REV] [--no-litellm]
 
-Figures on a 2-core machine shared with another job (load ~0.9: absolute times wander, the ratios
+Figures on a 2-core machine shared with other jobs (load ~0.7: absolute times wander, the ratios
 of runs in turn less so), ``--runs 9 --baseline 6723a31`` (6723a31: before the last start-up work):
 
-    LiteLLM proxy, warm, GET /health: 961 ms (CPU 870 ms; 200 completions billed per call)
-    check-jsonschema providers.example.yaml: 240 ms (CPU 240 ms)
+    LiteLLM proxy, warm, GET /health: 892 ms (CPU 820 ms; 200 completions billed per call)
+    check-jsonschema providers.example.yaml: 244 ms (CPU 243 ms)
                                                   baseline 6723a31         this tree
-    check --concurrency 200, cold process                   615 ms            396 ms
-      / LiteLLM warm /health, wall time                       0.64              0.41   target 0.5
-      / LiteLLM warm /health, CPU time                        0.59              0.32
-    validate providers.example.yaml                         154 ms             73 ms
+    check --concurrency 200, cold process                   587 ms            353 ms
+      / LiteLLM warm /health, wall time                       0.66              0.40   target 0.5
+      / LiteLLM warm /health, CPU time                        0.61              0.31
+    validate providers.example.yaml                         156 ms             74 ms
       / check-jsonschema, wall time                           0.64              0.30   target 0.5
-      / check-jsonschema, CPU time                            0.64              0.30
-    start-up: spawn to first request (check)                392 ms            212 ms
-    imports, check (least of 5 runs)                        236 ms            101 ms
-    imports, validate (least of 5 runs)                     126 ms             53 ms
-    check, baseline:  cherrysync.check.positions 68 (pydantic and the model), httpcore 50 (of
-                      which trio 41: httpcore imports it whenever it is installed), ...runner 38
-    check, this tree: cherrysync.check.runner 33, site 19, cherrysync.check.formats 19, ...
-    validate, baseline:  cherrysync.validate.pipeline 74 (pydantic and the model), site 21, ...
-    validate, this tree: site 20 (a .pth file of this machine imports certifi), cli 8, ...
+      / check-jsonschema, CPU time                            0.63              0.30
+    start-up: spawn to first request (check)                388 ms            179 ms
+    imports, check (least of 5 runs)                        217 ms             94 ms
+    imports, validate (least of 5 runs)                     113 ms             50 ms
+    check, baseline:  cherrysync.check.positions 59 (pydantic and the model), httpcore 47 (of
+                      which trio ~40: httpcore imports it whenever it is installed), ...runner 36
+    check, this tree: cherrysync.check.runner 30, site 18, cherrysync.check.formats 17, ...
+    validate, baseline:  cherrysync.validate.pipeline 66 (pydantic and the model), site 18, ...
+    validate, this tree: site 17 (a .pth file of this machine imports certifi), pipeline 10, ...
+
+Two more runs of the same comparison gave check 0.39-0.41 (baseline 0.64-0.68) and validate
+0.22-0.30 (baseline 0.64-0.67).
 
 What moved: the model converts YAML itself (cherrysync/strict.py; pydantic's import and validator
 build were ~55 ms of both commands); the checker's own HTTP/1.1 transport (check/transport.py,
