@@ -14,7 +14,7 @@ from cherrysync.diagnostics import Diagnostic, Severity, has_errors
 from cherrysync.fileio import read_regular_file
 from cherrysync.load.overlay import merge
 from cherrysync.load.yamldoc import MAX_BYTES, YamlDocument, decode, parse_yaml
-from cherrysync.model import ModelError, ProvidersFile
+from cherrysync.model import ModelError, Provider, ProvidersFile
 from cherrysync.strict import where
 from cherrysync.validate.overlays import Overlay
 from cherrysync.validate.rules import Finding, RuleOptions, check_semantics
@@ -63,39 +63,52 @@ def _finish(result: ValidatedFile, options: ValidationOptions) -> ValidatedFile:
     return result
 
 
-def _build_model(
-    document: YamlDocument,
-    structural: list[Diagnostic],
-    broken: set[int],
-    filename: str,
-    diagnostics: list[Diagnostic],
+def _partial_model(
+    document: YamlDocument, broken: set[int]
 ) -> tuple[ProvidersFile | None, list[int]]:
-    """The model, or when some providers are malformed, a model of the well-formed ones.
-
-    Semantic rules then still run on every provider that can be read, so one run reports
-    everything; ``index_map[k]`` is the original index of the k-th provider kept.
-    """
-    data = document.data
-    providers = data.get("providers")
-    all_indices = list(range(len(providers))) if isinstance(providers, list) else []
-    if not structural:
-        try:
-            return ProvidersFile.from_data(data), all_indices
-        except ModelError as error:  # the schema should have caught it; never a traceback
-            pos = document.position(error.path)
-            message = f"{where(error.path)} {error.message}"
-            diagnostics.append(
-                Diagnostic(pos.file or filename, pos.line, pos.column, "error", "schema", message)
-            )
-            return None, []
+    """A model of the providers that are well-formed, so semantic rules still run on every
+    provider that can be read and one run reports everything; ``index_map[k]`` is the
+    original index of the k-th provider kept."""
+    providers = document.data.get("providers")
     if not isinstance(providers, list):
         return None, []
-    kept = [i for i in all_indices if i not in broken]
+    kept = [i for i in range(len(providers)) if i not in broken]
     try:
         partial = ProvidersFile.from_data({"version": 1, "providers": [providers[i] for i in kept]})
     except ModelError:
         return None, []
     return partial, kept
+
+
+def _beyond_schema(document: YamlDocument, filename: str) -> tuple[list[Diagnostic], set[int]]:
+    """What JSON Schema passes but the model refuses (a NaN bound, a number too large for a
+    float, an id ending in a line break): one diagnostic per provider, so a run still shows
+    each, and the indices of those providers."""
+    data = document.data
+    providers = data.get("providers")
+    entries = list(enumerate(providers)) if isinstance(providers, list) else []
+    found: list[Diagnostic] = []
+    broken: set[int] = set()
+    for index, entry in entries:
+        try:
+            Provider.from_data(entry)
+        except ModelError as error:
+            found.append(_refused(document, ("providers", index, *error.path), error, filename))
+            broken.add(index)
+    if not broken:  # then it is outside the providers
+        try:
+            ProvidersFile.from_data(data)
+        except ModelError as error:
+            found.append(_refused(document, error.path, error, filename))
+    return found, broken
+
+
+def _refused(
+    document: YamlDocument, path: tuple[str | int, ...], error: ModelError, filename: str
+) -> Diagnostic:
+    pos = document.position(path)
+    message = f"{where(path)} {error.message}"
+    return Diagnostic(pos.file or filename, pos.line, pos.column, "error", "schema", message)
 
 
 def _explain_added(structural: list[Diagnostic], filename: str) -> list[Diagnostic]:
@@ -129,7 +142,7 @@ def _merged(
 def _modelled(
     document: YamlDocument, filename: str, diagnostics: list[Diagnostic]
 ) -> tuple[ProvidersFile | None, bool, list[int]]:
-    """``(model, well_formed, index_map)`` of a mapping document (see :func:`_build_model`)."""
+    """``(model, well_formed, index_map)`` of a mapping document (see :func:`_partial_model`)."""
     try:  # the fast path: the model's strict conversion accepts exactly what the schema accepts
         model = ProvidersFile.from_data(document.data)
         return model, True, list(range(len(model.providers)))
@@ -140,10 +153,12 @@ def _modelled(
         checker = StructureChecker(filename, document)
         structural = checker.check()
         diagnostics.extend(_explain_added(structural, filename))
-        partial, index_map = _build_model(
-            document, structural, checker.broken_providers, filename, diagnostics
-        )
-        return partial, not structural, index_map
+        broken = checker.broken_providers
+        if not structural:  # the schema should have caught it; say what the model refused
+            refused, broken = _beyond_schema(document, filename)
+            diagnostics.extend(refused)
+        partial, index_map = _partial_model(document, broken)
+        return partial, False, index_map
 
 
 def _positioned(
