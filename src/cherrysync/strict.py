@@ -43,7 +43,8 @@ class Limits:
 
 
 class ModelError(ValueError):
-    """The data does not fit the model: where, and why (no value is quoted: it may be a key)."""
+    """The data does not fit the model: where, and why. A value is never quoted (it may be an
+    API key); an unknown key's name is, cut to 40 characters."""
 
     def __init__(self, path: Path, message: str) -> None:
         super().__init__(message)
