@@ -7,10 +7,9 @@ never passed on as a value.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path as FilePath
 
@@ -65,8 +64,8 @@ def _anchor_ca_bundle(spec: Provider, file: str, main: str) -> Provider:
     if path.is_absolute():
         return spec
     anchored = str((FilePath(file).parent / path).resolve())
-    check = dataclasses.replace(spec.check_options, ca_bundle=anchored)
-    return dataclasses.replace(spec, check=check)
+    check = replace(spec.check_options, ca_bundle=anchored)
+    return replace(spec, check=check)
 
 
 class _Resolver:

@@ -14,9 +14,8 @@ is ever needed (nothing is resolved) or shown, not even masked.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from cherrysync.appfacts import default_group
@@ -80,7 +79,7 @@ def _keys(provider: Provider) -> WrittenSecret | tuple[WrittenSecret, ...] | Non
 
 
 def _check_fields(options: CheckOptions) -> dict[str, Any]:
-    return {f"check.{name}": value for name, value in dataclasses.asdict(options).items()}
+    return {f"check.{name}": value for name, value in asdict(options).items()}
 
 
 def provider_fields(provider: Provider) -> dict[str, Any]:

@@ -29,7 +29,7 @@ ZIP_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
-    NotImplementedError,
+    NotImplementedError,  # a compression method zipfile cannot inflate
     UnicodeDecodeError,
     ValueError,
 )

@@ -7,10 +7,9 @@ and ``import(apply(file))`` gives the file back.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
@@ -198,7 +197,7 @@ def _models(provider: AppProvider, pid: str, warnings: list[str]) -> list[str | 
             warnings.append(
                 f"provider '{pid}': model '{spec.id}' has no endpoint type; using openai"
             )
-            spec = dataclasses.replace(spec, endpoint_type="openai")
+            spec = replace(spec, endpoint_type="openai")
         models.append(_model_entry(spec, pid))
     return models
 

@@ -143,7 +143,8 @@ def _modelled(
     document: YamlDocument, filename: str, diagnostics: list[Diagnostic]
 ) -> tuple[ProvidersFile | None, bool, list[int]]:
     """``(model, well_formed, index_map)`` of a mapping document (see :func:`_partial_model`)."""
-    try:  # the fast path: the model's strict conversion accepts exactly what the schema accepts
+    try:  # the fast path: the model converts what the schema accepts (and a little less:
+        # the values _beyond_schema explains)
         model = ProvidersFile.from_data(document.data)
         return model, True, list(range(len(model.providers)))
     except ModelError:
