@@ -136,15 +136,13 @@ class _Pool:
             connection.close()
         return None
 
-    def put(self, origin: Origin, connection: _Connection) -> None:
-        connections = self._waiting.setdefault(origin, [])
+    def release(self, connection: _Connection) -> None:
+        """A connection done with its exchange: kept for the next, or closed if enough are."""
+        connections = self._waiting.setdefault(connection.origin, [])
         if len(connections) < self.idle:
             connections.append(connection)
         else:
             connection.close()
-
-    def release(self, connection: _Connection) -> None:
-        self.put(connection.origin, connection)
 
     def close(self) -> None:
         for connections in self._waiting.values():
