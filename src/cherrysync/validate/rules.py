@@ -314,6 +314,14 @@ def rule_headers(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
                 )
 
 
+def _quoted(field: str, value: str) -> str:
+    """A field's value in a message: never a key, and a base URL as every message shows one
+    (its password and query may be secrets)."""
+    if field == "api_key":
+        return "(a secret)"
+    return f"'{baseurl.display_url(value) if field == 'base_url' else value}'"
+
+
 def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
     for i, provider in enumerate(pf.providers):
         fields: list[tuple[str, str | None]] = [
@@ -327,7 +335,7 @@ def rule_deeplink_chars(pf: ProvidersFile, _: RuleOptions) -> Iterator[Finding]:
         for name, value in fields:
             bad = sorted({c for c in (value or "") if c in DEEPLINK_UNSAFE})
             if bad:
-                shown = "(a secret)" if name == "api_key" else f"'{value}'"
+                shown = _quoted(name, value or "")
                 listed = ", ".join(repr(c) for c in bad)
                 yield Finding(
                     _p(i, name),
