@@ -9,7 +9,6 @@ typo, and an empty ``check`` would pass silently.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Sequence
 
 from cherrysync.errors import CherrysyncError
@@ -27,6 +26,8 @@ def carries(provider: Provider, tags: Collection[str]) -> bool:
 
 
 def _hint(word: str, options: Sequence[str]) -> str:
+    import difflib  # only for the hint of a name that selects nothing
+
     close = difflib.get_close_matches(word, options, n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cherrysync.errors import CherrysyncError, io_message
-from cherrysync.fileio import read_regular_file
+from cherrysync.fileio import read_regular_file, write_atomic
 from cherrysync.load.yamldoc import MAX_BYTES
 from cherrysync.validate.fileschema import SCHEMA_PATHS, SCHEMAS, render_markdown, render_schema
 
@@ -76,7 +76,7 @@ def schema(options: SchemaOptions) -> int:
         return 0 if all(fresh) else 1
     if options.output:
         try:
-            Path(options.output).write_text(text, encoding="utf-8")
+            write_atomic(Path(options.output), text)
         except OSError as exc:
             raise CherrysyncError(io_message(options.output, exc, "write")) from exc
         return 0

@@ -18,7 +18,6 @@ from cherrysync.commands.common import (
     load_overlays,
     refuse_summary_path,
 )
-from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.console import NORMAL, QUIET, VERBOSE, use_colour
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.errors import CherrysyncError, io_message, print_error
@@ -103,6 +102,8 @@ def validate(
         refuse_summary_path(options.summary)  # before any output, as check does
         diagnostics, unreadable = _validate_files(options, err)
     except CherrysyncError as exc:  # an overlay or env file: no file could be validated
+        from cherrysync.commands.failure import Failure, report_failure
+
         empty = {"files": files, "summary": {"errors": 1, "warnings": 0}}
         report_failure(options.format, Failure.of("validate", files[0], exc, empty), out)
         raise

@@ -10,7 +10,6 @@ import io
 import os
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -23,7 +22,7 @@ from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from cherrysync.errors import YamlEditError
-from cherrysync.fileio import read_regular_file, write_atomic
+from cherrysync.fileio import read_regular_file
 from cherrysync.load.yamldoc import MAX_BYTES
 
 
@@ -160,17 +159,3 @@ def read_for_edit(path: str | os.PathLike[str]) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise YamlEditError(f"cannot edit {path}: not valid UTF-8") from None
-
-
-def add_models(
-    path: str | os.PathLike[str],
-    provider_index: int,
-    ids: Sequence[str | Mapping[str, Any]],
-    *,
-    endpoint_type: str | None = None,
-) -> None:
-    """Append ``ids`` (bare IDs or model mappings) to ``providers[provider_index].models`` and
-    rewrite the file atomically."""
-    text = read_for_edit(path)
-    new = with_added_models(text, provider_index, ids, endpoint_type=endpoint_type, name=str(path))
-    write_atomic(Path(path), new)

@@ -38,6 +38,7 @@ VALIDATE_RULES: dict[str, str] = {
     "env-unset": "A referenced environment variable is unset.",
     "env-unbraced": "A value that reads like a variable ($VAR, VAR) but is taken literally.",
     "env-empty": "A referenced variable is set but empty, so the value would be empty.",
+    "secret-read": "A ${keyring:...} or ${op:...} reference could not be read.",
     "literal-secret": "A secret is written literally in the file.",
     "key-chars": "An API key contains characters the app mishandles.",
     "header-name": "A header name is not a valid HTTP token.",
