@@ -83,9 +83,9 @@ def refuse_special_file(path: str | os.PathLike[str], *, folders: bool = True) -
         raise _not_regular(path, mode)
 
 
-def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of the regular file ``path`` (more than ``limit`` means "too
-    large" to the caller).
+def open_regular_file(path: str | os.PathLike[str]) -> IO[bytes]:
+    """The regular file ``path``, open for reading: the one way cherrysync opens a file it did
+    not write (the user's, or the app's).
 
     Raises :class:`NotRegularFileError` for anything but a regular file, without waiting on a
     FIFO or reading a device, and ``OSError`` for I/O errors; both carry a ``strerror`` that
@@ -100,7 +100,13 @@ def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
     if not stat.S_ISREG(mode):
         os.close(fd)
         raise _not_regular(path, mode)
-    with os.fdopen(fd, "rb") as handle:
+    return os.fdopen(fd, "rb")
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file ``path`` (more than ``limit`` means "too
+    large" to the caller); refusals as :func:`open_regular_file`."""
+    with open_regular_file(path) as handle:
         return handle.read(limit + 1)
 
 

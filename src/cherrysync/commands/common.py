@@ -316,11 +316,12 @@ def open_app_target(
     """
     from cherrysync.targets.open import open_target
 
+    path = os.path.expanduser(spec)  # what open_target opens: ~/pipe is a FIFO too
     try:
-        refuse_special_file(spec)
+        refuse_special_file(path)
     except OSError as exc:
         raise CherrysyncError(io_message(f"{option} {spec}", exc)) from exc
-    if spec != "auto" and not os.path.lexists(os.path.expanduser(spec)):
+    if spec != "auto" and not os.path.lexists(path):
         raise TargetError(f"{option} {spec}: no such file or folder", code=2)
     with target_option_names(option):
         return open_target(spec, out=out, force=force)

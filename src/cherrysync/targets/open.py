@@ -17,6 +17,7 @@ import os
 import sys
 from pathlib import Path
 
+from cherrysync.fileio import read_regular_file
 from cherrysync.targets import archive
 from cherrysync.targets.base import Target, TargetError
 from cherrysync.targets.v2 import datadir
@@ -46,8 +47,7 @@ def _looks_like_zip(path: Path, spec: str) -> bool:
     if spec.lower().endswith(".zip"):
         return True
     try:
-        with path.open("rb") as handle:
-            return handle.read(4) in ZIP_MAGIC
+        return read_regular_file(path, 4)[:4] in ZIP_MAGIC
     except OSError:
         return False
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cherrysync.fileio import copy_private, private_temp_folder
+from cherrysync.fileio import copy_private, open_regular_file, private_temp_folder
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE
 from cherrysync.targets.v1.backupdata import PERSIST_KEY
@@ -70,7 +70,7 @@ def missing_reader(what: str) -> TargetError:
 
 def _copy_file(src: Path, dest: Path, budget: int) -> int:
     """Copy ``src`` into a new 0600 file, reading at most ``budget`` + 1 bytes."""
-    with src.open("rb") as fin:
+    with open_regular_file(src) as fin:
         return copy_private(fin, dest, budget)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from cherrysync import boundedjson
 from cherrysync.appfacts import APP_JSON_DEPTH
+from cherrysync.fileio import read_regular_file
 
 DB_NAME = "cherrystudio.sqlite"
 BOOT_CONFIG = "boot-config.json"
@@ -45,8 +46,7 @@ def default_data_folder(platform: str, env: Mapping[str, str], home: Path) -> Pa
 def _read_json(path: Path) -> Any:
     """A small JSON settings file, or None when absent, unreadable, too large or too deep."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        raw = read_regular_file(path, MAX_CONFIG_BYTES)
         if len(raw) > MAX_CONFIG_BYTES:
             return None
         return boundedjson.loads(raw.decode("utf-8"), max_depth=APP_JSON_DEPTH)

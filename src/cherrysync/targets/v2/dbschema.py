@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cherrysync.errors import io_message
+from cherrysync.fileio import open_regular_file
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2.migrations import LATEST_KNOWN, schema_label
 
@@ -152,7 +153,7 @@ def describe_error(path: Path, exc: sqlite3.Error | UnicodeDecodeError | ValueEr
 def check_header(path: Path) -> None:
     """Fail early and clearly for files that are not SQLite at all (SQLite would say it late)."""
     try:
-        with path.open("rb") as handle:
+        with open_regular_file(path) as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise TargetError(io_message(path, exc)) from exc

@@ -27,7 +27,7 @@ from typing import Any
 
 from cherrysync import boundedjson
 from cherrysync.appfacts import APP_JSON_DEPTH
-from cherrysync.fileio import write_atomic
+from cherrysync.fileio import read_regular_file, write_atomic
 from cherrysync.targets.v2.apikeys import is_envelope
 
 SUFFIX = ".cherrysync-keys.json"
@@ -87,10 +87,9 @@ class KeyState:
         if not path.exists() and not path.is_symlink():
             return cls(path)
         try:
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink():
                 raise ValueError("not a regular file")
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
+            raw = read_regular_file(path, MAX_BYTES)
             if len(raw) > MAX_BYTES:
                 raise ValueError("larger than 4 MiB")
             salt, providers = _parse(raw)

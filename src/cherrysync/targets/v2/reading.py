@@ -17,6 +17,7 @@ queries see the same snapshot, directly or from the copy.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cherrysync.errors import io_message
-from cherrysync.fileio import copy_private, private_temp_folder, temp_shortage
+from cherrysync.fileio import copy_private, open_regular_file, private_temp_folder, temp_shortage
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v2.dbschema import check_header, connect, describe_error
 
@@ -69,15 +70,18 @@ def _open_direct(path: Path, busy_timeout_ms: int) -> sqlite3.Connection | None:
 def _wal_state(wal: Path) -> bytes | None:
     """The WAL's header (None without a WAL): it changes whenever the WAL restarts."""
     try:
-        with wal.open("rb") as handle:
+        with open_regular_file(wal) as handle:
             return handle.read(WAL_HEADER_BYTES)
     except FileNotFoundError:
         return None
 
 
-def _copy(src: Path, dest: Path) -> None:
-    with src.open("rb") as fin:
-        copy_private(fin, dest)
+def _copy(src: Path, dest: Path) -> bool:
+    """Copy ``src`` as large as it was when opened; False when it grew meanwhile (the caller
+    copies again). A FIFO or a link to a device is refused, never read on and on."""
+    with open_regular_file(src) as fin:
+        size = os.fstat(fin.fileno()).st_size
+        return copy_private(fin, dest, size) <= size
 
 
 def _check_room(path: Path, folder: Path) -> None:
@@ -100,11 +104,10 @@ def snapshot_copy(path: Path, folder: Path) -> Path:
         copy.unlink(missing_ok=True)
         copy_wal.unlink(missing_ok=True)
         before = _wal_state(wal)
-        _copy(path, copy)
-        complete = True
+        complete = _copy(path, copy)
         if before is not None:
             try:
-                _copy(wal, copy_wal)
+                complete = _copy(wal, copy_wal) and complete
             except FileNotFoundError:  # checkpointed and removed meanwhile
                 complete = False
         if complete and _wal_state(wal) == before:
