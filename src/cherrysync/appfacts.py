@@ -69,3 +69,9 @@ def default_group(model_id: str, provider_id: str | None = None) -> str:
 #: Deepest JSON nesting read from the app's files and database values: deeper than anything the
 #: app writes (its Redux state nests about 10 levels), far below the interpreter's recursion limit.
 APP_JSON_DEPTH = 256
+
+
+def key_splits(key: str) -> bool:
+    """The app splits a key list on commas (ASCII or full-width) and whitespace, so a key that
+    holds one is read as several keys."""
+    return any(c in ",，" or c.isspace() for c in key)

@@ -211,12 +211,17 @@ def _alive(pid: int, mtime: float) -> bool:
         return True
     if sys.platform == "win32":  # os.kill would terminate it there: go by age instead
         return time.time() - mtime < STALE_SECONDS
+    return pid_running(pid)
+
+
+def pid_running(pid: int) -> bool:
+    """Is process ``pid`` alive on this (POSIX) host? Signal 0 asks without sending anything."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, owned by someone else
+    except PermissionError:  # alive, owned by someone else
         return True
+    except OSError:  # ProcessLookupError: gone
+        return False
     return True
 
 

@@ -13,7 +13,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 
-from cherrysync.appfacts import DEEPLINK_ESCAPED, DEEPLINK_UNSAFE
+from cherrysync.appfacts import DEEPLINK_ESCAPED, DEEPLINK_UNSAFE, key_splits
 from cherrysync.resolve import ResolvedProvider
 
 PREFIX = "cherrystudio://providers/api-keys?v=1&data="
@@ -107,7 +107,7 @@ def build(provider: ResolvedProvider) -> DeepLink:
                 f"{shown} contains {' '.join(bad)}, which a deep link cannot carry: the 1.x "
                 f"handler turns it into a double quote or breaks on it{hint}"
             )
-    if any(c in key for c in ",，") or any(c.isspace() for c in key):
+    if key_splits(key):
         link.problems.append("the key contains a comma or whitespace; 1.x would split it")
     if not link.problems:
         link.url = encode(payload)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from cherrysync import baseurl
-from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE
+from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE, key_splits
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
 from cherrysync.secrets import EnvRef, EnvSyntaxError, Reference, is_secret_header, references
@@ -284,7 +284,7 @@ def _unbraced(path: Path, raw: str, what: str, is_key: bool) -> Iterator[Finding
 
 
 def _key_characters(path: Path, key: str) -> Iterator[Finding]:
-    if any(c in key for c in ",，") or any(c.isspace() for c in key):
+    if key_splits(key):
         yield Finding(
             path,
             "error",

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group
+from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, default_group, key_splits
 from cherrysync.model import (
     CAPABILITIES,
     ENDPOINT_TYPES,
@@ -118,7 +118,7 @@ def key_problems(provider: ResolvedProvider) -> list[str]:
         f"provider '{provider.id}': key {n} contains a comma or whitespace, which the app "
         "treats as a key separator; list several keys as separate entries"
         for n, key in enumerate(provider.api_keys, start=1)
-        if any(c in key.reveal() for c in ",，") or any(c.isspace() for c in key.reveal())
+        if key_splits(key.reveal())
     ]
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import zipfile
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from cherrysync.errors import io_message
 from cherrysync.fileio import new_partial, publish, real_destination, same_file
 from cherrysync.plan.diff import Plan
 from cherrysync.resolve import ResolvedProvider
+from cherrysync.targets.archive import ZIP_ERRORS
 from cherrysync.targets.base import ApplyResult, AppProvider, TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE, V1_ZIP, Found
 from cherrysync.targets.v1.appmodel import merge_providers
@@ -136,7 +135,7 @@ class BackupTarget:
                 dst.flush()
                 os.fsync(dst.fileno())
             publish(tmp, out, overwrite=self.force)
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        except ZIP_ERRORS as exc:
             raise TargetError(f"{self.path} is damaged ({exc}); nothing was written") from None
         except FileExistsError:
             raise TargetError(_exists(self.out)) from None

@@ -19,7 +19,7 @@ from typing import Any
 
 from cherrysync import boundedjson
 from cherrysync.appfacts import APP_JSON_DEPTH
-from cherrysync.fileio import read_regular_file
+from cherrysync.fileio import pid_running, read_regular_file
 
 DB_NAME = "cherrystudio.sqlite"
 BOOT_CONFIG = "boot-config.json"
@@ -176,18 +176,6 @@ class Activity:
     state: str = ""
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def singleton_lock_holder(folder: Path, hostname: str | None = None) -> int | None:
     """The pid holding Electron's ``SingletonLock`` in ``folder`` if it is live on this host."""
     lock = folder / "SingletonLock"
@@ -199,7 +187,7 @@ def singleton_lock_holder(folder: Path, hostname: str | None = None) -> int | No
     if host != (hostname or socket.gethostname()) or not pid_text.isdigit():
         return None  # a lock from another host or a stale link: the app is not running here
     pid = int(pid_text)
-    return pid if _pid_alive(pid) else None
+    return pid if pid_running(pid) else None
 
 
 def windows_app_running() -> bool:

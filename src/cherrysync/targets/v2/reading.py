@@ -28,7 +28,7 @@ from pathlib import Path
 from cherrysync.errors import io_message
 from cherrysync.fileio import copy_private, open_regular_file, private_temp_folder, temp_shortage
 from cherrysync.targets.base import TargetError
-from cherrysync.targets.v2.dbschema import check_header, connect, describe_error
+from cherrysync.targets.v2.dbschema import connect, describe_error
 
 COPY_ATTEMPTS = 5
 RETRY_SECONDS = 0.1
@@ -121,8 +121,8 @@ def snapshot_copy(path: Path, folder: Path) -> Path:
 
 @contextmanager
 def reading(path: Path, busy_timeout_ms: int) -> Iterator[Reading]:
-    """One read transaction on the database at ``path``, directly or from a private copy."""
-    check_header(path)
+    """One read transaction on the database at ``path``, directly or from a private copy
+    (``connect`` refuses a file that is not SQLite before either)."""
     conn = _open_direct(path, busy_timeout_ms)
     if conn is not None:
         try:
