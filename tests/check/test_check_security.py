@@ -137,3 +137,21 @@ def test_subprocess_run_keeps_keys_out_of_stdout_and_stderr(tmp_path: Path) -> N
     assert "model_missing" in proc.stdout and "gpt-5" in proc.stdout
     assert key_runs(proc.stdout + proc.stderr, KEYS.values()) == []
     assert proc.stderr == ""  # no progress display when stderr is not a terminal
+
+
+def test_a_redirect_to_an_unusable_address_is_a_wrong_base_url_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A port out of range gets past httpx's URL parser (an unclosed ``[`` does not: httpx
+    itself refuses that Location) and used to escape as a ValueError."""
+    with OpenAIEmulator([KEYS["OPENAI_KEY"]], ["m"]) as oa:
+        oa.inject(".", Reply(302, None, headers={"Location": "http://127.0.0.1:99999/v1/models"}))
+        path = write_providers(
+            tmp_path, [provider("oa", "openai", oa.url, ["m"], "OPENAI_KEY")], monkeypatch, KEYS
+        )
+        assert main(["check", str(path), "--format", "json", *FAST]) == 1
+        heads = [r for r in json.loads(capsys.readouterr().out)["results"] if r["model"] is None]
+        assert [r["status"] for r in heads] == ["wrong_base_url"]
+        assert "redirect to an address that cannot be used" in heads[0]["message"]
+        assert main(["models", "oa", str(path), *FAST]) == 1  # not an internal error
+        assert "internal error" not in capsys.readouterr().err

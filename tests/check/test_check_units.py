@@ -105,6 +105,11 @@ def test_origin_fills_default_ports() -> None:
     assert origin_of("http://host") != origin_of("https://host")
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://[::1", "http://h:x/"])
+def test_a_url_without_a_usable_address_has_no_origin(url: str) -> None:
+    assert origin_of(url) == ""
+
+
 def test_retry_hint_precedence() -> None:
     assert retry_hint({"retry-after-ms": "250", "retry-after": "3"}, None) == 0.25
     assert retry_hint({"retry-after-ms": "0", "retry-after": "3"}, None) == 3.0

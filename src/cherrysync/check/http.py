@@ -228,8 +228,18 @@ class Session:
             location = reply.headers.get("location")
             if not location:
                 raise ProbeFailure("wrong_base_url", f"HTTP {reply.status} without a Location")
-            target = urljoin(call.url, location)
-            target_origin = origin_of(target)
+            try:
+                target = urljoin(call.url, location)
+            except ValueError:  # "http://[::1": not even a URL
+                target = ""
+            target_origin = origin_of(target) if target else ""
+            if not target_origin:
+                raise ProbeFailure(
+                    "wrong_base_url",
+                    f"HTTP {reply.status} redirect to an address that cannot be used; not "
+                    "followed; set base_url to the final address",
+                    request_id=reply.request_id,
+                )
             if target_origin != self.origin:
                 shown = self.redactor.value(display_url(shown_origin(target_origin)), 120)
                 raise ProbeFailure(

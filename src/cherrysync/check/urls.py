@@ -60,13 +60,18 @@ class Endpoint:
 
 def origin_of(url: str) -> str:
     """``scheme://host:port`` with the default port filled in and a numeric host in its dotted
-    form (the redirect policy compares it)."""
-    parts = urlsplit(url)
+    form (the redirect policy compares it); ``""`` for a URL with no usable address (a port
+    out of range, an unclosed ``[``: a server's ``Location`` can say anything)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     with contextlib.suppress(ValueError):  # no address: compared as written, never equal
         host = canonical_host(host)
-    port = parts.port or default_port(scheme)
+    port = port or default_port(scheme)
     if ":" in host:
         host = f"[{host}]"
     return f"{scheme}://{host}:{port}"
