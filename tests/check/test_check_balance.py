@@ -11,6 +11,7 @@ import pytest
 from check_support import provider, run_json, write_providers
 from cherrysync.check.balance import BALANCE_APIS, api_root, balance_api
 from cherrysync.check.settings import endpoint_for
+from cherrysync.check.urls import origin_of
 from cherrysync.model import BALANCE_API_NAMES
 from cherrysync.resolve import resolve_providers
 from cherrysync.validate.pipeline import validate_text
@@ -378,3 +379,24 @@ def test_openrouters_public_list_leaves_the_key_to_the_key_route(
         entry = provider("or", "openai", emu.url + "/api/v1", ["vendor/model-x"], "K", check=check)
         code, report = check_one(tmp_path, monkeypatch, capsys, entry, keys={"K": OTHER})
     assert code == 1 and key_result(report)["status"] == "auth_failed"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "root"),
+    [
+        ("https://api.deepseek.com./v1", "https://api.deepseek.com."),
+        ("https://openrouter.ai:443/api/v1", "https://openrouter.ai:443/api"),
+        ("https://OpenRouter.AI./api/v1", "https://openrouter.ai./api"),
+    ],
+)
+def test_an_official_host_however_written_keeps_its_balance_route_in_its_origin(
+    base_url: str, root: str
+) -> None:
+    """Session refuses any other origin: a root spelled from the table, not from the base URL,
+    lost the balance of a host written with its trailing dot or its port."""
+    resolved = _resolved({"name": "p", "type": "openai", "base_url": base_url, "models": ["m"]})
+    endpoint = endpoint_for(resolved)
+    api = balance_api(resolved, endpoint)
+    assert api is not None
+    assert api_root(api, endpoint) == root
+    assert origin_of(api_root(api, endpoint)) == origin_of(endpoint.base)

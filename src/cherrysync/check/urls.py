@@ -57,6 +57,19 @@ class Endpoint:
         parts = urlsplit(self.base)
         return f"{parts.scheme}://{parts.netloc}{without_version_tail(parts.path)}"
 
+    @property
+    def server(self) -> str:
+        """``scheme://host[:port]`` as the base URL writes it: requests there stay in its
+        origin, whatever the spelling (a trailing dot, an explicit port)."""
+        parts = urlsplit(self.base)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def host(self) -> str:
+        """The host as DNS reads it, to recognise an official one: lower case, without the
+        root's trailing dot."""
+        return (urlsplit(self.base).hostname or "").lower().rstrip(".")
+
 
 def origin_of(url: str) -> str:
     """``scheme://host:port`` with the default port filled in and a numeric host in its dotted

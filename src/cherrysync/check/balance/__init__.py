@@ -13,7 +13,6 @@ warning when a threshold is set but the balance cannot be read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from cherrysync.check.balance.base import BalanceApi, BalanceUnavailable
 from cherrysync.check.balance.deepseek import DeepSeekBalance
@@ -43,19 +42,13 @@ BALANCE_APIS: dict[str, type[BalanceApi]] = {
 }
 
 
-def _host(endpoint: Endpoint) -> str:
-    """The host as DNS reads it: any case, with or without the root's trailing dot."""
-    return (urlsplit(endpoint.base).hostname or "").lower().rstrip(".")
-
-
 def balance_api(provider: ResolvedProvider, endpoint: Endpoint) -> type[BalanceApi] | None:
     """The provider's balance API: named in the file, recognised by host or type, or None."""
     named = provider.spec.check_options.balance
     if named is not None:
         return BALANCE_APIS[named]
-    host = _host(endpoint)
     for api in BALANCE_APIS.values():
-        if host in api.hosts:
+        if endpoint.host in api.hosts:
             return api
     return NewApiBalance if provider.spec.type == "new-api" else None
 
@@ -63,13 +56,10 @@ def balance_api(provider: ResolvedProvider, endpoint: Endpoint) -> type[BalanceA
 def api_root(api: type[BalanceApi], endpoint: Endpoint) -> str:
     """Where the API's routes live: its known root on an official host, else the server root
     of the base URL (a relay or mirror serves the routes where it serves ``/v1``)."""
-    official = api.hosts.get(_host(endpoint))
+    official = api.hosts.get(endpoint.host)
     if official is not None:
-        return official
-    if endpoint.kind == "openai":
-        return endpoint.root
-    parts = urlsplit(endpoint.base)
-    return f"{parts.scheme}://{parts.netloc}"
+        return endpoint.server + official
+    return endpoint.root if endpoint.kind == "openai" else endpoint.server
 
 
 @dataclass
@@ -152,7 +142,7 @@ def balance_reader(
     if api is None:
         return None if options.min_balance is None else BalanceReader(None, options.min_balance)
     root = api_root(api, dialect.endpoint)
-    instance = api(dialect.session, root, _host(dialect.endpoint), dict(dialect.extra))
+    instance = api(dialect.session, root, dialect.endpoint.host, dict(dialect.extra))
     return BalanceReader(instance, options.min_balance)
 
 

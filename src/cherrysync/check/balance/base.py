@@ -57,7 +57,7 @@ class BalanceApi(ABC):
     """One provider family's balance route(s), relative to the API root."""
 
     name: ClassVar[str]
-    #: official host -> the API root on it; a provider on one of these hosts uses this API
+    #: official host -> the path of the API root on it; a provider there uses this API
     hosts: ClassVar[dict[str, str]] = {}
     #: The provider's model list answers without checking the key, so a refusal here is the
     #: first word on the key (OpenRouter).

@@ -11,7 +11,7 @@ from cherrysync.secrets import Secret
 
 class DeepSeekBalance(BalanceApi):
     name = "deepseek"
-    hosts: ClassVar[dict[str, str]] = {"api.deepseek.com": "https://api.deepseek.com"}
+    hosts: ClassVar[dict[str, str]] = {"api.deepseek.com": ""}
 
     async def read(self, key: Secret | None) -> Balance:
         """The currency with the most money (amounts are strings or numbers; accept both);

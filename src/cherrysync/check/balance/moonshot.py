@@ -14,10 +14,7 @@ from cherrysync.check.balance.base import AccountAmountBalance
 
 class MoonshotBalance(AccountAmountBalance):
     name = "moonshot"
-    hosts: ClassVar[dict[str, str]] = {
-        "api.moonshot.cn": "https://api.moonshot.cn",
-        "api.moonshot.ai": "https://api.moonshot.ai",
-    }
+    hosts: ClassVar[dict[str, str]] = {"api.moonshot.cn": "", "api.moonshot.ai": ""}
     label = "Moonshot"
     route = "/v1/users/me/balance"
     #: cash + voucher

@@ -23,7 +23,7 @@ from cherrysync.secrets import Secret
 
 class OpenRouterBalance(BalanceApi):
     name = "openrouter"
-    hosts: ClassVar[dict[str, str]] = {"openrouter.ai": "https://openrouter.ai/api"}
+    hosts: ClassVar[dict[str, str]] = {"openrouter.ai": "/api"}
     proves_key = True  # the model list is public
 
     async def read(self, key: Secret | None) -> Balance:

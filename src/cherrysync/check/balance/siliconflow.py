@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from cherrysync.check.balance.base import AccountAmountBalance
+from cherrysync.check.dialects.metadata import SILICONFLOW_HOSTS
 
 
 class SiliconFlowBalance(AccountAmountBalance):
     name = "siliconflow"
-    hosts: ClassVar[dict[str, str]] = {
-        "api.siliconflow.cn": "https://api.siliconflow.cn",
-        "api.siliconflow.com": "https://api.siliconflow.com",
-    }
+    hosts: ClassVar[dict[str, str]] = dict.fromkeys(SILICONFLOW_HOSTS, "")
     label = "SiliconFlow"
     route = "/v1/user/info"
     amount_field = "totalBalance"

@@ -11,7 +11,7 @@ from cherrysync.secrets import Secret
 
 class VercelBalance(BalanceApi):
     name = "vercel"
-    hosts: ClassVar[dict[str, str]] = {"ai-gateway.vercel.sh": "https://ai-gateway.vercel.sh"}
+    hosts: ClassVar[dict[str, str]] = {"ai-gateway.vercel.sh": ""}
 
     async def read(self, key: Secret | None) -> Balance:
         what = "Vercel /v1/credits"

@@ -9,7 +9,7 @@ accepts anything while its authentication is off.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from cherrysync.check.capabilities import ModelInfo, combine, undescribed
 from cherrysync.check.capabilities.parse import by_id, openai_entry
@@ -132,7 +132,7 @@ class OpenAIDialect(Dialect):
             if isinstance(props, ModelInfo):
                 return {} if props.empty or len(listing.ids) != 1 else {listing.ids[0]: props}
             return await metadata.llamacpp_props(self, root, key, listing.ids)
-        if urlsplit(self.endpoint.base).hostname in metadata.SILICONFLOW_HOSTS:
+        if self.endpoint.host in metadata.SILICONFLOW_HOSTS:
             return await metadata.siliconflow_kinds(self, self.endpoint.base, key, ids)
         return {}
 
