@@ -28,10 +28,9 @@ def result_locator(document: YamlDocument | None, providers: Sequence[ResolvedPr
             ids = [m.id for m in provider.models]
             if result.model in ids:
                 path = (*base, "models", ids.index(result.model))
-        elif result.key is not None:
-            masks = [k.masked for k in provider.api_keys]
-            if result.key in masks and isinstance(provider.spec.api_key, list):
-                path = (*base, "api_key", masks.index(result.key))
+        elif result.key is not None:  # key_index, not the mask: two keys may share one
+            if result.key_index is not None and isinstance(provider.spec.api_key, list):
+                path = (*base, "api_key", result.key_index)
             elif provider.spec.api_key is not None:
                 path = (*base, "api_key")
         position = document.position(path)
