@@ -13,9 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-import importlib.util
 import ssl
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -29,7 +27,6 @@ from cherrysync.baseurl import display_url
 from cherrysync.check.body import (
     ACCEPT_ENCODING,
     INVALID,
-    MAX_BODY,
     TOO_DEEP,
     parse_json,
     read_body,
@@ -39,12 +36,6 @@ from cherrysync.check.redaction import Redactor
 from cherrysync.check.result import ProbeFailure
 from cherrysync.check.retry import RetryPolicy, retry_hint
 from cherrysync.check.urls import origin_of, shown_origin
-
-if importlib.util.find_spec("sniffio") is None:
-    # httpcore tries ``import sniffio`` on every request; when it is not installed (anyio 4.x
-    # no longer needs it) each failed import scans sys.path, which cost ~40% of a large run.
-    # A None entry makes the import fail at once, exactly as it would have anyway.
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 MAX_SAME_ORIGIN_HOPS = 3
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "apim-request-id")
@@ -57,7 +48,6 @@ _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 __all__ = [
     "INVALID",
-    "MAX_BODY",
     "Reply",
     "Session",
     "failure_from",

@@ -93,7 +93,7 @@ class Connections:
         )
         self.clients = ClientPool(settings.per_host)
 
-    def dialect(self, provider: ResolvedProvider) -> Dialect:
+    def dialect(self, provider: ResolvedProvider, redactor: Redactor | None = None) -> Dialect:
         """Raises ProbeFailure before anything is sent: ``wrong_base_url`` for a base URL that
         cannot be used, ``tls_error`` for a CA bundle that cannot be read."""
         try:
@@ -116,7 +116,7 @@ class Connections:
             self.policy,
             timeout,
             endpoint.kind,
-            Redactor(provider.secrets()),
+            redactor or Redactor(provider.secrets()),
         )
         extra = {name: value.reveal() for name, value in provider.headers.items()}
         return make_dialect(endpoint, session, extra)
@@ -149,20 +149,22 @@ class Runner:
 
     async def _provider(self, provider: ResolvedProvider) -> list[CheckResult]:
         """A provider only ever receives its own secrets, so only those can come back."""
-        results = await self._provider_inner(provider)
-        clean = Redactor(provider.secrets())
+        clean = Redactor(provider.secrets())  # one per provider: its fragment set is the cost
+        results = await self._provider_inner(provider, clean)
         for result in results:
             result.clean(clean.value)
         return results
 
-    async def _provider_inner(self, provider: ResolvedProvider) -> list[CheckResult]:
+    async def _provider_inner(
+        self, provider: ResolvedProvider, redactor: Redactor
+    ) -> list[CheckResult]:
         reason = skip_reason(provider, self.settings)
         if reason is not None:
             return [
                 self._emit(CheckResult(provider.id, None, None, "skipped", reason, level="pass"))
             ]
         try:
-            dialect = self.connections.dialect(provider)
+            dialect = self.connections.dialect(provider, redactor)
         except ProbeFailure as failure:
             result = CheckResult(provider.id, None, None, failure.status, failure.message)
             return [self._emit(result)]
