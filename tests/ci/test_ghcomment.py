@@ -33,7 +33,16 @@ def test_creates_once_then_updates_the_same_comment(github: GitHubEmulator) -> N
         assert client.upsert(THREAD, "k2", "other files")[0] == "created"
     bodies = [c["body"] for c in github.on(7)]
     assert bodies == ["LGTM", marker("k1") + "\nsecond", marker("k2") + "\nother files"]
-    assert [r.method for r in github.requests] == ["GET", "POST", "GET", "PATCH", "GET", "POST"]
+    asked = [(r.method, r.path.rsplit("/", 1)[-1]) for r in github.requests]
+    assert asked == [
+        ("GET", "user"),  # who the token is: once per client
+        ("GET", "comments"),
+        ("POST", "comments"),
+        ("GET", "comments"),
+        ("PATCH", str(github.on(7)[1]["id"])),
+        ("GET", "comments"),
+        ("POST", "comments"),
+    ]
     assert all(r.headers["authorization"] == f"Bearer {TOKEN}" for r in github.requests)
 
 
@@ -41,14 +50,14 @@ def test_finds_its_comment_on_a_later_page(github: GitHubEmulator) -> None:
     github.add(7, "> " + marker("k1") + "\nsomeone quoting the comment")  # never matches
     for n in range(149):
         github.add(7, f"comment {n}")
-    ours = github.add(7, marker("k1") + "\nold", login="github-actions[bot]")  # the 151st
+    ours = github.add(7, marker("k1") + "\nold", "github-actions[bot]", "Bot")  # the 151st
     for n in range(80):
         github.add(7, f"later comment {n}")
     with GitHub(github.url, TOKEN) as client:
         action, url = client.upsert(THREAD, "k1", "new")
     assert (action, url) == ("updated", ours["html_url"])
     assert ours["body"] == marker("k1") + "\nnew" and len(github.on(7)) == 231
-    pages = [r.query.get("page", "1") for r in github.requests if r.method == "GET"]
+    pages = [r.query.get("page", "1") for r in github.requests if r.path.endswith("/comments")]
     assert pages == ["1", "2"]  # stops at the page that has it
 
 
@@ -186,3 +195,20 @@ def test_files_are_read_as_the_shell_steps_read_them(
         "configs/b.yaml",
         "none/*.yaml",
     )
+
+
+@pytest.mark.parametrize("user", [None, "alice"])
+def test_a_copied_marker_in_someone_elses_comment_is_never_edited(
+    github: GitHubEmulator, user: str | None
+) -> None:
+    """With the Actions token, cherrysync's comment is a bot's; with a personal token, that
+    user's. A marker anyone else pasted is left alone, and cherrysync posts its own."""
+    github.user = user
+    forged = github.add(7, marker("k1") + "\nplanted", "mallory")
+    with GitHub(github.url, TOKEN) as client:
+        assert client.upsert(THREAD, "k1", "first")[0] == "created"
+        assert client.upsert(THREAD, "k1", "second")[0] == "updated"
+    assert forged["body"] == marker("k1") + "\nplanted"
+    ours = github.on(7)[-1]
+    assert ours["body"] == marker("k1") + "\nsecond"
+    assert ours["user"]["login"] == (user or "github-actions[bot]")

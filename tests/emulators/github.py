@@ -16,9 +16,18 @@ class GitHubEmulator(Emulator):
 
     name = "github"
 
-    def __init__(self, token: str, repository: str = "acme/providers", page_size: int = 100):
+    def __init__(
+        self,
+        token: str,
+        repository: str = "acme/providers",
+        page_size: int = 100,
+        user: str | None = None,
+    ):
+        """``user``: the login of a personal token; None for a bot's token (the Actions
+        ``GITHUB_TOKEN``), whose comments come from ``github-actions[bot]``."""
         super().__init__()
         self.token = token
+        self.user = user
         self.repository = repository
         self.page_size = page_size
         self.comments: list[dict[str, Any]] = []
@@ -28,12 +37,14 @@ class GitHubEmulator(Emulator):
         self.start()
         return self
 
-    def add(self, issue: int, body: str, login: str = "someone") -> dict[str, Any]:
+    def add(
+        self, issue: int, body: str, login: str = "someone", kind: str = "User"
+    ) -> dict[str, Any]:
         comment = {
             "id": self._next_id,
             "issue": issue,
             "body": body,
-            "user": {"login": login},
+            "user": {"login": login, "type": kind},
             "html_url": f"https://github.example/{self.repository}/pull/{issue}#issuecomment-"
             f"{self._next_id}",
         }
@@ -49,12 +60,17 @@ class GitHubEmulator(Emulator):
             return Reply(401, {"message": "Bad credentials"})
         if request.headers.get("x-github-api-version") != "2022-11-28":
             return Reply(400, {"message": "missing X-GitHub-Api-Version"})
+        if request.path == "/user" and request.method == "GET":
+            if self.user is None:
+                return Reply(403, {"message": "Resource not accessible by integration"})
+            return Reply(200, {"login": self.user, "type": "User"})
         listing, one = _LIST.match(request.path), _ONE.match(request.path)
         if listing and listing[1] == self.repository:
             if request.method == "GET":
                 return self._page(request, int(listing[2]))
             if request.method == "POST":
-                return Reply(201, self.add(int(listing[2]), request.json["body"], "bot"))
+                login, kind = (self.user, "User") if self.user else ("github-actions[bot]", "Bot")
+                return Reply(201, self.add(int(listing[2]), request.json["body"], login, kind))
         if one and one[1] == self.repository and request.method == "PATCH":
             for comment in self.comments:
                 if comment["id"] == int(one[2]):

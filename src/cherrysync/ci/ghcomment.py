@@ -15,6 +15,7 @@ limit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -155,12 +156,30 @@ class GitHub:
             url = answer.next_url
         raise GitHubError(f"more than {MAX_PAGES * PER_PAGE} comments; not looking further")
 
+    @functools.cached_property
+    def own_login(self) -> str | None:
+        """The token's user, or None for a bot's token (the Actions ``GITHUB_TOKEN`` or an
+        app's), which ``GET /user`` refuses; asked once per client."""
+        try:
+            user = self._send("GET", f"{self.api_url}/user").data
+        except GitHubError as exc:
+            if exc.status in (401, 403, 404):
+                return None
+            raise
+        login = user.get("login") if isinstance(user, dict) else None
+        return login if isinstance(login, str) else None
+
     def find(self, thread: PullRequestThread, key: str) -> dict[str, Any] | None:
-        """The comment whose body starts with the marker of ``key``, if there is one."""
+        """cherrysync's comment: its marker first, written by this token's user (or by a bot,
+        for a bot's token). Anyone can copy the marker into a comment of their own; that one
+        is never edited."""
         mark = marker(key)
+        login = self.own_login
         for comment in self.comments(thread):
-            body = comment.get("body")
-            if isinstance(body, str) and body.startswith(mark):
+            body, user = comment.get("body"), comment.get("user")
+            if not (isinstance(body, str) and body.startswith(mark) and isinstance(user, dict)):
+                continue
+            if user.get("login") == login if login else user.get("type") == "Bot":
                 return comment
         return None
 
