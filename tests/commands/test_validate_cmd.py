@@ -89,7 +89,9 @@ def test_file_too_large(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     big = tmp_path / "big.yaml"
     big.write_bytes(b"#" * (MAX_BYTES + 10))
     assert main(["validate", str(big)]) == 1
-    assert "[file-too-large]" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "[file-too-large]" in out
+    assert f"file is larger than the limit of {MAX_BYTES} bytes (5 MiB)" in out
 
 
 def test_require_env_with_env_file(

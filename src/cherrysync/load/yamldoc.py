@@ -277,7 +277,8 @@ def decode(raw: bytes, filename: str) -> tuple[str | None, list[Diagnostic]]:
                 1,
                 "error",
                 "file-too-large",
-                f"file is {len(raw)} bytes; the limit is {MAX_BYTES} bytes",
+                # only limit + 1 bytes were read: the real size is unknown, and beside the point
+                f"file is larger than the limit of {MAX_BYTES} bytes ({MAX_BYTES >> 20} MiB)",
             )
         ]
     try:

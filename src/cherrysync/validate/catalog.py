@@ -21,6 +21,7 @@ VALIDATE_RULES: dict[str, str] = {
     "invalid-id": "A provider id is not a valid id.",
     "id-separator": "A provider id contains '::'.",
     "reserved-id": "A provider id equals a built-in Cherry Studio provider id.",
+    "no-providers": "The file lists no providers (cut short?); --prune would remove them all.",
     "duplicate-id": "Two providers have the same id.",
     "duplicate-name": "Two providers have the same name.",
     "duplicate-model": "A model id is listed twice in one provider.",

@@ -111,6 +111,19 @@ def _refused(
     return Diagnostic(pos.file or filename, pos.line, pos.column, "error", "schema", message)
 
 
+def _no_providers(document: YamlDocument, filename: str) -> Diagnostic:
+    """A whole file (not a partial model) that lists no providers is valid, but it is also
+    what a file cut short after ``version: 1`` looks like, and ``--prune`` removes everything."""
+    pos = document.position(("providers",))
+    message = (
+        "the file lists no providers; plan and apply with --prune would remove every provider "
+        "cherrysync manages in the app"
+    )
+    return Diagnostic(
+        pos.file or filename, pos.line, pos.column, "warning", "no-providers", message
+    )
+
+
 def _explain_added(structural: list[Diagnostic], filename: str) -> list[Diagnostic]:
     """A key missing in an overlay means its entry added a provider: say so."""
     return [
@@ -202,6 +215,8 @@ def validate_text(
         return _finish(result, options)
     if well_formed:
         result.model = model
+        if not model.providers and not has_errors(diagnostics):  # else the errors say more
+            diagnostics.append(_no_providers(document, filename))
     rule_options = RuleOptions(
         require_env=options.require_env, env=options.env, env_tags=options.tags
     )
