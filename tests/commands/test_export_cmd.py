@@ -194,6 +194,21 @@ def test_open_hands_links_to_the_platform_opener(
     assert opener_command("u", "win32") is None
 
 
+def test_a_missing_opener_is_named_and_the_link_is_not(
+    providers_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a real run of a program that is not there
+    monkeypatch.setattr("sys.platform", "linux")
+    args = ["export", str(providers_file), "--to", "deeplinks", "--provider", "azure-eu", "--open"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "could not open the link with xdg-open (not installed)" in err
+    assert "cherrystudio://" not in err
+
+
 def test_providers_json(
     providers_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -97,7 +97,10 @@ def open_url(url: str) -> None:
         else:
             subprocess.run(command, check=True, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise CherrysyncError(f"could not open the link ({type(exc).__name__})", 1) from None
+        # the program, never the link: it holds the key
+        opener = command[0] if command else "the Windows URL handler"
+        reason = "not installed" if isinstance(exc, FileNotFoundError) else type(exc).__name__
+        raise CherrysyncError(f"could not open the link with {opener} ({reason})", 1) from None
 
 
 def _write(text: str, output: str | None) -> None:
