@@ -241,7 +241,7 @@ def test_an_edit_that_would_not_validate_is_not_written(
     err = io.StringIO()
     options = ModelsOptions("bare", str(path))
     with pytest.raises(CherrysyncError, match=r"^not writing .*would not validate") as info:
-        add_to_file(options, provider, ["what?", "tab\there"], err)
+        add_to_file(options, provider, ["what?", "tab\there"], [], err)
     assert info.value.code == 1 and path.read_text() == before
     assert "model id 'what?' contains '?'" in err.getvalue()
 

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from cherrysync.console import VERBOSE
@@ -194,6 +194,8 @@ class LoadedProviders:
     validated: ValidatedFile
     providers: list[ResolvedProvider]
     diagnostics: list[Diagnostic]
+    #: the overlay files as read and checked, for a command that validates an edit with them
+    overlays: list[Overlay] = field(default_factory=list)
 
     @property
     def filename(self) -> str:
@@ -245,7 +247,7 @@ def load_providers(
             "--env-file, and make the secrets in stores readable"
         )
         raise ProvidersFileError(message, diagnostics)
-    return LoadedProviders(validated, resolved, diagnostics)
+    return LoadedProviders(validated, resolved, diagnostics, parsed)
 
 
 def load_for_command(

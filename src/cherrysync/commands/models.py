@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cherrysync.check.capabilities import ModelInfo
     from cherrysync.check.dialects import Listing
     from cherrysync.resolve import ResolvedProvider
+    from cherrysync.validate.overlays import Overlay
     from cherrysync.validate.pipeline import ValidatedFile
 
 HELP = "list the models a provider's endpoint offers; add IDs to the providers file"
@@ -213,7 +214,7 @@ def models(
             file=err,
         )
     if comparison.to_add:
-        add_to_file(options, provider, comparison.entries(), err)
+        add_to_file(options, provider, comparison.entries(), loaded.overlays, err)
         print(
             f"added {len(comparison.to_add)} model(s) to {provider.id} in {options.file}",
             file=err,
@@ -348,16 +349,15 @@ def add_to_file(
     options: ModelsOptions,
     provider: ResolvedProvider,
     ids: list[str | dict[str, object]],
+    overlays: Sequence[Overlay],
     err: TextIO,
 ) -> None:
     """Append ``ids`` (or ``{id, capabilities}`` entries) to the provider's ``models`` in place,
     comments and style kept.
 
-    The edited text is validated (with the command's overlays) before it is written: a file
-    that passed validate never becomes one that fails it.
+    The edited text is validated (with the overlays the command read) before it is written: a
+    file that passed validate never becomes one that fails it.
     """
-    from cherrysync.commands.common import load_overlays
-    from cherrysync.diagnostics import has_errors
     from cherrysync.fileio import write_atomic
     from cherrysync.load.yamledit import read_for_edit, with_added_models
     from cherrysync.validate.formats import render_text as render_diagnostics
@@ -371,9 +371,9 @@ def add_to_file(
     edited = with_added_models(
         text, provider.index, ids, endpoint_type=options.endpoint_type, name=path
     )
-    result = validate_text(edited, path, overlays=load_overlays(options.overlays))
+    result = validate_text(edited, path, overlays=overlays)
     errors = [d for d in result.diagnostics if d.severity == "error"]
-    if has_errors(errors) or result.model is None:
+    if errors or result.model is None:
         err.write(render_diagnostics(errors))
         raise CherrysyncError(
             f"not writing {path}: with the added model(s) it would not validate (see above)", 1
