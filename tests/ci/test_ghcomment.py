@@ -137,7 +137,7 @@ def _env(github: GitHubEmulator, tmp_path: Path, event: str = "pull_request") ->
 def test_outside_a_pull_request_nothing_is_posted(
     github: GitHubEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert post(CommentOptions(("providers.yaml",)), _env(github, tmp_path, "push")) == 0
+    assert post(CommentOptions.from_inputs("providers.yaml"), _env(github, tmp_path, "push")) == 0
     assert "not a pull request" in capsys.readouterr().out and github.requests == []
 
 
@@ -149,7 +149,7 @@ def test_a_read_only_token_is_a_warning_not_a_failure(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # not a repository: the comment says there is no diff
     github.inject("/comments$", Reply(403, {"message": "Resource not accessible by integration"}))
-    assert post(CommentOptions(("providers.yaml",)), _env(github, tmp_path)) == 0
+    assert post(CommentOptions.from_inputs("providers.yaml"), _env(github, tmp_path)) == 0
     out = capsys.readouterr().out
     assert out.startswith("::warning title=cherrysync comment::GitHub answered 403")
     assert "pull-requests: write" in out and TOKEN not in out
@@ -164,11 +164,11 @@ def test_github_text_in_the_warning_and_the_link_is_escaped(
     monkeypatch.chdir(tmp_path)
     forged = "no\n::error title=forged::owned\x1b[2J"
     github.inject("/comments$", Reply(403, {"message": forged}), times=1)
-    assert post(CommentOptions(("providers.yaml",)), _env(github, tmp_path)) == 0
+    assert post(CommentOptions.from_inputs("providers.yaml"), _env(github, tmp_path)) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "\x1b" not in out  # one annotation, nothing forged
     github.inject("/comments$", Reply(201, {"html_url": "https://x/\x1b]0;t\x07"}), method="POST")
-    assert post(CommentOptions(("providers.yaml",)), _env(github, tmp_path)) == 0
+    assert post(CommentOptions.from_inputs("providers.yaml"), _env(github, tmp_path)) == 0
     assert capsys.readouterr().out.endswith("comment created: https://x/\\x1b]0;t\\x07\n")
 
 
@@ -178,7 +178,7 @@ def test_a_hostile_event_file_is_a_clear_error(
     env = _env(github, tmp_path)
     (tmp_path / "event.json").write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(CherrysyncError, match="cannot read the pull request from GITHUB_EVENT"):
-        post(CommentOptions(("providers.yaml",)), env)
+        post(CommentOptions.from_inputs("providers.yaml"), env)
     assert github.requests == []
 
 

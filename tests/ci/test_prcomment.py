@@ -42,14 +42,14 @@ def test_the_heading_names_overlays_and_tags(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # not a repository: no diffs, the heading is still there
-    options = CommentOptions(("p.yaml",), overlays=("a.yaml", "b`.yaml"), tags=("work", "gpu"))
+    options = CommentOptions.from_inputs("p.yaml", "a.yaml b`.yaml", "work gpu")
     heading = compose(options, PR).split("\n\n")[1]
     assert heading == (
         "Providers files at bbbbbbb, compared with `main` (aaaaaaa), with the overlays "
         "`a.yaml`, ``b`.yaml`` merged on top in this order, only providers tagged `work` or "
         "`gpu`. This comment is updated on every push."
     )
-    plain = compose(CommentOptions(("p.yaml",)), PR).split("\n\n")[1]
+    plain = compose(CommentOptions.from_inputs("p.yaml"), PR).split("\n\n")[1]
     assert plain.endswith("compared with `main` (aaaaaaa). This comment is updated on every push.")
 
 

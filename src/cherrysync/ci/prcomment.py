@@ -56,14 +56,34 @@ class CommentOptions:
     Markdown summaries."""
 
     files: tuple[str, ...]
+    #: which comment is ours (see :func:`comment_key`)
+    key: str
     validate_summary: str | None = None
     check_summary: str | None = None
-    #: which comment is ours (see :func:`comment_key`); by default one per set of files
-    key: str = ""
     #: merged on top of both sides of every file, in this order (``--overlay``)
     overlays: tuple[str, ...] = ()
     #: the diff covers the providers carrying one of these in either version (``--tag``)
     tags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_inputs(
+        cls,
+        files: str,
+        overlays: str = "",
+        tags: str = "",
+        validate_summary: str | None = None,
+        check_summary: str | None = None,
+    ) -> CommentOptions:
+        """The options from the Action's inputs as written (space-separated); the key comes
+        from them before ``files`` patterns are expanded."""
+        return cls(
+            expand_files(files),  # overlays and tags are never patterns, as in the shell
+            comment_key(files, overlays, tags),
+            validate_summary,
+            check_summary,
+            tuple(overlays.split()),
+            tuple(tags.split()),
+        )
 
 
 def pull_request(env: Mapping[str, str]) -> PullRequest | None:
@@ -235,9 +255,7 @@ def post(options: CommentOptions, env: Mapping[str, str] = os.environ) -> int:
     try:
         with GitHub(api, token) as github:
             thread = PullRequestThread(repository, pr.number)
-            listed = (" ".join(x) for x in (options.files, options.overlays, options.tags))
-            key = options.key or comment_key(*listed)
-            action, url = github.upsert(thread, key, body)
+            action, url = github.upsert(thread, options.key, body)
     except GitHubError as exc:
         if exc.status != 403:
             raise
@@ -267,15 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    files = expand_files(args.files)  # overlays and tags are never patterns, as in the shell
-    key = comment_key(args.files, args.overlays, args.tags)
-    options = CommentOptions(
-        files,
-        args.validate_summary,
-        args.check_summary,
-        key,
-        overlays=tuple(args.overlays.split()),
-        tags=tuple(args.tags.split()),
+    options = CommentOptions.from_inputs(
+        args.files, args.overlays, args.tags, args.validate_summary, args.check_summary
     )
     return handle_errors(lambda: post(options))
 
