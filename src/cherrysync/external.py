@@ -34,11 +34,18 @@ class ToolError(Exception):
         self.message = message
 
 
+class ToolTimeout(ToolError):
+    """The program did not finish in time (and was killed)."""
+
+
 @dataclass(frozen=True)
 class ToolRun:
     returncode: int
     stdout: bytes
     stderr: bytes
+    #: with ``truncate``: the output passed the limit, ``stdout`` is its first ``limit`` bytes
+    #: and the program was stopped
+    truncated: bool = False
 
 
 def find_tool(name: str, install_hint: str) -> str:
@@ -66,8 +73,11 @@ class _Reader(threading.Thread):
     def run(self) -> None:
         while chunk := self.stream.read1(_CHUNK):  # type: ignore[attr-defined]
             if self.size + len(chunk) > self.limit:
-                if not self.over and self.on_over is not None:
-                    self.on_over()
+                if not self.over:
+                    self.chunks.append(chunk[: self.limit - self.size])  # exactly the limit
+                    self.size = self.limit
+                    if self.on_over is not None:
+                        self.on_over()
                 self.over = True
                 continue  # keep draining so the program never blocks on a full pipe
             self.chunks.append(chunk)
@@ -93,9 +103,16 @@ DRAIN_TIMEOUT = 5.0
 
 
 def run_tool(
-    argv: Sequence[str], *, what: str, limit: int, timeout: float = DEFAULT_TIMEOUT
+    argv: Sequence[str],
+    *,
+    what: str,
+    limit: int,
+    timeout: float = DEFAULT_TIMEOUT,
+    truncate: bool = False,
 ) -> ToolRun:
-    """Run ``argv`` under the rules above; ``what`` names the run in error messages."""
+    """Run ``argv`` under the rules above; ``what`` names the run in error messages. Output
+    past ``limit`` is an error, or with ``truncate`` the first ``limit`` bytes (the caller
+    says what a cut means)."""
     try:
         process = subprocess.Popen(
             list(argv),
@@ -115,7 +132,7 @@ def run_tool(
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
-        raise ToolError(f"{what} did not finish within {timeout:g} seconds") from None
+        raise ToolTimeout(f"{what} did not finish within {timeout:g} seconds") from None
     finally:
         _kill(process)  # a timeout, Ctrl-C, or children left behind by the program
         process.wait()
@@ -127,6 +144,6 @@ def run_tool(
             process.stderr.close()
     if out.is_alive() or err.is_alive():
         raise ToolError(f"{what} left a process behind that keeps its output open")
-    if out.over:
+    if out.over and not truncate:
         raise ToolError(f"{what} printed more than {limit} bytes")
-    return ToolRun(process.returncode, out.data(), err.data())
+    return ToolRun(process.returncode, out.data(), err.data(), out.over)

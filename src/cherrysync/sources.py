@@ -18,14 +18,13 @@ with a timeout, its output read up to the size limit of a providers file.
 
 from __future__ import annotations
 
-import subprocess
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.external import ToolError, ToolRun, ToolTimeout, find_tool, run_tool
 from cherrysync.fileio import read_regular_file
 from cherrysync.load.yamldoc import MAX_BYTES
 
@@ -34,7 +33,6 @@ STDIN_LABEL = "<stdin>"
 GIT_TIMEOUT = 30.0
 #: one more byte than a providers file may have, so the validator reports the size
 READ_LIMIT = MAX_BYTES + 1
-_ERROR_LIMIT = 4096
 
 SourceKind = Literal["file", "stdin", "git"]
 
@@ -88,56 +86,22 @@ def _git_failure(spec: str, stderr: bytes) -> SourceError:
     return SourceError(f"cannot read {spec} from Git: {reason}{hint}")
 
 
-@dataclass(frozen=True)
-class GitRun:
-    """How one git command ended: its exit code, output (at most ``limit`` bytes) and reason."""
-
-    code: int
-    stdout: bytes
-    stderr: bytes
-    #: the output reached the limit and git was stopped
-    truncated: bool = False
-
-
 def run_git(
     args: Sequence[str], *, doing: str, timeout: float = GIT_TIMEOUT, limit: int = READ_LIMIT
-) -> GitRun:
-    """``git ARGS`` in the current folder: no shell, no input, at most ``timeout`` seconds and
-    ``limit`` bytes of output. :class:`SourceError` ("cannot DOING: …") if git is missing or
-    does not finish in time."""
+) -> ToolRun:
+    """``git ARGS`` in the current folder, run as every helper program is
+    (:func:`cherrysync.external.run_tool`: no shell, no input, its process group killed at the
+    end); at most ``timeout`` seconds and ``limit`` bytes of output, cut there. :class:`SourceError`
+    ("cannot DOING: …") if git is missing or does not finish in time."""
     try:
-        process = subprocess.Popen(
-            ["git", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    except FileNotFoundError as exc:
-        raise SourceError(f"cannot {doing}: git is not installed") from exc
-    except OSError as exc:
-        raise SourceError(io_message("git", exc, "run")) from exc
-    expired = threading.Event()
-
-    def expire() -> None:
-        expired.set()
-        process.kill()
-
-    timer = threading.Timer(timeout, expire)
-    timer.start()
-    try:
-        with process:  # closes both pipes and reaps the process
-            assert process.stdout is not None and process.stderr is not None
-            data = process.stdout.read(limit)
-            truncated = len(data) >= limit
-            if truncated:
-                process.kill()  # the rest is never read
-            stderr = process.stderr.read(_ERROR_LIMIT)
-            code = process.wait()
-    finally:
-        timer.cancel()
-    if expired.is_set() and not truncated:
-        raise SourceError(f"cannot {doing}: git gave no answer within {timeout:g} s")
-    return GitRun(code, data, stderr, truncated)
+        git = find_tool("git", "install Git")
+        return run_tool([git, *args], what="git", limit=limit, timeout=timeout, truncate=True)
+    except ToolTimeout:
+        raise SourceError(f"cannot {doing}: git gave no answer within {timeout:g} s") from None
+    except ToolError as exc:
+        if exc.message.startswith("'git' is not installed"):
+            raise SourceError(f"cannot {doing}: git is not installed") from None
+        raise SourceError(f"cannot {doing}: {exc.message}") from None
 
 
 def git_blob(spec: str, timeout: float = GIT_TIMEOUT, limit: int = READ_LIMIT) -> bytes:
@@ -146,6 +110,6 @@ def git_blob(spec: str, timeout: float = GIT_TIMEOUT, limit: int = READ_LIMIT) -
     if spec.startswith("-"):  # never let a name become an option of git
         raise SourceError(f"cannot read {spec}: not a file, and not a Git REV:PATH")
     done = run_git(["cat-file", "blob", spec], doing=f"read {spec}", timeout=timeout, limit=limit)
-    if done.code != 0 and not done.truncated:
+    if done.returncode != 0 and not done.truncated:
         raise _git_failure(spec, done.stderr)
     return done.stdout

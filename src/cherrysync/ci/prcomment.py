@@ -109,7 +109,9 @@ def pull_request(env: Mapping[str, str]) -> PullRequest | None:
 
 
 def _has_commit(sha: str) -> bool:
-    return run_git(["cat-file", "-e", f"{sha}^{{commit}}"], doing="look up the base").code == 0
+    return (
+        run_git(["cat-file", "-e", f"{sha}^{{commit}}"], doing="look up the base").returncode == 0
+    )
 
 
 def fetch_base(pr: PullRequest) -> str | None:
@@ -123,7 +125,7 @@ def fetch_base(pr: PullRequest) -> str | None:
         doing="fetch the base commit",
         timeout=FETCH_TIMEOUT,
     )
-    if fetched.code != 0 or not _has_commit(pr.base_sha):
+    if fetched.returncode != 0 or not _has_commit(pr.base_sha):
         return f"git could not fetch the base commit {pr.base_sha[:12]} from origin"
     return None
 
@@ -132,7 +134,7 @@ def _base_side(pr: PullRequest, file: str) -> Side:
     """The file as the base has it; a file the pull request adds is compared with no providers."""
     label = f"{pr.base_ref}:{file}"
     spec = f"{pr.base_sha}:./{file}"  # ./: relative to the folder the Action runs in
-    if run_git(["cat-file", "-e", spec], doing=f"read {label}").code != 0:
+    if run_git(["cat-file", "-e", spec], doing=f"read {label}").returncode != 0:
         return Side(f"{pr.base_ref}: no {file}", EMPTY_FILE)
     return Side(label, git_blob(spec))
 
