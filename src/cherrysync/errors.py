@@ -40,7 +40,7 @@ import sys
 from os import PathLike
 from typing import TYPE_CHECKING, TextIO
 
-from cherrysync.validate.formats import printable
+from cherrysync.escaping import printable
 
 if TYPE_CHECKING:
     from cherrysync.diagnostics import Diagnostic

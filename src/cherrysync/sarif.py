@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cherrysync import __version__
-from cherrysync.validate.formats import json_text, printable
+from cherrysync.escaping import json_text, printable
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/cherrysync/cherrysync"

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Protocol, TextIO, TypeVar
 
 from cherrysync.check.result import CheckResult
-from cherrysync.validate.formats import (
+from cherrysync.escaping import (
     github_annotation,
     json_text,
     markdown_cell,

@@ -23,8 +23,8 @@ from typing import Any
 from cherrysync.check.body import INVALID, parse_json
 from cherrysync.check.result import LEVELS, STATUSES, CheckResult
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.escaping import printable
 from cherrysync.fileio import append_regular_file
-from cherrysync.validate.formats import printable
 
 VERSION = 1
 MAX_READ = 16 * 1024 * 1024

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from cherrysync.escaping import printable
 from cherrysync.secrets import Secret, redact
-from cherrysync.validate.formats import printable
 
 #: Key fragments providers echo back: ``sk-abc***wxyz``, ``sk-...m31Q``, ``API Key = …``,
 #: and hex digests of keys.

@@ -28,10 +28,11 @@ from cherrysync.check.body import INVALID, parse_json
 from cherrysync.commands.common import load_overlays
 from cherrysync.commands.diff import Side, compare
 from cherrysync.errors import CherrysyncError, ProvidersFileError
+from cherrysync.escaping import github_annotation, printable
 from cherrysync.fileio import read_regular_file
 from cherrysync.plan.review import code, fenced, render_diff_markdown
 from cherrysync.sources import Source, git_blob, read_source, run_git
-from cherrysync.validate.formats import github_annotation, printable, render_text
+from cherrysync.validate.formats import render_text
 from cherrysync.validate.overlays import Overlay
 
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from cherrysync.diagnostics import Diagnostic
 from cherrysync.errors import CherrysyncError, ProvidersFileError
-from cherrysync.validate.formats import json_text, printable
+from cherrysync.escaping import json_text, printable
 
 #: the rule id of a failure that has no position of its own (the SARIF result, annotation title)
 FAILURE_RULE = "cherrysync/error"
@@ -111,7 +111,7 @@ def render_junit(failure: Failure) -> str:
 
 
 def render_github(failure: Failure) -> str:
-    from cherrysync.validate.formats import github_annotation
+    from cherrysync.escaping import github_annotation
 
     lines = [
         github_annotation(d.severity, d.rule, d.message, (d.file, d.line, d.column))

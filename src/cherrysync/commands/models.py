@@ -18,8 +18,8 @@ from cherrysync.commands.common import (
     load_for_command,
 )
 from cherrysync.errors import CherrysyncError, io_message
+from cherrysync.escaping import json_text, printable
 from cherrysync.model import ENDPOINT_TYPES
-from cherrysync.validate.formats import json_text, printable
 
 if TYPE_CHECKING:
     from cherrysync.check.capabilities import ModelInfo

@@ -12,8 +12,8 @@ import sys
 from typing import Any, Protocol, TextIO
 
 from cherrysync.console import use_colour
+from cherrysync.escaping import json_text, printable
 from cherrysync.plan.diff import Action, Change, Plan, json_safe, plan_as_dict
-from cherrysync.validate.formats import json_text, printable
 
 
 class PlanRenderer(Protocol):

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from cherrysync.console import use_colour
+from cherrysync.escaping import json_text, printable
 from cherrysync.plan.diff import Action, Change, Plan, plan_as_dict
 from cherrysync.plan.filestate import WrittenSecret
 from cherrysync.plan.formats import COLOUR, SIGN, change_label
-from cherrysync.validate.formats import json_text, printable
 
 NOT_SET = "(not set)"
 HIDDEN = "changed; the value is not shown"

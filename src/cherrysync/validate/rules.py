@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from cherrysync import baseurl
 from cherrysync.appfacts import BUILTIN_PROVIDER_IDS, DEEPLINK_UNSAFE, key_splits
+from cherrysync.escaping import CONTROL, printable
 from cherrysync.load.yamldoc import Path
 from cherrysync.model import ID_PATTERN, Provider, ProvidersFile
 from cherrysync.secrets import EnvRef, EnvSyntaxError, Reference, is_secret_header, references
 from cherrysync.selection import carries
-from cherrysync.validate.formats import CONTROL, printable
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
