@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from cherrysync.resolve import resolve_providers  # noqa: E402
 from cherrysync.samples.v2db import build_data_folder  # noqa: E402
-from cherrysync.targets.v2 import DatabaseTarget, orderkey  # noqa: E402
+from cherrysync.targets.v2.target import DatabaseTarget, orderkey  # noqa: E402
 from cherrysync.validate.pipeline import ValidationOptions, validate_path  # noqa: E402
 from v2checks import check_invariants  # noqa: E402
 

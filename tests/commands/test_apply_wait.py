@@ -14,7 +14,7 @@ import pytest
 
 from cherrysync.cli import main
 from cherrysync.targets.base import TargetError
-from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.target import DatabaseTarget
 from cherrysync.targets.wait import wait_until_closed
 from standin_app import running_app
 from v2checks import snapshot

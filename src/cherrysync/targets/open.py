@@ -38,7 +38,7 @@ def open_target(spec: str, *, out: str | None = None, force: bool = False) -> Ta
         return _open_auto()
     if path.is_dir():
         return _open_folder(path)
-    from cherrysync.targets.v2 import DatabaseTarget
+    from cherrysync.targets.v2.target import DatabaseTarget
 
     return DatabaseTarget.locate(spec)
 
@@ -85,7 +85,7 @@ def _open_zip(path: Path, out: str | None, force: bool = False) -> Target:
 def _open_folder(folder: Path, how: str | None = None) -> Target:
     """A data folder: the 2.x database if there is one, else the 1.x ``localStorage``."""
     if datadir.database_files(folder):
-        from cherrysync.targets.v2 import DatabaseTarget
+        from cherrysync.targets.v2.target import DatabaseTarget
 
         return DatabaseTarget.locate(str(folder), how)
     from cherrysync.targets.v1 import readonly

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cherrysync.targets.base import TargetError
-from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2checks import check_invariants, execute, rows, snapshot, unmanaged
 from v2fixtures import FILE, IDS, MANAGED, USER_PROVIDER_ID, build_data_folder, load, write_file
 

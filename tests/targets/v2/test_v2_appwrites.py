@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2checks import check_invariants, execute, rows
 from v2fixtures import FILE, build_data_folder, load, write_file
 

@@ -17,7 +17,7 @@ import pytest
 
 from cherrysync.cli import main
 from cherrysync.targets.base import TargetError
-from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2checks import snapshot
 from v2fixtures import ENV, build_data_folder, load, write_file
 

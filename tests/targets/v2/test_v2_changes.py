@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cherrysync.targets.base import TargetError
-from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2checks import check_invariants, execute, rows, snapshot
 from v2fixtures import FILE, IDS, T0, build_data_folder, load, write_file
 

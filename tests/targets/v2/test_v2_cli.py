@@ -101,7 +101,7 @@ PAUSING_APPLY = """
 import os, sys, time
 from pathlib import Path
 from cherrysync.resolve import resolve_providers
-from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.target import DatabaseTarget
 from cherrysync.validate.pipeline import validate_path
 
 file, database, marker = sys.argv[1:]

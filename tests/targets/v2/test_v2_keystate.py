@@ -19,9 +19,9 @@ import pytest
 from cherrysync.cli import main
 from cherrysync.plan.formats import render_plan_json, render_plan_text
 from cherrysync.secrets import Secret
-from cherrysync.targets.v2 import DatabaseTarget
 from cherrysync.targets.v2.apikeys import ENCRYPTED
 from cherrysync.targets.v2.keystate import KeyState, state_path
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2checks import check_invariants, execute, rows, snapshot
 from v2fixtures import ENV, build_data_folder, load, write_file
 

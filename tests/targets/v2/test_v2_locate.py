@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from cherrysync.targets.base import TargetError
-from cherrysync.targets.v2 import DatabaseTarget
 from cherrysync.targets.v2 import datadir as locate
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2fixtures import build_data_folder
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cherrysync.targets.base import TargetError
-from cherrysync.targets.v2 import DatabaseTarget
 from cherrysync.targets.v2.migrations import JOURNAL, LATEST_KNOWN, schema_label
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2checks import execute
 from v2fixtures import build_data_folder, load, write_file
 

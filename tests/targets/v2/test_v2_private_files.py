@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cherrysync.fileio import PARTIAL_SUFFIX
-from cherrysync.targets.v2 import DatabaseTarget
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2checks import snapshot
 from v2fixtures import build_data_folder, load, write_file
 

@@ -11,8 +11,8 @@ import pytest
 from cherrysync.cli import main
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.open import open_target
-from cherrysync.targets.v2 import DatabaseTarget
 from cherrysync.targets.v2.datadir import Located, locate_data_folders
+from cherrysync.targets.v2.target import DatabaseTarget
 from v2fixtures import build_data_folder, write_file
 
 LAYOUTS = [

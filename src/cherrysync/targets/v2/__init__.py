@@ -6,8 +6,7 @@ model, pure), :mod:`.apikeys` (key entries, plaintext or encrypted by the app), 
 :mod:`.migrations` (naming a schema by its migration chain), :mod:`.dbschema` (opening and
 introspection), :mod:`.keystate` (cherrysync's record of the keys it applied), :mod:`.store`
 (SQL), :mod:`.changes` (plan -> writes), :mod:`.target`.
+
+Empty on purpose: ``from cherrysync.targets.v2 import datadir`` (every target's opening asks it
+where the app keeps its data) must not load sqlite3 and the whole writer.
 """
-
-from cherrysync.targets.v2.target import DatabaseTarget
-
-__all__ = ["DatabaseTarget"]
