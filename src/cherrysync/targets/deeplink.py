@@ -15,18 +15,12 @@ from dataclasses import dataclass, field
 
 from cherrysync.appfacts import DEEPLINK_ESCAPED, DEEPLINK_UNSAFE, key_splits
 from cherrysync.resolve import ResolvedProvider
+from cherrysync.targets.v2.vocab import CHAT_ENDPOINT
 
 PREFIX = "cherrystudio://providers/api-keys?v=1&data="
-#: The endpoint a 2.x app gives a linked provider, by the link's type (reference §5.3).
-V2_LINK_ENDPOINT = {
-    "openai": "openai-chat-completions",
-    "openai-response": "openai-responses",
-    "anthropic": "anthropic-messages",
-    "gemini": "google-generate-content",
-    "ollama": "ollama-chat",
-}
-#: Types a 2.x handler maps to their own endpoint; others collapse to chat completions.
-V2_NATIVE_TYPES = frozenset(V2_LINK_ENDPOINT)
+#: Types a 2.x handler gives their own chat endpoint (reference §5.3); the others collapse to
+#: OpenAI chat completions.
+V2_NATIVE_TYPES = frozenset({"openai", "openai-response", "anthropic", "gemini", "ollama"})
 
 
 @dataclass
@@ -75,7 +69,7 @@ def _caveats(provider: ResolvedProvider) -> list[str]:
     )
     if spec.type not in V2_NATIVE_TYPES:
         out.append(f"type {spec.type}: 2.x treats it as plain OpenAI chat completions")
-    endpoint = V2_LINK_ENDPOINT.get(spec.type, "openai-chat-completions")
+    endpoint = CHAT_ENDPOINT[spec.type if spec.type in V2_NATIVE_TYPES else "openai"]
     out.append(
         "an existing provider with this id: the key is appended; 1.x keeps its name and type and "
         f"takes a different base URL; 2.x keeps only its name: its endpoints are replaced by one "
