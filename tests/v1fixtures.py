@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
 from cherrysync.model import ProvidersFile
 from cherrysync.resolve import ResolvedProvider, resolve_providers
+from cherrysync.targets.v1 import datajson
+from cherrysync.targets.v1.backupdata import BackupData
 
 FILE = """\
 version: 1
@@ -41,3 +46,10 @@ def resolved(text: str = FILE, env: dict[str, str] | None = None) -> list[Resolv
     providers, problems = resolve_providers(pf, ENV if env is None else env)
     assert not problems
     return providers
+
+
+def spliced_file(data: BackupData, original: bytes, providers: list[Any]) -> bytes:
+    """``original`` (the ``data.json`` ``data`` was read from) with only ``llm.providers``
+    replaced, in memory: the whole file the streaming splice of apply writes."""
+    value = data.replacement(providers)
+    return b"".join(datajson.spliced(io.BytesIO(original), data.persist_span, data.size, value))

@@ -12,6 +12,7 @@ from cherrysync.samples.v1backup import PERSIST_KEY, data_json, persist_state, w
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v1.backupdata import js_json, parse_backup
 from cherrysync.targets.v1.target import BackupTarget
+from v1fixtures import spliced_file
 
 
 @pytest.mark.parametrize("indent", [None, 2, "\t"])
@@ -20,7 +21,7 @@ def test_patch_touches_only_the_llm_slice(indent: Any) -> None:
     text = json.dumps(doc, indent=indent, ensure_ascii=indent is None).encode()
     data = parse_backup(text)
     new_providers = [{"id": "x", "models": []}, *data.providers]
-    patched = data.patched(text, new_providers)
+    patched = spliced_file(data, text, new_providers)
     # outside the persist string: identical bytes
     start, end = data.persist_span
     assert patched[:start] == text[:start]
@@ -52,7 +53,7 @@ def test_duplicate_keys_follow_json_parse(tmp_path: Path) -> None:
     )
     data = parse_backup(text)
     assert any(p.get("id") == "openai" for p in data.providers)
-    assert json.loads(data.patched(text.encode(), []))["localStorage"][PERSIST_KEY] != "{}"
+    assert json.loads(spliced_file(data, text.encode(), []))["localStorage"][PERSIST_KEY] != "{}"
 
 
 def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from cherrysync.samples.v1backup import PERSIST_KEY, data_json, js, persist_stat
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v1 import datajson
 from cherrysync.targets.v1.backupdata import parse_backup
+from v1fixtures import spliced_file
 
 #: Strings that stress a byte scanner: quotes, escapes, brackets, a backslash before a quote.
 tricky = st.lists(
@@ -73,7 +74,7 @@ def test_stream_scan_agrees_with_a_full_parse(
         assert json.loads(raw[start:end]) == doc["localStorage"][PERSIST_KEY]
         assert data.size == len(raw) and data.version == 5 and data.time_ms == 1764000000000
         new = [{"id": "x", "models": []}]
-        patched = data.patched(raw, new)
+        patched = spliced_file(data, raw, new)
     assert patched[:start] == raw[:start] and patched.endswith(raw[end:])
     after = json.loads(patched)
     assert json.loads(json.loads(after["localStorage"][PERSIST_KEY])["llm"])["providers"] == new

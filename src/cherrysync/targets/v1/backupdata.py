@@ -156,29 +156,12 @@ class BackupData:
     time_ms: int | None = None
 
     @property
-    def llm(self) -> dict[str, Any]:
-        return self.state.llm
-
-    @property
-    def persist_version(self) -> int:
-        return self.state.persist_version
-
-    @property
     def providers(self) -> list[Any]:
         return self.state.providers
-
-    def slice(self, name: str) -> dict[str, Any] | None:
-        return self.state.slice(name)
 
     def replacement(self, providers: list[Any]) -> bytes:
         """The new ``persist:cherry-studio`` string (JSON text) with ``llm.providers`` replaced."""
         return js_json(self.state.patched(providers)).encode("utf-8")
-
-    def patched(self, original: bytes, providers: list[Any]) -> bytes:
-        """``original`` (this ``data.json``) with only ``llm.providers`` replaced, in memory;
-        apply streams the same splice (:func:`~.datajson.spliced`) instead."""
-        value = self.replacement(providers)
-        return b"".join(datajson.spliced(io.BytesIO(original), self.persist_span, self.size, value))
 
 
 def _version_hint(kinds: dict[str, int]) -> str:
