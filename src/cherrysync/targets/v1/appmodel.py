@@ -42,7 +42,7 @@ MANAGED_PROVIDER_KEYS = frozenset(
         "models",
     }
 )
-#: Model keys cherrysync owns; others (``pricing``, ``owned_by``, ...) are carried over.
+#: The provider keys whose values make up a provider's state (compared by plans).
 _STATE_PROVIDER_KEYS = ("name", "type", "apiHost", "apiKey", "apiVersion", "enabled")
 #: The model keys whose values make up a model's state (compared by plans).
 _STATE_MODEL_KEYS = (

@@ -100,6 +100,10 @@ def copy_range(src: BinaryIO, dst: BinaryIO, start: int, length: int) -> None:
         done += len(chunk)
 
 
+#: zlib level 1: data.json is mostly base64 and JSON, where higher levels buy little for much time
+DEFLATE_LEVEL = 1
+
+
 @dataclass
 class _Entry:
     info: zipfile.ZipInfo
@@ -123,11 +127,11 @@ class ZipStreamWriter:
         name = info.filename.encode("utf-8" if utf8 else "cp437")
         self._entries.append(_Entry(info, name, info.flag_bits, offset))
 
-    def add_member(self, name: str, data: bytes, *, level: int = 1) -> None:
+    def add_member(self, name: str, data: bytes) -> None:
         """A new deflated member (stored when empty, as directory entries are)."""
-        self.add_stream(name, len(data), [data] if data else [], level=level)
+        self.add_stream(name, len(data), [data] if data else [])
 
-    def add_stream(self, name: str, size: int, chunks: Iterable[bytes], *, level: int = 1) -> None:
+    def add_stream(self, name: str, size: int, chunks: Iterable[bytes]) -> None:
         """A new member of ``size`` bytes, deflated from ``chunks`` as they come.
 
         The local header is written first with the size and patched with the CRC and the
@@ -150,7 +154,7 @@ class ZipStreamWriter:
         extra_at = self._fh.tell()
         if zip64:
             self._fh.write(struct.pack("<HH2Q", 1, 16, size, 0))
-        crc, written, packed = self._write_data(chunks, level if size else None)
+        crc, written, packed = self._write_data(chunks, DEFLATE_LEVEL if size else None)
         if written != size:
             raise zipfile.BadZipFile(f"{name}: expected {size} bytes, got {written}")
         info.CRC, info.compress_size = crc, packed
