@@ -100,7 +100,7 @@ def copy_range(src: BinaryIO, dst: BinaryIO, start: int, length: int) -> None:
         done += len(chunk)
 
 
-#: zlib level 1: data.json is mostly base64 and JSON, where higher levels buy little for much time
+#: zlib level 1, the fastest: the app restores a member of any level
 DEFLATE_LEVEL = 1
 
 
