@@ -157,7 +157,7 @@ def test_a_history_path_that_is_not_a_file_is_a_usage_error(
     emu, path, log = setup
     log.mkdir()
     code, err = check(path, log, capsys)
-    assert code == 2 and "is not a regular file" in err and "Traceback" not in err
+    assert code == 2 and "a folder, not a regular file" in err and "Traceback" not in err
     assert len(emu.requests) == 0  # refused before anything was sent
 
 

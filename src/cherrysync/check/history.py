@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from cherrysync.check.body import INVALID, parse_json
 from cherrysync.check.result import LEVELS, STATUSES, CheckResult
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.escaping import printable
-from cherrysync.fileio import append_regular_file
+from cherrysync.fileio import append_regular_file, open_regular_file
 
 VERSION = 1
 MAX_READ = 16 * 1024 * 1024
@@ -133,29 +132,15 @@ def parse_record(line: bytes) -> Run | None:
 def _tail(path: str) -> tuple[bytes, bool] | None:
     """The last :data:`MAX_READ` bytes, and whether they start at the top of the file."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+        with open_regular_file(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            start = max(0, size - MAX_READ)
+            handle.seek(start)
+            return handle.read(size - start), start == 0
     except FileNotFoundError:
         return None
-    except OSError as exc:
+    except OSError as exc:  # NotRegularFileError too: a FIFO, a device, a folder
         raise CherrysyncError(io_message(f"history file {path}", exc)) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise CherrysyncError(f"history file {path} is not a regular file")
-        start = max(0, info.st_size - MAX_READ)
-        os.lseek(fd, start, os.SEEK_SET)
-        chunks, size = [], 0
-        while size < info.st_size - start:
-            chunk = os.read(fd, min(1 << 20, info.st_size - start - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks), start == 0
-    except OSError as exc:
-        raise CherrysyncError(io_message(f"history file {path}", exc)) from None
-    finally:
-        os.close(fd)
 
 
 def read_previous(path: str, file: str) -> Previous:
