@@ -80,6 +80,12 @@ def markdown_heading(command: str, failed: bool) -> str:
     return f"### {'❌' if failed else '✅'} cherrysync {command}"
 
 
+def cut(text: str, limit: int) -> str:
+    """``text`` shortened to ``limit`` characters, an ellipsis marking the cut (a secret must be
+    redacted before: a cut can leave part of it that no redaction recognises)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def markdown_cell(text: str) -> str:
     """A table cell: a '|' would end the cell and a line break the row."""
     return printable(text).replace("|", "\\|")

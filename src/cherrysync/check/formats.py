@@ -19,6 +19,7 @@ from typing import Protocol, TextIO, TypeVar
 
 from cherrysync.check.result import CheckResult
 from cherrysync.escaping import (
+    cut,
     github_annotation,
     json_text,
     markdown_cell,
@@ -109,8 +110,7 @@ def latency_lines(results: Sequence[CheckResult]) -> list[str]:
 
 
 def _cell(text: str | None, width: int = _MAX_CELL) -> str:
-    text = "-" if text is None else printable(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return "-" if text is None else cut(printable(text), width)
 
 
 def render_text(

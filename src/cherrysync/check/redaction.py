@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cherrysync.escaping import printable
+from cherrysync.escaping import cut, printable
 from cherrysync.secrets import Secret, redact
 
 #: Key fragments providers echo back: ``sk-abc***wxyz``, ``sk-...m31Q``, ``API Key = …``,
@@ -28,11 +28,6 @@ def _fold(text: str) -> str:
     if text.isascii():  # the common case, and one C call
         return text.lower()
     return "".join(c if len(low := c.lower()) != 1 else low for c in text)
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` shortened to ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Redactor:

@@ -94,7 +94,7 @@ def shown_origin(origin: str) -> str:
     """An :func:`origin_of` result as people write it: the port only when not the default."""
     scheme, _, rest = origin.partition("://")
     host, _, port = rest.rpartition(":")
-    default = _DEFAULT_PORTS.get(scheme)
+    default = default_port(scheme)
     return f"{scheme}://{host}" + ("" if port == str(default) else f":{port}")
 
 

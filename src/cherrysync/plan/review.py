@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from cherrysync.console import use_colour
-from cherrysync.escaping import json_text, printable
+from cherrysync.escaping import cut, json_text, printable
 from cherrysync.plan.diff import Action, Change, Plan, plan_as_dict
 from cherrysync.plan.filestate import WrittenSecret
 from cherrysync.plan.formats import COLOUR, SIGN, change_label
@@ -133,9 +133,7 @@ def code(text: str, limit: int = _MAX_CELL) -> str:
     """``text`` as a code span that is safe in a table cell: no HTML or Markdown inside it is
     rendered, a ``|`` cannot end the cell, other control characters are escaped, long text is
     cut."""
-    text = printable(" ".join(text.split("\n")))
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
+    text = cut(printable(" ".join(text.split("\n"))), limit)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
