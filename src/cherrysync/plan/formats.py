@@ -43,31 +43,24 @@ def change_label(change: Change) -> str:
     return printable(label)
 
 
-def _aligned(sign: str, values: list[tuple[str, str]]) -> list[str]:
-    """``      + name = value`` lines with the ``=`` signs in one column."""
-    width = max((len(name) for name, _ in values), default=0)
-    return [f"      {sign} {name:<{width}} = {value}" for name, value in values]
-
-
-def _field_lines(change: Change) -> list[str]:
-    """The attributes a change sets (add) or changes (change); none for remove."""
+def _field_values(change: Change) -> list[tuple[str, str]]:
+    """The attributes a change sets (add) or changes (change), as shown; none for remove."""
     before, after = change.before, change.after
     if change.action == "add" and after is not None:
         # like Terraform: an unset attribute of a new object is noise
-        return _aligned(
-            "+", [(f, _show(after.get(f))) for f in change.fields if after.get(f) is not None]
-        )
+        return [(f, _show(after.get(f))) for f in change.fields if after.get(f) is not None]
     if change.action == "change" and before is not None and after:
-        return _aligned(
-            "~",
-            [(f, f"{_show(before.get(f))} -> {_show(after.get(f))}") for f in change.fields],
-        )
+        return [(f, f"{_show(before.get(f))} -> {_show(after.get(f))}") for f in change.fields]
     return []
 
 
-def _change_lines(change: Change, colour: bool) -> list[str]:
-    """One change block, each line in the action's colour when ``colour``."""
-    lines = [change_label(change), *_field_lines(change)]
+def change_block(change: Change, values: list[tuple[str, str]], colour: bool) -> list[str]:
+    """A change's label, then ``      + name = value`` lines with the ``=`` signs in one column,
+    each line in the action's colour when ``colour`` (``plan`` and ``diff`` alike)."""
+    width = max((len(name) for name, _ in values), default=0)
+    sign = SIGN[change.action]
+    lines = [change_label(change)]
+    lines += [f"      {sign} {name:<{width}} = {value}" for name, value in values]
     if not colour:
         return lines
     return [f"{COLOUR[change.action]}{line}\033[0m" for line in lines]
@@ -80,7 +73,7 @@ def render_plan_text(plan: Plan, colour: bool = False) -> str:
     else:
         lines = [f"cherrysync will perform these actions on {plan.target}:", ""]
         for change in plan.changes:
-            lines += _change_lines(change, colour)
+            lines += change_block(change, _field_values(change), colour)
         lines += [
             "",
             f"Plan: {plan.count('add')} to add, {plan.count('change')} to change, "

@@ -22,7 +22,7 @@ from cherrysync.console import use_colour
 from cherrysync.escaping import cut, json_text, printable
 from cherrysync.plan.diff import Action, Change, Plan, plan_as_dict
 from cherrysync.plan.filestate import WrittenSecret
-from cherrysync.plan.formats import COLOUR, SIGN, change_label
+from cherrysync.plan.formats import change_block
 
 NOT_SET = "(not set)"
 HIDDEN = "changed; the value is not shown"
@@ -86,14 +86,8 @@ def _text_value(change: Change, before: Any, after: Any) -> str:
 
 
 def _text_block(change: Change, colour: bool) -> list[str]:
-    rows = field_rows(change)
-    width = max((len(f) for f, _, _ in rows), default=0)
-    sign = SIGN[change.action]
-    lines = [change_label(change)]
-    lines += [f"      {sign} {f:<{width}} = {_text_value(change, b, a)}" for f, b, a in rows]
-    if not colour:
-        return lines
-    return [f"{COLOUR[change.action]}{line}\033[0m" for line in lines]
+    values = [(f, _text_value(change, b, a)) for f, b, a in field_rows(change)]
+    return change_block(change, values, colour)
 
 
 def render_diff_text(diff: FileDiff, *, colour: bool = False) -> str:
