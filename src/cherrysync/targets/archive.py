@@ -19,6 +19,7 @@ from typing import Any
 
 from cherrysync import boundedjson
 from cherrysync.appfacts import APP_JSON_DEPTH
+from cherrysync.errors import io_message
 from cherrysync.fileio import copy_private
 from cherrysync.targets.base import TargetError
 
@@ -36,13 +37,11 @@ ZIP_ERRORS = (
 
 
 @contextmanager
-def open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
-    """The zip at ``path``; a missing, foreign or damaged file is a clear :class:`TargetError`."""
-    if not path.is_file():
-        raise TargetError(f"backup {path} does not exist", code=2)
+def zip_errors(path: Path) -> Iterator[None]:
+    """Whatever a foreign or damaged zip raises while it is read, as a clear
+    :class:`TargetError` naming the file (never a traceback)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            yield zf
+        yield
     except TargetError:
         raise
     except zipfile.BadZipFile as exc:
@@ -53,7 +52,16 @@ def open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
             f"({type(exc).__name__}); make a fresh backup in the app"
         ) from None
     except OSError as exc:
-        raise TargetError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise TargetError(io_message(path, exc)) from None
+
+
+@contextmanager
+def open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
+    """The zip at ``path``; a missing, foreign or damaged file is a clear :class:`TargetError`."""
+    if not path.is_file():
+        raise TargetError(f"backup {path} does not exist", code=2)
+    with zip_errors(path), zipfile.ZipFile(path) as zf:
+        yield zf
 
 
 def member_name(info: zipfile.ZipInfo) -> str:

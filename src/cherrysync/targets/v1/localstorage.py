@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cherrysync.errors import io_message
 from cherrysync.fileio import copy_private, open_regular_file, private_temp_folder
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.found import EXPORT_AS_FILE
@@ -88,7 +89,7 @@ def _listing(store: Path) -> list[str]:
     except (FileNotFoundError, NotADirectoryError):
         names = []
     except OSError as exc:
-        raise TargetError(f"cannot read {store}: {exc.strerror or exc}") from None
+        raise TargetError(io_message(store, exc)) from None
     if "CURRENT" not in names:
         raise TargetError(f"{store} is not a LevelDB folder (no CURRENT file)")
     return sorted(names, key=lambda n: (n[0].isdigit(), n))
@@ -110,7 +111,7 @@ def snapshot(store: Path, dest: Path) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise TargetError(f"cannot copy {store}: {exc.strerror or exc}") from None
+        raise TargetError(io_message(store, exc, "copy")) from None
     return True
 
 

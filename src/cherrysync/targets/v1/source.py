@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from cherrysync.errors import io_message
 from cherrysync.targets import archive
 from cherrysync.targets.base import TargetError
 from cherrysync.targets.v1.backupdata import BackupData, read_backup
@@ -43,24 +42,8 @@ class Source:
 
     def data(self) -> BackupData:
         """Scan ``data.json`` once; only the persisted state is kept."""
-        with reading_errors(self.path), self.zf.open(self.info) as stream:
+        with archive.zip_errors(self.path), self.zf.open(self.info) as stream:
             return read_backup(stream, MAX_DATA_JSON)
-
-
-@contextmanager
-def reading_errors(path: Path) -> Iterator[None]:
-    """A damaged or foreign zip, as a clear error naming the file (never a traceback)."""
-    try:
-        yield
-    except zipfile.BadZipFile as exc:
-        raise TargetError(f"{path} is not a valid zip file ({exc})") from None
-    except archive.ZIP_ERRORS as exc:  # one list of what a damaged zip raises
-        raise TargetError(
-            f"{path} is damaged: its zip index or data.json cannot be read "
-            f"({type(exc).__name__}); make a fresh backup in the app"
-        ) from None
-    except OSError as exc:
-        raise TargetError(io_message(path, exc)) from None
 
 
 def _data_json(zf: zipfile.ZipFile) -> zipfile.ZipInfo:
@@ -88,12 +71,12 @@ def open_backup(path: Path) -> Iterator[Source]:
     """The backup at ``path``, checked to be a zip with one ``data.json``."""
     if not path.is_file():
         raise TargetError(f"backup {path} does not exist", code=2)
-    with reading_errors(path):
+    with archive.zip_errors(path):
         file = path.open("rb")
     with file:
-        with reading_errors(path):
+        with archive.zip_errors(path):
             zf = zipfile.ZipFile(file)
         with zf:
-            with reading_errors(path):
+            with archive.zip_errors(path):
                 info = _data_json(zf)
             yield Source(path, file, zf, info)
