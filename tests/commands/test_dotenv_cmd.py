@@ -7,6 +7,7 @@ process environment. ``-v`` says when the ``.env`` was loaded; ``--no-dotenv`` s
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,20 @@ def test_validate_reads_it_for_require_env_only(
     assert main(["validate", "--require-env", "--no-dotenv", file]) == 1
     assert main(["validate", "-v", file]) == 0
     assert "loading" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_dotenv_that_is_no_regular_file_is_skipped_and_said(
+    folder: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """Never read (a FIFO would wait for a writer), and never silently: the key is unset."""
+    dotenv = folder / ".env"
+    dotenv.unlink()
+    if kind == "fifo":
+        os.mkfifo(dotenv)
+    else:
+        dotenv.mkdir()
+    code, _, err = _exported_key(capsys, str(folder / "providers.yaml"))
+    shown = "a named pipe (FIFO)" if kind == "fifo" else "a folder"
+    assert code == 1 and f"warning: cannot load {dotenv}: {shown}, not a regular file" in err
+    assert "environment variable DOTENV_TEST_KEY is not set" in err

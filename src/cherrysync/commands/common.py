@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from cherrysync.console import VERBOSE
 from cherrysync.diagnostics import Diagnostic, has_errors
 from cherrysync.errors import CherrysyncError, ProvidersFileError, TargetError, io_message
+from cherrysync.escaping import printable
 from cherrysync.fileio import append_regular_file, refuse_special_file
 from cherrysync.validate.formats import render_text
 from cherrysync.validate.overlays import Overlay, read_overlay
@@ -88,6 +89,9 @@ def env_files_of(args: argparse.Namespace, files: Sequence[str]) -> tuple[str, .
     found: list[str] = []
     for file in files:
         dotenv = os.path.join(os.path.dirname(file), DOTENV)
+        if os.path.lexists(dotenv) and not os.path.isfile(dotenv):
+            _skip_special(dotenv)
+            continue
         if not os.path.isfile(dotenv) or any(_same(dotenv, e) for e in [*found, *named]):
             continue
         found.append(dotenv)
@@ -98,6 +102,16 @@ def env_files_of(args: argparse.Namespace, files: Sequence[str]) -> tuple[str, .
                 file=sys.stderr,
             )
     return (*found, *named)
+
+
+def _skip_special(dotenv: str) -> None:
+    """A ``.env`` that is a FIFO, a device or a folder is never read (a FIFO would wait for a
+    writer); say so, since its variables then count as unset."""
+    try:
+        refuse_special_file(dotenv, folders=False)
+    except OSError as exc:
+        reason = printable(io_message(dotenv, exc, "load"))
+        print(f"cherrysync: warning: {reason}; its variables are not set", file=sys.stderr)
 
 
 def _same(a: str, b: str) -> bool:
