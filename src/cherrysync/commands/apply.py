@@ -15,6 +15,7 @@ from cherrysync.commands.common import (
     load_selected,
     open_app_target,
     refuse_prune_with_selection,
+    report_found,
     target_option_names,
 )
 from cherrysync.commands.failure import Failure, report_failure
@@ -183,7 +184,6 @@ def apply(options: ApplyOptions, confirm: Callable[[], bool] = ask) -> int:
 
 
 def _apply(options: ApplyOptions, confirm: Callable[[], bool]) -> int:
-    from cherrysync.targets.found import report
     from cherrysync.targets.wait import will_wait
 
     as_json = options.format == "json"
@@ -193,12 +193,12 @@ def _apply(options: ApplyOptions, confirm: Callable[[], bool]) -> int:
     loaded = load_selected(options)
     target = open_app_target(options.target, out=options.output, force=options.force)
     if target.found.refusal:
-        report(target.found, options.verbosity, message_stream(options.format))
+        report_found(target.found, options.verbosity, message_stream(options.format))
         raise TargetError(target.found.refusal)
     if options.wait is not None:
         will_wait(target)
     plan = target.plan(loaded.providers, prune=options.prune)
-    report(target.found, options.verbosity, message_stream(options.format))
+    report_found(target.found, options.verbosity, message_stream(options.format))
     if not as_json:
         print_plan(plan)
     if plan.blockers or plan.empty:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # every command module imports this one: the heavy stages loa
 
 if TYPE_CHECKING:
     from cherrysync.targets.base import Target
+    from cherrysync.targets.found import Found
 
 DEFAULT_FILE = "providers.yaml"
 #: What ``--target`` (plan, apply) and ``import --from`` can read.
@@ -112,6 +113,16 @@ def _skip_special(dotenv: str) -> None:
     except OSError as exc:
         reason = printable(io_message(dotenv, exc, "load"))
         print(f"cherrysync: warning: {reason}; its variables are not set", file=sys.stderr)
+
+
+def report_found(found: Found, verbosity: int, stream: TextIO) -> None:
+    """What the target turned out to be (not with ``-q``), and with ``-v`` the rule that
+    located it: ``plan``, ``apply`` and ``import`` print it before anything else."""
+    if verbosity < 0:
+        return
+    print(f"Found {found.what} at {found.path}: cherrysync can {found.can}.", file=stream)
+    if verbosity > 0 and found.how:
+        print(f"  located by {found.how}", file=stream)
 
 
 def _same(a: str, b: str) -> bool:

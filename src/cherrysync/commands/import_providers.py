@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cherrysync.commands.common import READABLE_TARGETS, open_app_target, target_option_names
+from cherrysync.commands.common import (
+    READABLE_TARGETS,
+    open_app_target,
+    report_found,
+    target_option_names,
+)
 from cherrysync.console import NORMAL
 from cherrysync.errors import CherrysyncError, io_message
 from cherrysync.fileio import same_file, write_atomic
@@ -131,7 +136,6 @@ def _write_files(result: ImportResult, options: ImportOptions, output: Path, env
 
 def import_providers(options: ImportOptions) -> int:
     """Write the providers file (and the dotenv file of keys) read from the app; 0 on success."""
-    from cherrysync.targets.found import report
     from cherrysync.targets.importer import build_import
 
     output, env_out = Path(options.output), options.env_path
@@ -139,7 +143,7 @@ def import_providers(options: ImportOptions) -> int:
     target = open_app_target(options.source, "--from")
     with target_option_names("--from"):
         providers = target.read_custom_providers()
-    report(target.found, options.verbosity, sys.stdout)
+    report_found(target.found, options.verbosity, sys.stdout)
     for warning in getattr(target, "import_warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     result = build_import(

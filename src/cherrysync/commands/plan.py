@@ -19,6 +19,7 @@ from cherrysync.commands.common import (
     load_selected,
     open_app_target,
     refuse_prune_with_selection,
+    report_found,
 )
 from cherrysync.commands.failure import Failure, report_failure
 from cherrysync.console import NORMAL
@@ -117,7 +118,6 @@ def plan(options: PlanOptions) -> int:
     With ``--format json`` a command that cannot plan (no such file, an invalid one, an unusable
     target) still prints one JSON object, carrying the error, with the usual exit code.
     """
-    from cherrysync.targets.found import report
 
     try:
         refuse_prune_with_selection(options.prune, options.tags, options.providers)
@@ -128,7 +128,7 @@ def plan(options: PlanOptions) -> int:
         failure = Failure.of("plan", options.file, exc, EMPTY_PLAN)
         report_failure(options.format, failure, sys.stdout)
         raise
-    report(target.found, options.verbosity, message_stream(options.format))
+    report_found(target.found, options.verbosity, message_stream(options.format))
     print_plan(shown, options.format)
     if shown.blockers:
         return 1

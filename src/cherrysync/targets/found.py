@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 #: The only way to get a format-5 zip from Cherry Studio 1.8.1+ (reference §3.4).
 EXPORT_AS_FILE = "Settings → Data → Export to phone → Export as file"
-READ_WRITE = "plan, apply and import"
 READ_ONLY = "plan and import, not apply"
 V2_DATABASE = "plan, import, and apply while the app is closed"
 V1_ZIP = "plan, import, and apply into a new zip to restore"
@@ -35,25 +33,10 @@ class Found:
 
     what: str
     path: Path
-    can: str = READ_WRITE
+    #: what cherrysync can do with it, e.g. :data:`READ_ONLY`
+    can: str
     refusal: str | None = None
     how: str | None = None
-
-    def line(self) -> str:
-        return f"Found {self.what} at {self.path}: cherrysync can {self.can}."
-
-    def lines(self, verbose: bool) -> list[str]:
-        shown = [self.line()]
-        if verbose and self.how:
-            shown.append(f"  located by {self.how}")
-        return shown
-
-
-def report(found: Found, verbosity: int, stream: TextIO) -> None:
-    """Print the found line (not with ``-q``), and with ``-v`` the rule that located it."""
-    if verbosity >= 0:
-        for line in found.lines(verbosity > 0):
-            print(line, file=stream)
 
 
 def v1_refusal(what: str) -> str:
