@@ -203,31 +203,18 @@ def _models(provider: AppProvider, pid: str, warnings: list[str]) -> list[str | 
 
 
 def provider_entry(
-    provider: AppProvider,
-    pid: str,
-    *,
-    secrets: bool,
-    names: _EnvNames,
-    env: dict[str, str],
-    warnings: list[str],
-    unreadable: list[str] | None = None,
-    unquotable: list[str] | None = None,
+    provider: AppProvider, pid: str, *, secrets: bool, sink: _Secrets
 ) -> dict[str, Any]:
-    """One provider as plain YAML data; keys (and secret-looking headers) become references.
+    """One provider as plain YAML data; keys (and secret-looking headers) become references,
+    their values kept in ``sink``.
 
-    A key the app encrypted gets a reference too, listed in ``unreadable`` with no value: a
-    plan then stops at the unset variable instead of dropping the key from the app. So does a
-    key no dotenv file can hold safely (:func:`dotenv_safe`), listed in ``unquotable``.
+    A key the app encrypted gets a reference too, listed in ``sink.unreadable`` with no value:
+    a plan then stops at the unset variable instead of dropping the key from the app. So does a
+    key no dotenv file can hold safely (:func:`dotenv_safe`), listed in ``sink.unquotable``.
     """
-    sink = _Secrets(
-        names,
-        env,
-        warnings,
-        [] if unreadable is None else unreadable,
-        [] if unquotable is None else unquotable,
-    )
+    warnings = sink.warnings
     entry = _identity(provider, pid, warnings)
-    prefix = names.prefix(pid, provider.name)
+    prefix = sink.names.prefix(pid, provider.name)
     refs = _key_references(provider, pid, prefix, sink, secrets)
     optional: dict[str, Any] = {
         "api_key": refs[0] if len(refs) == 1 else refs,
@@ -315,19 +302,8 @@ def build_import(
             if pid is not None:
                 warnings.append(f"provider id '{pid}' appears twice; kept the first")
             continue
-        local_env: dict[str, str] = {}
-        local_unreadable: list[str] = []
-        local_unquotable: list[str] = []
-        entry = provider_entry(
-            provider,
-            pid,
-            secrets=secrets,
-            names=names,
-            env=local_env,
-            warnings=warnings,
-            unreadable=local_unreadable,
-            unquotable=local_unquotable,
-        )
+        sink = _Secrets(names, {}, warnings, [], [])  # kept only if the entry validates
+        entry = provider_entry(provider, pid, secrets=secrets, sink=sink)
         name = entry["name"] = _unique_name(entry["name"], pid, seen_names, warnings)
         problems = _errors(validate_text(render_yaml({"version": 1, "providers": [entry]}), pid))
         if problems:
@@ -335,9 +311,9 @@ def build_import(
             continue
         seen_names.add(name.strip().casefold())
         entries.append(entry)
-        env.update(local_env)
-        unreadable.extend(local_unreadable)
-        unquotable.extend(local_unquotable)
+        env.update(sink.env)
+        unreadable.extend(sink.unreadable)
+        unquotable.extend(sink.unquotable)
     keys = f" Keys are in {env_name}." if env or unreadable or unquotable else ""
     text = render_yaml(
         {"version": 1, "providers": entries}, HEADER.format(source=source, keys=keys)
