@@ -56,10 +56,12 @@ class ResolvedProvider:
 
 
 def _anchor_ca_bundle(spec: Provider, file: str, main: str) -> Provider:
-    """``check.ca_bundle`` set in an overlay is relative to the overlay, not the main file."""
+    """``check.ca_bundle`` as an absolute path: a relative one is relative to the file that set
+    it (an overlay's to the overlay), wherever the command runs from."""
     bundle = spec.check_options.ca_bundle
-    if not file or file == main or bundle is None:
+    if bundle is None:
         return spec
+    file = file or main
     path = FilePath(bundle).expanduser()
     if path.is_absolute():
         return spec

@@ -23,7 +23,6 @@ from cherrysync.check.result import CheckResult, ProbeFailure
 from cherrysync.check.retry import RetryPolicy
 from cherrysync.check.settings import (
     Settings,
-    ca_path,
     endpoint_for,
     probing,
     skip_reason,
@@ -103,7 +102,9 @@ class Connections:
         options = provider.spec.check_options
         try:
             client = self.clients.get(
-                endpoint.origin, options.verify, ca_path(self.settings, options.ca_bundle)
+                endpoint.origin,
+                options.verify,
+                options.ca_bundle,  # absolute: resolve anchored it
             )
         except (OSError, ssl.SSLError) as exc:
             reason = getattr(exc, "strerror", None) or type(exc).__name__

@@ -5,8 +5,7 @@ Shared by the runner and the checks of one key (:mod:`.keycheck`), and by ``cher
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from cherrysync.check.urls import Endpoint, normalise
 from cherrysync.resolve import ResolvedProvider
@@ -24,7 +23,6 @@ class Settings:
     max_retry_wait: float = 10.0
     concurrency: int = 16
     per_host: int = 4
-    base_dir: Path = field(default_factory=Path.cwd)
     #: Check providers with ``enabled: false`` too (they were named with --provider).
     include_disabled: bool = False
     #: Read the balance of every provider with a known balance API (--balance).
@@ -56,11 +54,3 @@ def skip_reason(provider: ResolvedProvider, settings: Settings) -> str | None:
     if provider.spec.check_options.skip:
         return "check.skip is set"
     return None
-
-
-def ca_path(settings: Settings, ca_bundle: str | None) -> str | None:
-    """``check.ca_bundle`` is relative to the providers file."""
-    if ca_bundle is None:
-        return None
-    path = Path(ca_bundle).expanduser()
-    return str(path if path.is_absolute() else settings.base_dir / path)

@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cherrysync import collector
@@ -236,7 +235,6 @@ def build_settings(options: CheckOptions) -> Settings:
         max_retry_wait=options.network.max_retry_wait,
         concurrency=options.concurrency,
         per_host=options.per_host,
-        base_dir=Path(options.file).resolve().parent,
         include_disabled=bool(options.providers),
         balance=options.balance,
     )

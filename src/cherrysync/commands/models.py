@@ -254,7 +254,6 @@ def fetch_offer(provider: ResolvedProvider, options: ModelsOptions) -> Listing:
         retries=options.network.retries,
         backoff=options.network.backoff,
         max_retry_wait=options.network.max_retry_wait,
-        base_dir=Path(options.file).resolve().parent,
     )
     try:
         return asyncio.run(fetch_listing(provider, settings, describe=True))
