@@ -81,7 +81,11 @@ def test_a_device_as_env_file_is_refused(tmp_path: Path) -> None:
             "--summary",
             "cherrysync: error: cannot write pipe: a named pipe (FIFO), not a regular file",
         ),
-        ("--history", "cherrysync: error: history file pipe is not a regular file"),
+        (
+            "--history",
+            "cherrysync: error: cannot read history file pipe: a named pipe (FIFO), "
+            "not a regular file",
+        ),
     ],
 )
 def test_check_refuses_a_fifo_to_write_before_the_run(
