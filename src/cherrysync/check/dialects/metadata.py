@@ -86,13 +86,17 @@ async def litellm_info(dialect: Dialect, root: str, key: Secret | None) -> dict[
 
 
 async def llamacpp_props(
-    dialect: Dialect, root: str, key: Secret | None, ids: list[str]
+    dialect: Dialect, root: str, key: Secret | None, ids: list[str], read_already: Any = None
 ) -> dict[str, ModelInfo]:
-    """``GET /props`` describes the one model a single-model server loads."""
+    """``GET /props`` describes the one model a single-model server loads (``read_already``:
+    the props the listing fetched to prove the key, then not asked again)."""
     if len(ids) != 1:
         return {}
-    data = await get_json(dialect, "GET", f"{root}/props", key)
-    info = read.llamacpp_props(data) if isinstance(data, dict) else ModelInfo()
+    if isinstance(read_already, ModelInfo):
+        info = read_already
+    else:
+        data = await get_json(dialect, "GET", f"{root}/props", key)
+        info = read.llamacpp_props(data) if isinstance(data, dict) else ModelInfo()
     return {} if info.empty else {ids[0]: info}
 
 

@@ -128,10 +128,8 @@ class OpenAIDialect(Dialect):
         if kind == "litellm":
             return await metadata.litellm_info(self, root, key)
         if kind == "llama.cpp" and listing.ids:
-            props = listing.extra.get("props")  # read already to prove the key
-            if isinstance(props, ModelInfo):
-                return {} if props.empty or len(listing.ids) != 1 else {listing.ids[0]: props}
-            return await metadata.llamacpp_props(self, root, key, listing.ids)
+            props = listing.extra.get("props")
+            return await metadata.llamacpp_props(self, root, key, listing.ids, props)
         if self.endpoint.host in metadata.SILICONFLOW_HOSTS:
             return await metadata.siliconflow_kinds(self, self.endpoint.base, key, ids)
         return {}
